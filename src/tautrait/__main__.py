@@ -1,0 +1,3 @@
+from tautrait.cli.app import main
+
+main()

@@ -1,0 +1,1 @@
+"""The ``tautrait`` command line (typer)."""

@@ -1,0 +1,57 @@
+"""``tautrait validate``: prove every task is valid before anyone benchmarks on it."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from tautrait.cli.app import app
+from tautrait.domain.loader import available_domains, load_domain
+from tautrait.domain.tasks import available_splits, load_tasks
+from tautrait.errors import UserError
+from tautrait.evaluation.validate import DomainValidation, validate_domain
+
+
+@app.command()
+def validate(
+    env: Annotated[str, typer.Option("--env", help="A domain name, or 'all'.")] = "all",
+    split: Annotated[
+        list[str] | None, typer.Option("--split", help="Only these splits (default: every split).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Replay every task's gold actions and check the validity gates (exit 1 on a problem)."""
+    names = sorted(available_domains()) if env == "all" else [env]
+    if not names:
+        raise UserError("no domains found; check TAUTRAIT_DATA_PATH")
+    results: dict[str, DomainValidation] = {}
+    for name in names:
+        domain = load_domain(name)
+        splits = split or sorted(available_splits(name))
+        results[name] = validate_domain(domain, [load_tasks(name, s) for s in splits])
+    if as_json:
+        payload = {"domains": {n: r.model_dump() for n, r in results.items()}}
+        typer.echo(json.dumps(payload, indent=2))
+    else:
+        _print_table(results)
+    if any(r.problems for r in results.values()):
+        raise typer.Exit(1)
+
+
+def _print_table(results: dict[str, DomainValidation]) -> None:
+    console = Console()
+    table = Table(title="Task validity")
+    for column in ("domain", "tasks", "oracle pass", "null fail", "writes", "deterministic",
+                   "problems"):
+        table.add_column(column, justify="left" if column == "domain" else "right")
+    for name, r in results.items():
+        table.add_row(name, str(r.tasks), str(r.oracle_pass), str(r.null_fail), str(r.writes),
+                      str(r.deterministic), str(len(r.problems)))
+    console.print(table)
+    for r in results.values():
+        for problem in r.problems:
+            console.print(f"[red]problem[/red] {problem}", highlight=False)

@@ -1,0 +1,100 @@
+"""One episode's world: a private database and the tools that act on it.
+
+Every tool call runs in its own transaction. A successful write tool commits; any error
+rolls back, so a refused or crashing call never leaves a partial write behind. Errors come
+back as text for the agent — tools never crash an episode — and each call is recorded
+with its outcome for the trajectory.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from tautrait.domain.database import session_for, state_hash
+from tautrait.domain.loader import Domain
+from tautrait.domain.tools import ToolContext, ToolError
+
+log = logging.getLogger(__name__)
+
+Outcome = Literal["ok", "error", "crash"]
+
+
+@dataclass
+class ToolResult:
+    """What a tool call produced.
+
+    ``outcome`` is "ok", "error" (the tool refused: unknown tool, bad arguments, a policy
+    rule) or "crash" (an unexpected exception: a domain bug, surfaced by validation).
+    """
+
+    content: str
+    outcome: Outcome
+    ends_episode: bool = False
+
+
+class DomainBugError(RuntimeError):
+    """A tool broke its contract (e.g. a read tool that wrote)."""
+
+
+class Environment:
+    """A domain plus one fresh database, for one episode."""
+
+    def __init__(self, domain: Domain) -> None:
+        self.domain = domain
+        self.engine = domain.seed.fresh_copy()
+
+    def execute(self, name: str, arguments: dict[str, Any] | str) -> ToolResult:
+        """Run one tool call; never raises for anything the caller sent."""
+        spec = self.domain.tools.get(name)
+        if spec is None:
+            known = ", ".join(sorted(self.domain.tools))
+            return ToolResult(f"Error: unknown tool {name!r}. Available tools: {known}", "error")
+        if isinstance(arguments, str):
+            try:
+                arguments = json.loads(arguments) if arguments.strip() else {}
+            except json.JSONDecodeError as exc:
+                return ToolResult(f"Error: arguments are not valid JSON ({exc.msg})", "error")
+        if not isinstance(arguments, dict):
+            return ToolResult("Error: arguments must be a JSON object", "error")
+        with session_for(self.engine) as session:
+            try:
+                kwargs = spec.validate(arguments)
+                raw = session.connection().connection.driver_connection
+                changes_before = raw.total_changes
+                value = spec.fn(ToolContext(session=session, now=self.domain.spec.now), **kwargs)
+                if spec.writes:
+                    session.commit()
+                else:
+                    session.flush()
+                    wrote = raw.total_changes != changes_before
+                    session.rollback()
+                    if wrote:
+                        raise DomainBugError(f"read-only tool {name} changed the database")
+            except ToolError as exc:
+                session.rollback()
+                return ToolResult(f"Error: {exc}", "error")
+            except Exception as exc:
+                session.rollback()
+                log.warning("tool %s crashed: %r", name, exc)
+                return ToolResult(f"Error: the tool failed unexpectedly ({exc!r})", "crash")
+        return ToolResult(render_result(value), "ok", ends_episode=spec.ends_episode)
+
+    def state_hash(self) -> str:
+        return state_hash(self.engine, self.domain.spec.metadata)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def render_result(value: Any) -> str:
+    """Tool return value -> the text the agent reads."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, BaseModel):
+        return value.model_dump_json()
+    return json.dumps(value, ensure_ascii=False, default=str)

@@ -1,0 +1,1 @@
+"""Grading: the reward of an episode, and the validity gates of tasks."""

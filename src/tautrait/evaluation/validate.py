@@ -1,0 +1,126 @@
+"""Task validity gates: a benchmark is only as good as its tasks.
+
+For every task of a domain, :func:`validate_domain` checks that
+
+- every gold action names a registered tool with schema-valid arguments;
+- replaying the gold actions on a fresh copy succeeds and an oracle that then states
+  the required outputs earns reward 1.0;
+- a do-nothing agent earns 0 (for tasks whose gold actions write, and for read-only
+  tasks, which must therefore require an output);
+- two replays give identical state hashes (no wall clock, no randomness in tools);
+- no two tasks are duplicates (same scenario and same gold actions).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pydantic import BaseModel, Field
+
+from tautrait.domain.environment import Environment
+from tautrait.domain.loader import Domain
+from tautrait.domain.tasks import Task, TaskFile
+from tautrait.domain.tools import ToolError
+from tautrait.evaluation.reward import GoldReplayError, compute_reward, replay_gold
+
+
+class DomainValidation(BaseModel):
+    """Gate counts for one domain (the shape of ``tautrait validate --json``)."""
+
+    tasks: int = 0
+    oracle_pass: int = 0
+    null_fail: int = 0
+    writes: int = 0
+    deterministic: int = 0
+    problems: list[str] = Field(default_factory=list)
+
+
+def task_writes(domain: Domain, task: Task) -> bool:
+    return any(
+        domain.tools[a.name].writes for a in task.gold_actions if a.name in domain.tools
+    )
+
+
+def oracle_messages(task: Task) -> list[str]:
+    """What an oracle agent says: every required output, once."""
+    return [f"Here is what you asked for: {out}." for out in task.required_outputs]
+
+
+def validate_task(domain: Domain, task: Task, report: DomainValidation, where: str) -> None:
+    report.tasks += 1
+    problems = report.problems
+    schema_ok = True
+    for index, action in enumerate(task.gold_actions):
+        spec = domain.tools.get(action.name)
+        if spec is None:
+            problems.append(f"{where}: gold action #{index} names unknown tool {action.name!r}")
+            schema_ok = False
+            continue
+        try:
+            spec.validate(action.kwargs)
+        except ToolError as exc:
+            problems.append(f"{where}: gold action #{index}: {exc}")
+            schema_ok = False
+    if not schema_ok:
+        return
+    writes = task_writes(domain, task)
+    report.writes += writes
+
+    hashes: list[str] = []
+    for _ in range(2):
+        try:
+            env = replay_gold(domain, task)
+        except GoldReplayError as exc:
+            problems.append(f"{where}: {exc}")
+            return
+        hashes.append(env.state_hash())
+        env.close()
+    if hashes[0] == hashes[1]:
+        report.deterministic += 1
+    else:
+        problems.append(f"{where}: two gold replays gave different state hashes")
+        return
+
+    oracle = compute_reward(domain, task, hashes[0], oracle_messages(task))
+    if oracle.reward == 1.0:
+        report.oracle_pass += 1
+    else:
+        problems.append(f"{where}: the oracle (gold actions + required outputs) scores 0")
+
+    untouched = Environment(domain)
+    null = compute_reward(domain, task, untouched.state_hash(), [domain.spec.greeting])
+    untouched.close()
+    if null.reward == 0.0:
+        report.null_fail += 1
+    elif writes:
+        problems.append(
+            f"{where}: a do-nothing agent passes although the gold actions write "
+            "(they leave the database unchanged)"
+        )
+    else:
+        problems.append(
+            f"{where}: a do-nothing agent passes (no write action and no required output)"
+        )
+
+
+def validate_domain(domain: Domain, task_files: list[TaskFile]) -> DomainValidation:
+    report = DomainValidation()
+    seen: dict[str, str] = {}
+    for task_file in task_files:
+        for task in task_file.tasks:
+            where = f"{domain.name}/{task_file.split}/{task.id}"
+            validate_task(domain, task, report, where)
+            key = task.scenario.model_dump_json() + task.model_dump_json(include={"gold_actions"})
+            if key in seen:
+                report.problems.append(f"{where}: duplicate of {seen[key]}")
+            else:
+                seen[key] = where
+    ids: dict[str, list[str]] = defaultdict(list)
+    for task_file in task_files:
+        for task in task_file.tasks:
+            ids[task.id].append(task_file.split)
+    for task_id, splits in sorted(ids.items()):
+        if len(splits) > 1:
+            report.problems.append(
+                f"{domain.name}: task id {task_id} appears in several splits ({', '.join(splits)})"
+            )
+    return report
