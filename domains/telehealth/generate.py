@@ -852,7 +852,13 @@ def generate() -> dict[str, list[Row]]:
             else rng.randint(1986, 2005)
         )
         dob = date(year, rng.randint(1, 12), rng.randint(1, 28))
-        plan = None if rng.random() < 0.13 else rng.choice(plan_ids)
+        senior = dob.year <= 1961
+        if rng.random() < 0.13:
+            plan = None
+        elif senior and rng.random() < 0.6:
+            plan = "SOL-SENIOR"
+        else:
+            plan = rng.choice([p for p in plan_ids if p != "SOL-SENIOR"])
         ascii_first = first.lower().replace("í", "i").replace("é", "e").replace("á", "a")
         ascii_last = (
             last.lower().replace("í", "i").replace("á", "a").replace("é", "e").replace(" ", "")
@@ -982,7 +988,7 @@ def generate() -> dict[str, list[Row]]:
                 "status": "open" if status == "cancelled" else "booked",
             }
             slots.append(slot)
-            late = status == "cancelled" and rng.random() < 0.45
+            late = status == "cancelled" and rng.random() < 0.6
             cancelled_at = None
             fee = 0.0
             if status == "cancelled":
@@ -1047,7 +1053,7 @@ def generate() -> dict[str, list[Row]]:
         elif appt["cancellation_fee"] > 0:
             issued = datetime.fromisoformat(appt["cancelled_at"]).date()
             roll = rng.random()
-            status = "paid" if roll < 0.4 else "waived" if roll < 0.7 else "open"
+            status = "paid" if roll < 0.35 else "waived" if roll < 0.62 else "open"
             invoices.append(
                 {
                     "invoice_id": "",
@@ -1125,6 +1131,8 @@ def generate() -> dict[str, list[Row]]:
                     continue
                 if any((name, other) in severe_pairs for other in meds):
                     continue
+                if any(DRUG_BY_NAME[other][4] == DRUG_BY_NAME[name][4] for other in meds):
+                    continue
                 meds.append(name)
                 drug = DRUG_BY_NAME[name]
                 roll = rng.random()
@@ -1184,7 +1192,47 @@ def generate() -> dict[str, list[Row]]:
                 rx_no += rng.randint(2, 40)
                 if status == "active":
                     active_drugs.setdefault(pat["patient_id"], []).append(name)
+
+    # A few patients got a drug from an outside or urgent-care prescriber that interacts
+    # severely with one of their regular medications (the pharmacy holds such refills).
+    family = [p for p in providers if p["specialty"] == "family medicine"]
+    injections = [("warfarin", "fluconazole"), ("warfarin", "naproxen"),
+                  ("simvastatin", "clarithromycin"), ("sertraline", "tramadol"),
+                  ("apixaban", "ibuprofen")]
+    injected: list[str] = []
+    for base_drug, extra in injections:
+        for pat in patients:
+            pid_ = pat["patient_id"]
+            if pid_ in injected or base_drug not in active_drugs.get(pid_, []):
+                continue
+            if extra in active_drugs[pid_] or pat["status"] != "active":
+                continue
+            drug = DRUG_BY_NAME[extra]
+            cands = [p for p in family if licensed(p["provider_id"], pat["state"], TODAY)]
+            written = TODAY - timedelta(days=rng.randint(2, 9))
+            prescriptions.append({
+                "rx_id": f"RX-{rx_no}", "patient_id": pid_,
+                "provider_id": rng.choice(cands)["provider_id"], "drug_id": drug[0],
+                "directions": DIRECTIONS[drug[3]][0], "quantity": 30 if drug[5] else 14,
+                "days_supply": 14, "refills_authorized": 1, "refills_remaining": 1,
+                "written_on": iso(written), "expires_on": iso(written + timedelta(days=365)),
+                "status": "active", "pharmacy_id": pat["preferred_pharmacy_id"]})
+            rx_no += rng.randint(2, 40)
+            active_drugs[pid_].append(extra)
+            injected.append(pid_)
+            break
     tables["prescriptions"] = prescriptions
+
+    # every pharmacy carries what it has active prescriptions for (stock may still be low)
+    for rx in prescriptions:
+        if rx["status"] == "active" and (rx["pharmacy_id"], rx["drug_id"]) not in stock_index:
+            price = next(d[6] for d in DRUGS if d[0] == rx["drug_id"])
+            row = {"stock_id": ids.next("ST-", 1001), "supplier_id": rx["pharmacy_id"],
+                   "drug_id": rx["drug_id"], "model_id": None,
+                   "quantity": rx["quantity"] * rng.randint(2, 8),
+                   "unit_price": cents(price * rng.uniform(0.9, 1.25))}
+            stock.append(row)
+            stock_index[(rx["pharmacy_id"], rx["drug_id"])] = row
 
     # ---- refill history
     refills_rows: list[Row] = []
@@ -1200,7 +1248,7 @@ def generate() -> dict[str, list[Row]]:
             )
             if when >= NOW - timedelta(hours=2):
                 break
-            recent = NOW - when < timedelta(days=4)
+            recent = NOW - when < timedelta(days=6)
             status = ("requested" if rng.random() < 0.5 else "ready") if recent else "picked_up"
             refills_rows.append(
                 {
