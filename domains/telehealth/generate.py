@@ -1281,7 +1281,8 @@ def generate() -> dict[str, list[Row]]:
         supplier = rng.choice([s for s, _, _ in device_suppliers if (s, model_id) in stock_index])
         price = stock_index[(supplier, model_id)]["unit_price"]
         plan = plan_by_id.get(pat["plan_id"]) if pat["plan_id"] else None
-        covered = cents(price * plan["device_coverage_pct"] / 100) if plan else 0.0
+        covered = (cents(price * plan["device_coverage_pct"] / 100)
+                   if plan and plan["accepting"] else 0.0)
         order = {
             "order_id": ids.next("DO-", 33001),
             "patient_id": pat["patient_id"],
