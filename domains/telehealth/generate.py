@@ -1196,9 +1196,13 @@ def generate() -> dict[str, list[Row]]:
     # A few patients got a drug from an outside or urgent-care prescriber that interacts
     # severely with one of their regular medications (the pharmacy holds such refills).
     family = [p for p in providers if p["specialty"] == "family medicine"]
-    injections = [("warfarin", "fluconazole"), ("warfarin", "naproxen"),
-                  ("simvastatin", "clarithromycin"), ("sertraline", "tramadol"),
-                  ("apixaban", "ibuprofen")]
+    injections = [
+        ("warfarin", "fluconazole"),
+        ("warfarin", "naproxen"),
+        ("simvastatin", "clarithromycin"),
+        ("sertraline", "tramadol"),
+        ("apixaban", "ibuprofen"),
+    ]
     injected: list[str] = []
     for base_drug, extra in injections:
         for pat in patients:
@@ -1210,13 +1214,23 @@ def generate() -> dict[str, list[Row]]:
             drug = DRUG_BY_NAME[extra]
             cands = [p for p in family if licensed(p["provider_id"], pat["state"], TODAY)]
             written = TODAY - timedelta(days=rng.randint(2, 9))
-            prescriptions.append({
-                "rx_id": f"RX-{rx_no}", "patient_id": pid_,
-                "provider_id": rng.choice(cands)["provider_id"], "drug_id": drug[0],
-                "directions": DIRECTIONS[drug[3]][0], "quantity": 30 if drug[5] else 14,
-                "days_supply": 14, "refills_authorized": 1, "refills_remaining": 1,
-                "written_on": iso(written), "expires_on": iso(written + timedelta(days=365)),
-                "status": "active", "pharmacy_id": pat["preferred_pharmacy_id"]})
+            prescriptions.append(
+                {
+                    "rx_id": f"RX-{rx_no}",
+                    "patient_id": pid_,
+                    "provider_id": rng.choice(cands)["provider_id"],
+                    "drug_id": drug[0],
+                    "directions": DIRECTIONS[drug[3]][0],
+                    "quantity": 30 if drug[5] else 14,
+                    "days_supply": 14,
+                    "refills_authorized": 1,
+                    "refills_remaining": 1,
+                    "written_on": iso(written),
+                    "expires_on": iso(written + timedelta(days=365)),
+                    "status": "active",
+                    "pharmacy_id": pat["preferred_pharmacy_id"],
+                }
+            )
             rx_no += rng.randint(2, 40)
             active_drugs[pid_].append(extra)
             injected.append(pid_)
@@ -1227,10 +1241,14 @@ def generate() -> dict[str, list[Row]]:
     for rx in prescriptions:
         if rx["status"] == "active" and (rx["pharmacy_id"], rx["drug_id"]) not in stock_index:
             price = next(d[6] for d in DRUGS if d[0] == rx["drug_id"])
-            row = {"stock_id": ids.next("ST-", 1001), "supplier_id": rx["pharmacy_id"],
-                   "drug_id": rx["drug_id"], "model_id": None,
-                   "quantity": rx["quantity"] * rng.randint(2, 8),
-                   "unit_price": cents(price * rng.uniform(0.9, 1.25))}
+            row = {
+                "stock_id": ids.next("ST-", 1001),
+                "supplier_id": rx["pharmacy_id"],
+                "drug_id": rx["drug_id"],
+                "model_id": None,
+                "quantity": rx["quantity"] * rng.randint(2, 8),
+                "unit_price": cents(price * rng.uniform(0.9, 1.25)),
+            }
             stock.append(row)
             stock_index[(rx["pharmacy_id"], rx["drug_id"])] = row
 
@@ -1281,8 +1299,9 @@ def generate() -> dict[str, list[Row]]:
         supplier = rng.choice([s for s, _, _ in device_suppliers if (s, model_id) in stock_index])
         price = stock_index[(supplier, model_id)]["unit_price"]
         plan = plan_by_id.get(pat["plan_id"]) if pat["plan_id"] else None
-        covered = (cents(price * plan["device_coverage_pct"] / 100)
-                   if plan and plan["accepting"] else 0.0)
+        covered = (
+            cents(price * plan["device_coverage_pct"] / 100) if plan and plan["accepting"] else 0.0
+        )
         order = {
             "order_id": ids.next("DO-", 33001),
             "patient_id": pat["patient_id"],

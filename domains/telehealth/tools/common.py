@@ -238,6 +238,11 @@ def provider_name(provider: Provider) -> str:
 def appointment_view(ctx: ToolContext, appt: Appointment) -> dict[str, Any]:
     slot = ctx.session.get(Slot, appt.slot_id)
     provider = ctx.session.get(Provider, appt.provider_id)
+    fee_now = None
+    upcoming = slot is not None and slot.start_at > ctx.now
+    if appt.status == "scheduled" and upcoming and slot is not None and provider is not None:
+        late = slot.start_at - ctx.now < LATE_CANCEL_WINDOW
+        fee_now = money(Decimal(str(provider.visit_fee)) * LATE_CANCEL_SHARE) if late else 0.0
     return {
         "appointment_id": appt.appointment_id,
         "status": appt.status,
@@ -248,6 +253,8 @@ def appointment_view(ctx: ToolContext, appt: Appointment) -> dict[str, Any]:
         "provider_name": provider_name(provider) if provider else None,
         "specialty": provider.specialty if provider else None,
         "visit_type": appt.visit_type,
+        "provider_visit_fee": money(provider.visit_fee) if provider else None,
+        "fee_if_cancelled_now": fee_now,
         "reschedule_count": appt.reschedule_count,
         "cancellation_fee": money(appt.cancellation_fee),
         "cancelled_at": iso(appt.cancelled_at),

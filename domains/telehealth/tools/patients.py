@@ -125,7 +125,7 @@ def update_contact_info(
 
     Args:
         patient_id: The patient id, e.g. 'P-100331'.
-        email: New email address, e.g. 'hannah.b@example.com'.
+        email: New email address, e.g. 'hannah.b@example.com' (stored in lower case).
         phone: New phone number with area code, 10 digits in any punctuation, e.g.
             '(303) 555-0187'; stored as '303-555-0187'.
         street: New street line exactly as the patient gives it, e.g. '41 Osprey Street'.
@@ -145,7 +145,7 @@ def update_contact_info(
     if email is None and phone is None and all(v is None for v in address):
         raise ToolError("nothing to change: pass email, phone and/or a full address")
     if email is not None:
-        email = email.strip()
+        email = email.strip().lower()
         if not _EMAIL.match(email):
             raise ToolError(f"{email!r} is not a valid email address")
     if phone is not None:
@@ -155,26 +155,25 @@ def update_contact_info(
         if len(digits) != 10:
             raise ToolError(f"{phone!r} is not a 10-digit phone number with area code")
         phone = f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    new_address: list[str] | None = None
     if any(v is not None for v in address):
-        if any(v is None or not v.strip() for v in address):
+        new_address = [" ".join((v or "").split()) for v in address]
+        if not all(new_address):
             raise ToolError("an address change needs street, city, state and zip_code together")
-        assert state is not None and zip_code is not None
-        state = state.strip().upper()
-        if state not in SERVICE_STATES:
+        new_address[2] = new_address[2].upper()
+        if new_address[2] not in SERVICE_STATES:
             raise ToolError(
-                f"Alderbrook does not serve {state!r}; service states: {', '.join(SERVICE_STATES)}"
+                f"Alderbrook does not serve {new_address[2]!r}; service states: "
+                f"{', '.join(SERVICE_STATES)}"
             )
-        if not re.fullmatch(r"\d{5}", zip_code.strip()):
+        if not re.fullmatch(r"\d{5}", new_address[3]):
             raise ToolError(f"{zip_code!r} is not a 5-digit ZIP code")
     if email is not None:
         patient.email = email
     if phone is not None:
         patient.phone = phone
-    if street is not None and city is not None and state is not None and zip_code is not None:
-        patient.street = " ".join(street.split())
-        patient.city = " ".join(city.split())
-        patient.state = state
-        patient.zip_code = zip_code.strip()
+    if new_address is not None:
+        patient.street, patient.city, patient.state, patient.zip_code = new_address
     return {
         "patient_id": patient.patient_id,
         "email": patient.email,

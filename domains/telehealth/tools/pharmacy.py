@@ -52,7 +52,9 @@ def _check_fillable(ctx: ToolContext, patient: Patient, rx: Prescription, action
             f"{action} through patient support; the patient needs a visit with a provider"
         )
     if rx.status != "active" or rx.expires_on < ctx.now.date():
-        state = rx.status if rx.status != "active" else f"expired on {iso(rx.expires_on)}"
+        state = f"{rx.status} (expiry date {iso(rx.expires_on)})"
+        if rx.status == "active":
+            state = f"expired (expiry date {iso(rx.expires_on)})"
         raise ToolError(
             f"prescription {rx.rx_id} is {state}: it cannot be {action}; the patient needs a "
             "new prescription from a provider"

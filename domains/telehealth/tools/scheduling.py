@@ -143,8 +143,10 @@ def list_appointments(ctx: ToolContext, patient_id: str, include_past: bool = Fa
         include_past: Also list past and cancelled appointments.
 
     Returns:
-        Appointments with id (like 'A-60123'), status, start time, provider, visit type
-        ('video' or 'phone') and how many times each was already rescheduled.
+        Appointments with id (like 'A-60123'), status, start time, provider and their
+        visit fee, visit type ('video' or 'phone'), how many times each was already
+        rescheduled, and for upcoming ones fee_if_cancelled_now (0.0 when 24 hours or more
+        away, else the late-cancellation fee).
 
     Raises:
         Unknown patient.
