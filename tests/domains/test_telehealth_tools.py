@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -945,6 +946,13 @@ def test_pay_invoice_refusals() -> None:
         "pay_invoice", "does not belong", patient_id="P-100609", invoice_id="INV-30189", amount=5
     )
     p.refused("pay_invoice", "no invoice", patient_id="P-100609", invoice_id="INV-1", amount=5)
+    p.refused(
+        "pay_invoice",
+        "must be a number",
+        patient_id="P-106426",
+        invoice_id="INV-30189",
+        amount=float("nan"),
+    )
 
 
 def test_waive_late_cancellation_fee() -> None:
@@ -995,3 +1003,47 @@ def test_every_tool_has_a_test_in_this_module() -> None:
     source = Path(__file__).read_text(encoding="utf-8")
     missing = [name for name in DOMAIN.tools if f'"{name}"' not in source]
     assert missing == []
+
+
+def test_no_tool_crashes_on_odd_arguments() -> None:
+    """Unknown ids, wrong types, empty strings, absurd numbers: refusals, never crashes."""
+    rng = random.Random(20260609)
+    values: list[Any] = [
+        "",
+        " ",
+        "P-100331",
+        "p-100655",
+        "RX-71173",
+        "A-60239",
+        "S-250636",
+        "INV-30184",
+        "DO-33045",
+        "SN-901011",
+        "U-502004",
+        "DR-3170",
+        "PH-201",
+        "DS-503",
+        "BP-210",
+        "CO",
+        "1985-10-17",
+        "2026-13-45",
+        "x" * 300,
+        "'; DROP TABLE patients; --",
+        None,
+        0,
+        -1,
+        10**12,
+        3.14159,
+        float("inf"),
+        True,
+        [],
+        {},
+    ]
+    for name, spec in DOMAIN.tools.items():
+        for _ in range(25):
+            env = Environment(DOMAIN)
+            kwargs = {
+                k: rng.choice(values) for k in spec.arguments.model_fields if rng.random() < 0.9
+            }
+            result = env.execute(name, kwargs)
+            assert result.outcome != "crash", (name, kwargs, result.content)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 from decimal import Decimal
 from typing import Literal
@@ -79,6 +80,8 @@ def pay_invoice(ctx: ToolContext, patient_id: str, invoice_id: str, amount: floa
             "no payment card on file; the patient can add one in the patient portal, or a "
             "human agent can take the payment"
         )
+    if not math.isfinite(amount):
+        raise ToolError(f"the amount must be a number of dollars, got {amount}")
     charge = Decimal(str(money(amount)))
     balance = Decimal(str(invoice.amount)) - Decimal(str(invoice.amount_paid))
     if charge <= 0:
