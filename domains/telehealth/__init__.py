@@ -5,7 +5,17 @@ from datetime import datetime
 from tautrait.domain import DomainSpec, collect_tools
 
 from . import schema
-from .tools import billing, devices, handoff, patients, pharmacy, records, scheduling, supply
+from .tools import (
+    billing,
+    devices,
+    handoff,
+    patients,
+    pharmacy,
+    readings,
+    records,
+    scheduling,
+    supply,
+)
 
 DOMAIN = DomainSpec(
     name="telehealth",
@@ -13,6 +23,8 @@ DOMAIN = DomainSpec(
     "devices and readings, billing",
     now=datetime(2026, 6, 9, 9, 0),
     metadata=schema.Base.metadata,
-    tools=collect_tools(patients, scheduling, records, pharmacy, supply, devices, billing, handoff),
+    tools=collect_tools(
+        patients, scheduling, records, pharmacy, supply, devices, readings, billing, handoff
+    ),
     greeting="Hello, you've reached Alderbrook Telecare patient support. How can I help you today?",
 )

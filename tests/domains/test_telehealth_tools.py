@@ -706,6 +706,33 @@ def test_order_device_charges_the_uncovered_share() -> None:
     )
 
 
+def test_quote_device_order_prices_without_ordering() -> None:
+    p = Probe()
+    quote = p.ok(
+        "quote_device_order", patient_id="P-105581", model_id="BP-210", supplier_id="DS-503"
+    )
+    assert (quote["price"], quote["insurance_covered"], quote["patient_cost"]) == (
+        56.51,
+        39.56,
+        16.95,
+    )
+    assert p.env.state_hash() == DOMAIN.seed.seed_hash
+    p.refused(
+        "quote_device_order",
+        "already has an active blood_pressure_cuff",
+        patient_id="P-100609",
+        model_id="BP-210",
+        supplier_id="DS-503",
+    )
+    p.refused(
+        "quote_device_order",
+        "no GL-G2 in stock",
+        patient_id="P-100716",
+        model_id="GL-G2",
+        supplier_id="DS-501",
+    )
+
+
 def test_order_device_legacy_plan_covers_nothing() -> None:
     p = Probe()
     stock = p.row("supplier_stock", supplier_id="DS-502", model_id="SC-W5")["quantity"]

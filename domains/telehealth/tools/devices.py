@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any, Literal
@@ -17,11 +18,10 @@ from ..schema import (
     InsurancePlan,
     Invoice,
     Patient,
+    Supplier,
     SupplierStock,
-    Upload,
 )
 from .common import (
-    FLAG_WINDOW_DAYS,
     active_device_kinds,
     get_device,
     get_patient,
@@ -127,29 +127,20 @@ def list_devices(ctx: ToolContext, patient_id: str) -> dict:
     }
 
 
-@tool(writes=True)
-def order_device(ctx: ToolContext, patient_id: str, model_id: str, supplier_id: str) -> dict:
-    """Order a monitoring device from a device supplier, shipped to the patient's address on
-    file. A patient may have only one device of each kind: refused if they already have
-    an active device of that kind, or an order of that kind that is placed, shipped, or
-    delivered but not yet registered. The supplier must have it in stock. Price is the
-    supplier's unit price; the patient's plan covers its device_coverage_pct share
-    (only if the plan is still accepted, otherwise nothing), rounded to cents, and the
-    patient is invoiced the rest.
+@dataclass
+class _Quote:
+    patient: Patient
+    model: DeviceModel
+    supplier: Supplier
+    stock: SupplierStock
+    price: float
+    pct: int
+    covered: float
+    cost: float
 
-    Args:
-        patient_id: The patient id, e.g. 'P-100331'.
-        model_id: The device model id, e.g. 'GL-G4' (see list_device_models).
-        supplier_id: A device supplier id, e.g. 'DS-503' (see find_suppliers).
 
-    Returns:
-        The order (id like 'DO-33012', status 'placed') with price, insurance_covered and
-        patient_cost, and the invoice id for the patient's share.
-
-    Raises:
-        Unknown ids; inactive account; supplier is not a device supplier or is out of
-        stock; the patient already has a device or an open order of that kind.
-    """
+def _quote(ctx: ToolContext, patient_id: str, model_id: str, supplier_id: str) -> _Quote:
+    """Every check of an order (R2, R13, R14) and its price; shared by quote and order."""
     patient = get_patient(ctx, patient_id)
     require_active(patient, "order devices")
     model = _model(ctx, model_id)
@@ -183,14 +174,72 @@ def order_device(ctx: ToolContext, patient_id: str, model_id: str, supplier_id: 
     pct = plan.device_coverage_pct if plan is not None and plan.accepting else 0
     covered = money(price * pct / 100)
     cost = money(price - Decimal(str(covered)))
+    return _Quote(patient, model, supplier, stock, money(price), pct, covered, cost)
+
+
+@tool(writes=False)
+def quote_device_order(ctx: ToolContext, patient_id: str, model_id: str, supplier_id: str) -> dict:
+    """Price a device order without placing it: a dry run of order_device with the same
+    checks. Use it to tell the patient their cost before they confirm an order.
+
+    Args:
+        patient_id: The patient id, e.g. 'P-100331'.
+        model_id: The device model id, e.g. 'GL-G4' (see list_device_models).
+        supplier_id: A device supplier id, e.g. 'DS-503' (see find_suppliers).
+
+    Returns:
+        price (the supplier's unit price), coverage_pct_applied, insurance_covered and
+        patient_cost, all in USD.
+
+    Raises:
+        Exactly what order_device would refuse.
+    """
+    q = _quote(ctx, patient_id, model_id, supplier_id)
+    return {
+        "patient_id": q.patient.patient_id,
+        "model_id": q.model.model_id,
+        "supplier_id": q.supplier.supplier_id,
+        "price": q.price,
+        "coverage_pct_applied": q.pct,
+        "insurance_covered": q.covered,
+        "patient_cost": q.cost,
+    }
+
+
+@tool(writes=True)
+def order_device(ctx: ToolContext, patient_id: str, model_id: str, supplier_id: str) -> dict:
+    """Order a monitoring device from a device supplier, shipped to the patient's address on
+    file. A patient may have only one device of each kind: refused if they already have
+    an active device of that kind, or an order of that kind that is placed, shipped, or
+    delivered but not yet registered. The supplier must have it in stock. Price is the
+    supplier's unit price; the patient's plan covers its device_coverage_pct share
+    (only if the plan is still accepted, otherwise nothing), rounded to cents, and the
+    patient is invoiced the rest.
+
+    Args:
+        patient_id: The patient id, e.g. 'P-100331'.
+        model_id: The device model id, e.g. 'GL-G4' (see list_device_models).
+        supplier_id: A device supplier id, e.g. 'DS-503' (see find_suppliers).
+
+    Returns:
+        The order (id like 'DO-33012', status 'placed') with price, insurance_covered and
+        patient_cost, and the invoice id for the patient's share.
+
+    Raises:
+        Unknown ids; inactive account; supplier is not a device supplier or is out of
+        stock; the patient already has a device or an open order of that kind.
+    """
+    q = _quote(ctx, patient_id, model_id, supplier_id)
+    patient, model, supplier, stock = q.patient, q.model, q.supplier, q.stock
+    cost, pct = q.cost, q.pct
     order = DeviceOrder(
         order_id=next_id(ctx, DeviceOrder.order_id, "DO-"),
         patient_id=patient.patient_id,
         model_id=model.model_id,
         supplier_id=supplier.supplier_id,
         status="placed",
-        price=money(price),
-        insurance_covered=covered,
+        price=q.price,
+        insurance_covered=q.covered,
         patient_cost=cost,
         ordered_at=ctx.now,
         ship_to=f"{patient.street}, {patient.city}, {patient.state} {patient.zip_code}",
@@ -358,136 +407,3 @@ def deactivate_device(
     device.deactivation_reason = reason
     ctx.session.flush()
     return _device_view(ctx, device)
-
-
-def _upload_view(upload: Upload) -> dict[str, Any]:
-    view: dict[str, Any] = {
-        "upload_id": upload.upload_id,
-        "type": upload.upload_type,
-        "uploaded_at": iso(upload.uploaded_at),
-        "flagged_for_review": upload.flagged,
-    }
-    if upload.upload_type == "document":
-        view["document_title"] = upload.document_title
-        return view
-    view["metric"] = upload.metric
-    view["serial_number"] = upload.serial_number
-    if upload.metric == "blood_pressure":
-        view["reading"] = f"{upload.systolic}/{upload.diastolic} {upload.unit}"
-    else:
-        value = upload.value
-        shown = f"{value:g}" if value is not None else "?"
-        view["reading"] = f"{shown} {upload.unit}"
-    return view
-
-
-@tool(writes=False)
-def list_uploads(
-    ctx: ToolContext,
-    patient_id: str,
-    upload_type: Literal["reading", "document"] | None = None,
-    metric: Literal["blood_pressure", "glucose", "spo2", "weight"] | None = None,
-    days: int = 30,
-) -> list[dict]:
-    """List what a patient's devices and the patient uploaded in the last `days` days,
-    newest first: readings (blood pressure 'systolic/diastolic mmHg', glucose 'mg/dL',
-    spo2 '%', weight 'kg') and documents. Read values out as they are; never say whether
-    a reading is good, bad or dangerous.
-
-    Args:
-        patient_id: The patient id, e.g. 'P-100331'.
-        upload_type: Optional filter, 'reading' or 'document'.
-        metric: Optional reading metric filter.
-        days: How far back to look, 1-365 days (default 30).
-
-    Returns:
-        Uploads with id (like 'U-501234'), time, value or document title, and whether it
-        is already flagged for provider review.
-
-    Raises:
-        Unknown patient or days out of range.
-    """
-    patient = get_patient(ctx, patient_id)
-    if not 1 <= days <= 365:
-        raise ToolError("days must be between 1 and 365")
-    query = select(Upload).where(
-        Upload.patient_id == patient.patient_id,
-        Upload.uploaded_at >= ctx.now - timedelta(days=days),
-        Upload.uploaded_at <= ctx.now,
-    )
-    if upload_type is not None:
-        query = query.where(Upload.upload_type == upload_type)
-    if metric is not None:
-        query = query.where(Upload.metric == metric)
-    rows = ctx.session.scalars(query.order_by(Upload.uploaded_at.desc(), Upload.upload_id))
-    return [_upload_view(u) for u in rows]
-
-
-@tool(writes=False)
-def get_latest_readings(ctx: ToolContext, patient_id: str) -> dict:
-    """The most recent reading of each metric a patient's devices send (whatever its age).
-
-    Args:
-        patient_id: The patient id, e.g. 'P-100331'.
-
-    Returns:
-        metric -> the latest reading (id, time, value). Empty when there are none.
-
-    Raises:
-        Unknown patient.
-    """
-    patient = get_patient(ctx, patient_id)
-    rows = ctx.session.scalars(
-        select(Upload)
-        .where(
-            Upload.patient_id == patient.patient_id,
-            Upload.upload_type == "reading",
-            Upload.uploaded_at <= ctx.now,
-        )
-        .order_by(Upload.uploaded_at.desc(), Upload.upload_id.desc())
-    )
-    latest: dict[str, Any] = {}
-    for upload in rows:
-        if upload.metric and upload.metric not in latest:
-            latest[upload.metric] = _upload_view(upload)
-    return {"patient_id": patient.patient_id, "latest": dict(sorted(latest.items()))}
-
-
-@tool(writes=True)
-def flag_reading_for_review(ctx: ToolContext, patient_id: str, upload_id: str) -> dict:
-    """Flag one of the patient's device readings so their care team reviews it (within 2
-    business days; this is not an emergency service). Only readings (not documents)
-    uploaded in the last 30 days can be flagged, and each only once.
-
-    Args:
-        patient_id: The patient id, e.g. 'P-100331'.
-        upload_id: The reading's upload id, e.g. 'U-501234' (see list_uploads).
-
-    Returns:
-        The flagged reading.
-
-    Raises:
-        Unknown upload, an upload of another patient, a document, a reading older than
-        30 days, or a reading that is already flagged.
-    """
-    patient = get_patient(ctx, patient_id)
-    upload = ctx.session.get(Upload, upload_id.strip().upper())
-    if upload is None:
-        raise ToolError(f"no upload {upload_id!r} (upload ids look like 'U-501234')")
-    if upload.patient_id != patient.patient_id:
-        raise ToolError(
-            f"upload {upload.upload_id} does not belong to patient {patient.patient_id}"
-        )
-    if upload.upload_type != "reading":
-        raise ToolError(f"upload {upload.upload_id} is a document; only readings can be flagged")
-    if upload.uploaded_at < ctx.now - timedelta(days=FLAG_WINDOW_DAYS):
-        raise ToolError(
-            f"reading {upload.upload_id} is from {iso(upload.uploaded_at)}, more than "
-            f"{FLAG_WINDOW_DAYS} days ago; only recent readings can be flagged"
-        )
-    if upload.flagged:
-        raise ToolError(f"reading {upload.upload_id} is already flagged for review")
-    upload.flagged = True
-    upload.flagged_at = ctx.now
-    ctx.session.flush()
-    return _upload_view(upload)

@@ -48,11 +48,11 @@ def search_providers(
 ) -> list[dict]:
     """Find providers of a specialty who hold a licence in a state that is valid today. A
     provider may only see patients who live in a state where the provider is licensed
-    (the patient's home state, from get_patient_details). Check each licence's
-    expires_on: a visit after that date cannot be booked.
+    (the patient's home state, from get_patient_details). Check each provider's
+    licence_expires_on: a visit after that date cannot be booked.
 
     Args:
-        specialty: The specialty.
+        specialty: The specialty, e.g. 'cardiology' for heart care.
         state: Two-letter code of the patient's home state, e.g. 'CO'.
         language: Optional spoken language to require, e.g. 'Spanish'.
 
