@@ -550,6 +550,7 @@ OUTAGE_CAUSES = {
     ],
 }
 
+# by category, and for line-level categories by "category:line_type"
 TICKET_SUBJECTS = {
     "billing": [
         "Question about charges on the latest bill",
@@ -558,32 +559,36 @@ TICKET_SUBJECTS = {
         "Wants an itemised copy of an older bill",
         "Late fee dispute",
     ],
-    "network": [
-        "Calls drop inside the house",
-        "Fiber speed much lower in the evening",
-        "No signal in the basement office",
-        "Home internet drops every few hours",
-        "Slow mobile data downtown",
-    ],
-    "device": [
-        "Phone screen flickers after update",
-        "Gateway reboots on its own",
-        "Watch no longer syncs with phone",
-        "Battery drains within a few hours",
-        "SIM not detected after drop",
-    ],
-    "plan": [
-        "Comparing unlimited plans for a teenager",
-        "Hotspot not working on current plan",
-        "Asked about moving off a legacy plan",
-        "Roaming pass did not activate abroad",
-    ],
     "account": [
         "Update the billing address",
         "Request to reset the account PIN",
         "Add an authorised contact to the account",
         "Paper bills still arriving after opting out",
     ],
+    "network:mobile": [
+        "Calls drop inside the house",
+        "No signal in the basement office",
+        "Slow mobile data downtown",
+    ],
+    "network:home_internet": [
+        "Fiber speed much lower in the evening",
+        "Home internet drops every few hours",
+    ],
+    "network:wearable": ["Watch loses signal away from the phone"],
+    "device:mobile": [
+        "Phone screen flickers after update",
+        "Battery drains within a few hours",
+        "SIM not detected after drop",
+    ],
+    "device:home_internet": ["Gateway reboots on its own", "Gateway Wi-Fi light blinking red"],
+    "device:wearable": ["Watch no longer syncs with phone"],
+    "plan:mobile": [
+        "Comparing unlimited plans for a teenager",
+        "Hotspot not working on current plan",
+        "Roaming pass did not activate abroad",
+    ],
+    "plan:home_internet": ["Asked about faster fiber tiers", "Static IP not assigned"],
+    "plan:wearable": ["Asked whether the watch works abroad"],
 }
 TICKET_NOTE_TEXTS = {
     "open": ["Customer described the issue; waiting for first review."],
@@ -929,7 +934,10 @@ class Generator:
                 "suspended",
                 self.pick(["lost_or_stolen", "lost_or_stolen", "temporary_hold"]),
             )
-            suspended_on = self.day_between(TODAY - timedelta(days=40), TODAY - timedelta(days=1))
+            suspended_on = self.day_between(
+                max(activated + timedelta(days=8), TODAY - timedelta(days=40)),
+                TODAY - timedelta(days=1),
+            )
         last_change = None
         if self.chance(0.3) and (TODAY - activated).days > 60:
             last_change = self.day_between(
@@ -1067,6 +1075,10 @@ class Generator:
         rng = self.rng
         ltype = line["line_type"]
         lost = line["suspension_reason"] == "lost_or_stolen"
+        # devices were bought before the line was suspended
+        last_buy = TODAY - timedelta(days=6)
+        if line["suspended_on"]:
+            last_buy = min(last_buy, date.fromisoformat(line["suspended_on"]) - timedelta(days=1))
         if ltype == "mobile":
             # the SIM (replaced by a new one at the last SIM swap, if any)
             if line["last_sim_swap"]:
@@ -1079,9 +1091,7 @@ class Generator:
                 self.device_row(line, "sim", SIM_MODEL, activated, 0, iccid=self.iccid())
             if self.chance(0.78):  # otherwise the customer brought their own phone
                 model, price, tac = self.pick(PHONES)
-                purchased = self.day_between(
-                    max(activated, TODAY - timedelta(days=1000)), TODAY - timedelta(days=6)
-                )
+                purchased = self.day_between(max(activated, TODAY - timedelta(days=1000)), last_buy)
                 if self.chance(0.12) and (TODAY - purchased).days > 400:
                     # an older phone that was traded in before this one
                     old_model, old_price, old_tac = self.pick(PHONES)
@@ -1108,7 +1118,7 @@ class Generator:
                 )
         elif ltype == "wearable":
             model, price, tac = self.pick(WATCHES)
-            purchased = self.day_between(activated, TODAY - timedelta(days=6))
+            purchased = self.day_between(activated, last_buy)
             self.device_row(
                 line,
                 "watch",
@@ -1611,8 +1621,11 @@ class Generator:
                 ["billing", "billing", "network", "network", "device", "plan", "account"]
             )
             line_id: str | None = None
-            if category in ("network", "device", "plan") and lines:
-                line_id = self.pick(lines)["line_id"]
+            subject_key = category
+            if category in ("network", "device", "plan"):
+                line = self.pick(lines)
+                line_id = line["line_id"]
+                subject_key = f"{category}:{line['line_type']}"
             status = self.pick(
                 [
                     "open",
@@ -1666,7 +1679,7 @@ class Generator:
                     "account_id": account_id,
                     "line_id": line_id,
                     "category": category,
-                    "subject": self.pick(TICKET_SUBJECTS[category]),
+                    "subject": self.pick(TICKET_SUBJECTS[subject_key]),
                     "status": status,
                     "priority": self.pick(["low", "normal", "normal", "normal", "high"]),
                     "created_at": created.isoformat(),
