@@ -690,6 +690,7 @@ class Generator:
         self.account_lines: dict[str, list[Row]] = {}
         self.account_methods: dict[str, list[Row]] = {}
         self.by_line: dict[str, dict[str, list[Row]]] = {}
+        self.current_cycle = TODAY  # start of the current billing cycle of the account
 
     # --- small random helpers ----------------------------------------------------------
 
@@ -810,6 +811,7 @@ class Generator:
             else 0.0,
         }
         self.tables["customers"].append(customer)
+        self.current_cycle = cycle_start_on_or_before(TODAY, customer["billing_cycle_day"])
         methods = self.payment_methods(account_id, since)
         lines = self.lines(customer, culture, since)
         mobile = [ln for ln in lines if ln["line_type"] == "mobile"]
@@ -981,9 +983,11 @@ class Generator:
         for addon in features:
             if not self.chance(0.16):
                 continue
-            start = self.day_between(
-                max(activated, TODAY - timedelta(days=700)), TODAY - timedelta(days=3)
-            )
+            # a legacy add-on was only sold before 2025
+            latest = TODAY - timedelta(days=3) if addon[7] else date(2024, 12, 31)
+            if activated > latest:
+                continue
+            start = self.day_between(max(activated, TODAY - timedelta(days=700)), latest)
             status, end = "active", None
             if self.chance(0.2) or not addon[7]:
                 end = self.day_between(start, TODAY - timedelta(days=1))
@@ -1046,7 +1050,7 @@ class Generator:
         if finance:
             term = self.pick([24, 24, 36])
             installment = round(price / term)
-            months = months_between(purchased, TODAY)
+            months = months_between(purchased, self.current_cycle)  # installments billed
             paid = min(months, term)
             balance = 0 if paid >= term else price - installment * paid
         row: Row = {
