@@ -985,6 +985,8 @@ class Generator:
                 continue
             # a legacy add-on was only sold before 2025
             latest = TODAY - timedelta(days=3) if addon[7] else date(2024, 12, 31)
+            if line["suspended_on"]:  # nothing is added to a suspended line
+                latest = min(latest, date.fromisoformat(line["suspended_on"]) - timedelta(days=1))
             if activated > latest:
                 continue
             start = self.day_between(max(activated, TODAY - timedelta(days=700)), latest)
