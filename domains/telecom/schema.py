@@ -1,8 +1,10 @@
 """Larkspur Telecom: accounts, lines, devices, billing, support and network outages.
 
-Money columns are floats rounded to cents by the generator and by every tool. Ids are
+Money columns are floats rounded to cents by the generator and by every tool. Seed ids are
 strings with a short prefix (``AC`` accounts, ``LN`` lines, ``DV`` devices, ``INV``
-invoices...) followed by digits; tools mint new ids as "highest existing number + 1".
+invoices...) followed by digits. Rows that tools create get ids built from their natural
+key (``CR-OUT2231-LN40211`` is the credit for outage OUT2231 on line LN40211), so the same
+set of changes made in a different order leaves the same database.
 """
 
 from __future__ import annotations
@@ -109,7 +111,7 @@ class LineAddon(Base):
 
     __tablename__ = "line_addons"
 
-    line_addon_id: Mapped[str] = mapped_column(String(8), primary_key=True)
+    line_addon_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     line_id: Mapped[str] = mapped_column(ForeignKey("lines.line_id"))
     addon_id: Mapped[str] = mapped_column(ForeignKey("addons.addon_id"))
     status: Mapped[str] = mapped_column(String(12))
@@ -123,7 +125,7 @@ class Device(Base):
 
     __tablename__ = "devices"
 
-    device_id: Mapped[str] = mapped_column(String(8), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     account_id: Mapped[str] = mapped_column(ForeignKey("customers.account_id"))
     line_id: Mapped[str | None] = mapped_column(ForeignKey("lines.line_id"), nullable=True)
     kind: Mapped[str] = mapped_column(String(8))  # phone | watch | router | sim
@@ -177,7 +179,7 @@ class Payment(Base):
 
     __tablename__ = "payments"
 
-    payment_id: Mapped[str] = mapped_column(String(10), primary_key=True)
+    payment_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     account_id: Mapped[str] = mapped_column(ForeignKey("customers.account_id"))
     invoice_id: Mapped[str | None] = mapped_column(ForeignKey("invoices.invoice_id"), nullable=True)
     device_id: Mapped[str | None] = mapped_column(ForeignKey("devices.device_id"), nullable=True)
@@ -193,7 +195,7 @@ class Credit(Base):
 
     __tablename__ = "credits"
 
-    credit_id: Mapped[str] = mapped_column(String(8), primary_key=True)
+    credit_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     account_id: Mapped[str] = mapped_column(ForeignKey("customers.account_id"))
     invoice_id: Mapped[str] = mapped_column(ForeignKey("invoices.invoice_id"))
     reason: Mapped[str] = mapped_column(String(16))  # outage | billing_error
@@ -210,7 +212,7 @@ class Ticket(Base):
 
     __tablename__ = "tickets"
 
-    ticket_id: Mapped[str] = mapped_column(String(8), primary_key=True)
+    ticket_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     account_id: Mapped[str] = mapped_column(ForeignKey("customers.account_id"))
     line_id: Mapped[str | None] = mapped_column(ForeignKey("lines.line_id"), nullable=True)
     category: Mapped[str] = mapped_column(String(12))
@@ -226,7 +228,7 @@ class TicketNote(Base):
 
     __tablename__ = "ticket_notes"
 
-    note_id: Mapped[str] = mapped_column(String(8), primary_key=True)
+    note_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.ticket_id"))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     author: Mapped[str] = mapped_column(String(16))
@@ -254,7 +256,7 @@ class OutageReport(Base):
 
     __tablename__ = "outage_reports"
 
-    report_id: Mapped[str] = mapped_column(String(8), primary_key=True)
+    report_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     outage_id: Mapped[str] = mapped_column(ForeignKey("outages.outage_id"))
     account_id: Mapped[str] = mapped_column(ForeignKey("customers.account_id"))
     line_id: Mapped[str] = mapped_column(ForeignKey("lines.line_id"))

@@ -24,12 +24,12 @@ from .common import (
     invoice_balance_cents,
     invoice_summary,
     iso,
-    next_id,
     outage_days,
     owned_invoice,
     owned_line,
     plan_of,
     service_of,
+    unique_id,
     usable_method,
 )
 
@@ -132,7 +132,7 @@ def make_payment(
         )
     method = usable_method(ctx, account, method_id)
     payment = Payment(
-        payment_id=next_id(ctx, Payment.payment_id, "PAY"),
+        payment_id=unique_id(ctx, Payment.payment_id, f"PAY-{invoice.invoice_id}"),
         account_id=account.account_id,
         invoice_id=invoice.invoice_id,
         device_id=None,
@@ -263,6 +263,7 @@ def apply_bill_credit(
                 f"({days} day(s) x {fmt(price)} / 30) (R10)"
             )
         note = f"Outage credit: {days} day(s) of {fmt(price)}/month service."
+        credit_key = f"CR-{outage.outage_id}-{credit_line.line_id}"
     else:
         if item_id is None or line_id is not None or outage_id is not None:
             raise ToolError("a billing-error credit needs item_id, and no line_id or outage_id")
@@ -279,6 +280,7 @@ def apply_bill_credit(
                 " (R10)"
             )
         note = f"Billing error: {item.description}."
+        credit_key = f"CR-{item.item_id}"
     on_invoice = sum(cents(c.amount) for c in _credited(ctx, invoice_id=invoice.invoice_id))
     if on_invoice + credit_cents > PER_INVOICE_CREDIT_CAP:
         raise ToolError(
@@ -299,7 +301,7 @@ def apply_bill_credit(
             "(75.00 per 365 days) (R11)"
         )
     credit = Credit(
-        credit_id=next_id(ctx, Credit.credit_id, "CR"),
+        credit_id=unique_id(ctx, Credit.credit_id, credit_key),
         account_id=account.account_id,
         invoice_id=invoice.invoice_id,
         reason=reason,

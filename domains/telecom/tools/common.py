@@ -94,14 +94,18 @@ def clean_id(value: str) -> str:
     return value.strip().upper()
 
 
-def next_id(ctx: ToolContext, column: Any, prefix: str) -> str:
-    """The next id for a table: the highest number used with this prefix, plus one."""
-    highest = 0
-    for (existing,) in ctx.session.execute(select(column).where(column.like(f"{prefix}%"))):
-        digits = existing[len(prefix) :]
-        if digits.isdigit():
-            highest = max(highest, int(digits))
-    return f"{prefix}{highest + 1}"
+def unique_id(ctx: ToolContext, column: Any, base: str) -> str:
+    """``base`` if no row uses it yet, else ``base-2``, ``base-3``...
+
+    New rows get ids from their natural key (e.g. 'PAY-INV1048213' for a payment on
+    INV1048213), never from a counter, so making the same changes in another order gives
+    the same rows and the same state hash.
+    """
+    candidate, n = base, 1
+    while ctx.session.scalar(select(column).where(column == candidate)) is not None:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
 
 
 def normalize_phone(text: str) -> str:

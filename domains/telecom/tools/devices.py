@@ -18,9 +18,9 @@ from .common import (
     device_dict,
     fmt,
     get_account,
-    next_id,
     owned_device,
     owned_line,
+    unique_id,
     usable_method,
 )
 
@@ -115,7 +115,7 @@ def swap_sim(ctx: ToolContext, account_id: str, line_id: str, new_iccid: str) ->
     for sim in old:
         sim.status = "deactivated"
     new = Device(
-        device_id=next_id(ctx, Device.device_id, "DV"),
+        device_id=unique_id(ctx, Device.device_id, f"DV-SIM-{iccid[-6:]}"),
         account_id=account.account_id,
         line_id=line.line_id,
         kind="sim",
@@ -179,7 +179,7 @@ def request_warranty_replacement(
             f"device {device.device_id} was bought on {device.purchased_on.isoformat()}; its "
             f"warranty ended on {warranty_end.isoformat()} (R15)"
         )
-    new_id = next_id(ctx, Device.device_id, "DV")
+    new_id = unique_id(ctx, Device.device_id, f"{device.device_id}-R")
     number = new_id[2:].rjust(6, "0")[-6:]
     imei = serial = None
     if device.imei:
@@ -245,7 +245,7 @@ def pay_off_device(
         raise ToolError(f"device {device.device_id} has no financing balance to pay off (R14)")
     method = usable_method(ctx, account, method_id)
     payment = Payment(
-        payment_id=next_id(ctx, Payment.payment_id, "PAY"),
+        payment_id=unique_id(ctx, Payment.payment_id, f"PAY-{device.device_id}"),
         account_id=account.account_id,
         invoice_id=None,
         device_id=device.device_id,

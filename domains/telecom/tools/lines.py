@@ -22,12 +22,12 @@ from .common import (
     iso,
     line_addon_dict,
     line_summary,
-    next_id,
     overdue_invoices,
     owned_line,
     parse_date,
     plan_dict,
     plan_of,
+    unique_id,
 )
 
 LineType = Literal["mobile", "home_internet", "wearable"]
@@ -275,7 +275,9 @@ def add_addon(
                 )
         status = "active" if start == today else "scheduled"
     row = LineAddon(
-        line_addon_id=next_id(ctx, LineAddon.line_addon_id, "LA"),
+        line_addon_id=unique_id(
+            ctx, LineAddon.line_addon_id, f"LA-{line.line_id}-{addon.addon_id}-{start:%Y%m%d}"
+        ),
         line_id=line.line_id,
         addon_id=addon.addon_id,
         status=status,

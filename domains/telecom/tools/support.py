@@ -15,11 +15,11 @@ from .common import (
     OUTAGE_CREDIT_WINDOW_DAYS,
     get_account,
     iso,
-    next_id,
     outage_dict,
     owned_line,
     owned_ticket,
     service_of,
+    unique_id,
 )
 
 # issue code -> (category, subject, priority)
@@ -72,9 +72,15 @@ def _ticket_dict(ctx: ToolContext, ticket: Ticket) -> dict[str, Any]:
 
 
 def _add_note(ctx: ToolContext, ticket: Ticket, text: str) -> None:
+    ctx.session.flush()
+    count = len(
+        list(
+            ctx.session.scalars(select(TicketNote).where(TicketNote.ticket_id == ticket.ticket_id))
+        )
+    )
     ctx.session.add(
         TicketNote(
-            note_id=next_id(ctx, TicketNote.note_id, "TN"),
+            note_id=unique_id(ctx, TicketNote.note_id, f"{ticket.ticket_id}-N{count + 1}"),
             ticket_id=ticket.ticket_id,
             created_at=ctx.now,
             author="customer_care",
@@ -157,7 +163,7 @@ def report_outage(ctx: ToolContext, account_id: str, line_id: str) -> dict[str, 
             f"(report {duplicate.report_id}) (R19)"
         )
     report = OutageReport(
-        report_id=next_id(ctx, OutageReport.report_id, "OR"),
+        report_id=unique_id(ctx, OutageReport.report_id, f"OR-{outage.outage_id}-{line.line_id}"),
         outage_id=outage.outage_id,
         account_id=account.account_id,
         line_id=line.line_id,
@@ -233,7 +239,11 @@ def open_ticket(
             f"for this {category} issue; update it instead of opening a new one (R18)"
         )
     ticket = Ticket(
-        ticket_id=next_id(ctx, Ticket.ticket_id, "TK"),
+        ticket_id=unique_id(
+            ctx,
+            Ticket.ticket_id,
+            f"TK-{line.line_id if line else account.account_id}-{category.upper()}",
+        ),
         account_id=account.account_id,
         line_id=line.line_id if line else None,
         category=category,
@@ -263,7 +273,7 @@ def update_ticket(
 
     Args:
         account_id: The verified account, e.g. 'AC318402'.
-        ticket_id: The ticket, e.g. 'TK30412'.
+        ticket_id: The ticket, e.g. 'TK30412' or 'TK-LN40211-NETWORK' (see list_tickets).
         new_status: 'in_progress' or 'resolved'.
 
     Raises:
@@ -293,7 +303,7 @@ def close_ticket(ctx: ToolContext, account_id: str, ticket_id: str) -> dict[str,
 
     Args:
         account_id: The verified account, e.g. 'AC318402'.
-        ticket_id: The ticket, e.g. 'TK30412'.
+        ticket_id: The ticket, e.g. 'TK30412' or 'TK-LN40211-NETWORK' (see list_tickets).
 
     Raises:
         The ticket is not 'resolved' (R17).
