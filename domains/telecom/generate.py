@@ -640,17 +640,23 @@ def ascii_slug(text: str) -> str:
 
 
 class Ids:
-    """Unique random numeric ids per prefix (membership checks only; never iterated)."""
+    """Unique random numeric ids, one random stream per prefix.
 
-    def __init__(self, rng: random.Random) -> None:
-        self.rng = rng
+    Each prefix draws from its own ``random.Random`` (seeded from SEED and the prefix), so
+    adding a row to one table never shifts the ids, or any other random choice, of the
+    rest of the data. The ``used`` sets are only used for membership tests.
+    """
+
+    def __init__(self) -> None:
+        self.rngs: dict[str, random.Random] = {}
         self.used: dict[str, set[int]] = {}
 
     def new(self, prefix: str, digits: int) -> str:
+        rng = self.rngs.setdefault(prefix, random.Random(f"{SEED}-{prefix}"))
         used = self.used.setdefault(prefix, set())
         low = 10 ** (digits - 1)
         while True:
-            n = self.rng.randrange(low, low * 10 - low // 2)
+            n = rng.randrange(low, low * 10 - low // 2)
             if n not in used:
                 used.add(n)
                 return f"{prefix}{n}"
@@ -659,7 +665,7 @@ class Ids:
 class Generator:
     def __init__(self) -> None:
         self.rng = random.Random(SEED)
-        self.ids = Ids(self.rng)
+        self.ids = Ids()
         self.phones_used: set[str] = set()
         self.names_used: set[str] = set()
         self.tables: dict[str, list[Row]] = {
@@ -1448,8 +1454,8 @@ class Generator:
                         items.append((line_id, "addon", f"{addon[1]}, {who}", addon[4]))
                         taxable += addon[4]
                 else:
-                    added = date.fromisoformat(la["added_on"])
-                    if issue <= added <= period_end and added <= TODAY:
+                    # a pass is billed on the first invoice issued after it starts
+                    if add_months(issue, -1) <= start < issue:
                         items.append((line_id, "roaming", f"{addon[1]}, {who}", addon[4]))
                         taxable += addon[4]
             for dev in self.by_line["devices"].get(line_id, []):
