@@ -1386,7 +1386,1299 @@ def t026_cancel_line_transfer(b: Builder) -> None:
     )
 
 
+@test
+def t027_ticket_came_back(b: Builder) -> None:
+    aid = "AC693237"
+    tickets = {t["ticket_id"]: t for t in b.read("list_tickets", account_id=aid)}
+    assert tickets["TK50919"]["status"] == "resolved"
+    assert tickets["TK91742"]["status"] == "resolved"
+    b.task(
+        "test",
+        "telecom-027",
+        persona=(
+            "You are Xiaoling Liu, a bakery owner in Millbridge. You are warm but tired of "
+            "repeating the same complaint."
+        ),
+        goal=(
+            "1) The dropped calls at home on your own phone, which a technician said were "
+            "fixed, have come back since Monday: have that ticket reopened rather than a new "
+            "one. 2) Your son Hao's roaming problem from his last trip is no longer an "
+            "issue: have his ticket closed."
+        ),
+        known=f"Your account id is {aid} and your PIN is {b.pin(aid)}.",
+        withheld="You do not know ticket ids.",
+        actions=[
+            auth_pin(b, aid),
+            act("list_tickets", account_id=aid),
+            act("update_ticket", account_id=aid, ticket_id="TK50919", new_status="in_progress"),
+            act("close_ticket", account_id=aid, ticket_id="TK91742"),
+        ],
+        outputs=[],
+        tags=["ticket", "multi-write"],
+    )
+
+
+@test
+def t028_legacy_plan_refused(b: Builder) -> None:
+    aid = "AC731350"
+    b.refused(
+        [], "change_plan", "R3", account_id=aid, line_id="LN53458", new_plan_id="MOB-CLASSIC10"
+    )
+    b.task(
+        "test",
+        "telecom-028",
+        persona=(
+            "You are Mai Dang, a nursing student in Brennick Falls looking to cut costs. "
+            "You are quiet and polite and take advice easily."
+        ),
+        goal=(
+            "Ask to switch your phone to the Classic 10 plan, which your brother has and "
+            "which costs 30.00 a month. If the agent says that plan is not available, ask "
+            "for the cheapest plan that is offered, ask its monthly price, and switch to it."
+        ),
+        known=f"Your number is {b.account(aid)['contact_phone']}; your PIN is {b.pin(aid)}.",
+        withheld="You do not know your account id.",
+        actions=[
+            by_phone(b.account(aid)["contact_phone"]),
+            auth_pin(b, aid),
+            act("get_account_details", account_id=aid),
+            act("list_plans", line_type="mobile"),
+            act("change_plan", account_id=aid, line_id="LN53458", new_plan_id="MOB-SPARK5"),
+        ],
+        outputs=["25.00"],
+        tags=["plan-change", "refusal", "change-of-mind"],
+    )
+
+
+@test
+def t029_watch_plan(b: Builder) -> None:
+    aid = "AC272592"
+    b.refused([], "change_plan", "R3", account_id=aid, line_id="LN35707", new_plan_id="MOB-SPARK5")
+    tickets = {t["ticket_id"]: t for t in b.read("list_tickets", account_id=aid)}
+    assert tickets["TK32891"]["status"] == "in_progress"
+    b.task(
+        "test",
+        "telecom-029",
+        persona=(
+            "You are Kavya Gupta, a marathon runner in Brennick Falls who trains without "
+            "her phone. You are enthusiastic and talk about your training a lot."
+        ),
+        goal=(
+            "1) You want your smartwatch to have its own number so you can take calls while "
+            "running: ask to put the watch line on the Spark 5 phone plan. If that is not "
+            "possible, ask which watch plan gives the watch its own number and switch the "
+            "watch to it. 2) Your watch syncs with your phone again since the last update: "
+            "have the open ticket about that closed."
+        ),
+        known=f"Your account id is {aid} and your PIN is {b.pin(aid)}.",
+        withheld="",
+        actions=[
+            auth_pin(b, aid),
+            act("get_account_details", account_id=aid),
+            act("list_plans", line_type="wearable"),
+            act("change_plan", account_id=aid, line_id="LN35707", new_plan_id="WRB-LINKPLUS"),
+            act("list_tickets", account_id=aid),
+            act("update_ticket", account_id=aid, ticket_id="TK32891", new_status="resolved"),
+            act("close_ticket", account_id=aid, ticket_id="TK32891"),
+        ],
+        outputs=[],
+        tags=["plan-change", "refusal", "ticket", "wearable", "multi-write"],
+    )
+
+
+@test
+def t030_overpayment_refused(b: Builder) -> None:
+    aid = "AC186528"
+    acct = b.account(aid)
+    bill = acct["invoices"][0]
+    amex = next(m for m in acct["payment_methods"] if m["brand"] == "amex")
+    b.refused(
+        [],
+        "make_payment",
+        "R12",
+        account_id=aid,
+        invoice_id=bill["invoice_id"],
+        method_id=amex["method_id"],
+        amount=100.0,
+    )
+    b.task(
+        "test",
+        "telecom-030",
+        persona=(
+            "You are Larissa Silva, a flight attendant in Carrow Point who will be away a "
+            "lot this summer. You like to plan ahead and are chatty."
+        ),
+        goal=(
+            "You want to pay 100.00 now with your Amex so that you have money ahead on your "
+            "account while you travel. If the agent says you cannot pay more than the bill, "
+            "pay the current bill in full with the Amex instead, and ask for the amount "
+            "paid."
+        ),
+        known=f"Your account id is {aid}; your PIN is {b.pin(aid)}. Your Amex ends in 4444.",
+        withheld="",
+        actions=[
+            auth_pin(b, aid),
+            act("get_account_details", account_id=aid),
+            act(
+                "make_payment",
+                account_id=aid,
+                invoice_id=bill["invoice_id"],
+                method_id=amex["method_id"],
+                amount=float(bill["balance"]),
+            ),
+        ],
+        outputs=[bill["balance"]],
+        tags=["payment", "refusal"],
+    )
+
+
+@test
+def t031_card_verification(b: Builder) -> None:
+    aid = "AC232286"
+    line = b.line(aid, "LN11298")
+    guard = next(a for a in line["addons"] if a["addon_id"] == "ADD-CALLGUARD")
+    trip = next(a for a in line["addons"] if a["status"] == "scheduled")
+    wrong_pin = "1" + b.pin(aid)[1:] if b.pin(aid)[0] != "1" else "2" + b.pin(aid)[1:]
+    b.refused([], "verify_identity", "R1", account_id=aid, pin=wrong_pin)
+    b.task(
+        "test",
+        "telecom-031",
+        persona=(
+            "You are Yonas Alemu, a civil servant in Juniper Crossing. You never remember "
+            "your PIN. You are courteous and a little self-deprecating."
+        ),
+        goal=(
+            f"When asked for your PIN, first say {wrong_pin}. If it is wrong, offer the "
+            "last four digits of your Discover card instead. Then: 1) remove the Call Guard "
+            "Pro add-on from your daughter Selam's line, she finds it annoying; 2) cancel "
+            "the Europe 7-Day Pass on Selam's line, because her school trip starting "
+            "tomorrow was cancelled."
+        ),
+        known=(
+            f"Your account id is {aid}. Your Discover card ends in 8104 and your Mastercard "
+            "in 7168. Selam's number is 472-874-7580."
+        ),
+        withheld="You believe your PIN is the wrong one above; you do not know the real one.",
+        actions=[
+            act("verify_identity", account_id=aid, card_last4="8104"),
+            act("get_line_details", account_id=aid, line_id="LN11298"),
+            act(
+                "remove_addon",
+                account_id=aid,
+                line_id="LN11298",
+                line_addon_id=guard["line_addon_id"],
+            ),
+            act(
+                "remove_addon",
+                account_id=aid,
+                line_id="LN11298",
+                line_addon_id=trip["line_addon_id"],
+            ),
+        ],
+        outputs=[],
+        tags=["authentication", "add-on", "roaming", "multi-write"],
+    )
+
+
+@test
+def t032_duplicate_plan_and_hotspot(b: Builder) -> None:
+    aid = "AC681829"
+    bill = b.invoice(aid, "INV2893773")
+    assert bill["status"] == "paid"
+    dup = duplicate_item(bill, "Spark 5 plan, 472-389-6715")
+    tickets = {t["ticket_id"]: t for t in b.read("list_tickets", account_id=aid)}
+    assert tickets["TK78498"]["status"] == "in_progress"
+    results = b.task(
+        "test",
+        "telecom-032",
+        persona=(
+            "You are Can Şahin, a taxi driver in Port Saffron who manages the account for "
+            "himself and his son Mehmet. You are friendly, informal and joke a lot."
+        ),
+        goal=(
+            "1) Your May bill (issued 2026-05-19) charged Mehmet's Spark 5 plan twice; get "
+            "the duplicate credited and ask where the money goes since that bill is already "
+            "paid. 2) Mehmet complained his hotspot does not work; if the agent explains "
+            "his plan has no hotspot, add the Hotspot Boost add-on to his line. 3) Then have "
+            "Mehmet's open ticket about the hotspot closed, since this solves it."
+        ),
+        known=(
+            f"Your account id is {aid} and your PIN is {b.pin(aid)}. Mehmet's number is "
+            "472-389-6715."
+        ),
+        withheld="",
+        actions=[
+            auth_pin(b, aid),
+            act("get_account_details", account_id=aid),
+            act("get_invoice", account_id=aid, invoice_id=bill["invoice_id"]),
+            act(
+                "apply_bill_credit",
+                account_id=aid,
+                invoice_id=bill["invoice_id"],
+                reason="billing_error",
+                amount=float(dup["amount"]),
+                item_id=dup["item_id"],
+            ),
+            act("get_line_details", account_id=aid, line_id="LN93392"),
+            act("add_addon", account_id=aid, line_id="LN93392", addon_id="ADD-HOTSPOT20"),
+            act("list_tickets", account_id=aid),
+            act("update_ticket", account_id=aid, ticket_id="TK78498", new_status="resolved"),
+            act("close_ticket", account_id=aid, ticket_id="TK78498"),
+        ],
+        outputs=[dup["amount"]],
+        tags=["billing", "credit", "add-on", "ticket", "multi-write", "hard"],
+    )
+    assert results[3]["added_to_account_credit"] == dup["amount"]
+
+
+@test
+def t033_hold_or_pass(b: Builder) -> None:
+    aid = "AC810156"
+    results = b.task(
+        "test",
+        "telecom-033",
+        persona=(
+            "You are Daniel Whitaker, a wedding photographer in Port Saffron who is going "
+            "to shoot a wedding in Lisbon. You think out loud and change your mind easily."
+        ),
+        goal=(
+            "You will be in Lisbon from 2026-06-15 to 2026-06-19. First ask to put your "
+            "phone line on a temporary hold while you are away to save money. If the agent "
+            "tells you the plan is still billed during a hold, change your mind: you do not "
+            "want a hold after all, and you would rather be reachable in Lisbon. Ask for "
+            "the cheapest roaming pass that covers the whole trip and add it."
+        ),
+        known=f"Your account id is {aid} and your PIN is {b.pin(aid)}.",
+        withheld="",
+        actions=[
+            auth_pin(b, aid),
+            act("get_account_details", account_id=aid),
+            act("list_addons", line_type="mobile", kind="roaming_pass"),
+            act(
+                "add_addon",
+                account_id=aid,
+                line_id="LN80134",
+                addon_id="RP-EU7",
+                start_date="2026-06-15",
+            ),
+        ],
+        outputs=["35.00"],
+        tags=["roaming", "change-of-mind", "add-on"],
+    )
+    assert results[-1]["end_date"] == "2026-06-21"
+
+
+@test
+def t034_fee_and_plan_change_of_mind(b: Builder) -> None:
+    aid = "AC138036"
+    bill = b.invoice(aid, b.account(aid)["invoices"][0]["invoice_id"])
+    fee = duplicate_item(bill, "Regulatory recovery fee, 538-804-7809")
+    b.task(
+        "test",
+        "telecom-034",
+        persona=(
+            "You are Sisa Mamani, a graphic designer in Brennick Falls who streams a lot of "
+            "video on the bus. You are indecisive and ask about prices before deciding."
+        ),
+        goal=(
+            "1) Your last bill shows the regulatory recovery fee twice; have the duplicate "
+            "credited. 2) You want unlimited data: first ask for Horizon Unlimited Max. "
+            "When the agent tells you its monthly price, say it is too expensive and ask "
+            "for the regular Horizon Unlimited instead, and switch to that one."
+        ),
+        known=f"Your account id is {aid}; your PIN is {b.pin(aid)}.",
+        withheld="",
+        actions=[
+            auth_pin(b, aid),
+            act("get_account_details", account_id=aid),
+            act("get_invoice", account_id=aid, invoice_id=bill["invoice_id"]),
+            act(
+                "apply_bill_credit",
+                account_id=aid,
+                invoice_id=bill["invoice_id"],
+                reason="billing_error",
+                amount=float(fee["amount"]),
+                item_id=fee["item_id"],
+            ),
+            act("list_plans", line_type="mobile"),
+            act("change_plan", account_id=aid, line_id="LN65810", new_plan_id="MOB-HZN"),
+        ],
+        outputs=[fee["amount"], "72.50"],
+        tags=["billing", "credit", "plan-change", "change-of-mind", "multi-write"],
+    )
+
+
+@test
+def t035_wrong_late_fee(b: Builder) -> None:
+    aid = "AC495502"
+    bill = b.invoice(aid, "INV4402126")
+    previous = b.invoice(aid, "INV5199455")
+    paid = [p for p in previous["payments"] if p["status"] == "completed"]
+    assert previous["status"] == "paid" and paid[-1]["paid_at"][:10] <= previous["due_date"]
+    fee = next(i for i in bill["items"] if i["description"] == "Late payment fee")
+    protection = next(a for a in b.line(aid, "LN52813")["addons"] if a["addon_id"] == "ADD-PROTECT")
+    b.task(
+        "test",
+        "telecom-035",
+        persona=(
+            "You are Johan Johansson, a retired ferry captain in Rookhaven who reads every "
+            "bill carefully. You are precise and a bit stubborn."
+        ),
+        goal=(
+            "1) Your bill issued on 2026-05-04 has a late payment fee, but you paid the "
+            "April bill on its due date; get the fee credited. 2) Your grandson Lars no "
+            "longer wants Device Protection on his phone; remove it from his line."
+        ),
+        known=(
+            f"Your account id is {aid} and your PIN is {b.pin(aid)}. Lars's number is 619-698-6692."
+        ),
+        withheld="",
+        actions=[
+            auth_pin(b, aid),
+            act("get_account_details", account_id=aid),
+            act("get_invoice", account_id=aid, invoice_id=bill["invoice_id"]),
+            act("get_invoice", account_id=aid, invoice_id=previous["invoice_id"]),
+            act(
+                "apply_bill_credit",
+                account_id=aid,
+                invoice_id=bill["invoice_id"],
+                reason="billing_error",
+                amount=float(fee["amount"]),
+                item_id=fee["item_id"],
+            ),
+            act("get_line_details", account_id=aid, line_id="LN52813"),
+            act(
+                "remove_addon",
+                account_id=aid,
+                line_id="LN52813",
+                line_addon_id=protection["line_addon_id"],
+            ),
+        ],
+        outputs=[fee["amount"]],
+        tags=["billing", "credit", "add-on", "multi-write"],
+    )
+
+
+@test
+def t036_family_back_online(b: Builder) -> None:
+    aid = "AC694085"
+    acct = b.account(aid)
+    overdue = sorted(
+        (i for i in acct["invoices"] if i["status"] == "overdue"), key=lambda i: i["issue_date"]
+    )
+    newest = b.invoice(aid, acct["invoices"][0]["invoice_id"])
+    dup = duplicate_item(newest, "Talk & Text Essentials plan, 538-328-6617")
+    bank = next(m for m in acct["payment_methods"] if m["kind"] == "bank_account")
+    pays = [
+        act(
+            "make_payment",
+            account_id=aid,
+            invoice_id=i["invoice_id"],
+            method_id=bank["method_id"],
+            amount=float(i["balance"]),
+        )
+        for i in overdue
+    ]
+    resumes = [act("resume_line", account_id=aid, line_id=ln["line_id"]) for ln in acct["lines"]]
+    assert len(resumes) == 3
+    b.task(
+        "test",
+        "telecom-036",
+        persona=(
+            "You are Shirin Karimi, a single parent in Quillon Heights whose three family "
+            "phones were cut off while you were in hospital. You are tired but determined "
+            "to sort everything out in one call."
+        ),
+        goal=(
+            "1) Pay everything that is overdue from your bank account (not the newest bill, "
+            "which is not due yet) and ask for the total. 2) Get all three phone lines "
+            "turned back on. 3) You also noticed your son Reza's Talk & Text plan is "
+            "charged twice on the newest bill; get the duplicate credited."
+        ),
+        known=(
+            f"Your account id is {aid} and your PIN is {b.pin(aid)}. You have a bank "
+            "account on file and two Mastercards; you want to pay from the bank account."
+        ),
+        withheld="",
+        actions=[
+            auth_pin(b, aid),
+            act("get_account_details", account_id=aid),
+            *pays,
+            *resumes,
+            act("get_invoice", account_id=aid, invoice_id=newest["invoice_id"]),
+            act(
+                "apply_bill_credit",
+                account_id=aid,
+                invoice_id=newest["invoice_id"],
+                reason="billing_error",
+                amount=float(dup["amount"]),
+                item_id=dup["item_id"],
+            ),
+        ],
+        outputs=[add_money(*(i["balance"] for i in overdue)), dup["amount"]],
+        tags=["billing", "payment", "resume", "credit", "non-payment", "multi-write", "hard"],
+    )
+
+
+@test
+def t037_pass_started(b: Builder) -> None:
+    aid = "AC303386"
+    line = b.line(aid, "LN89864")
+    trip = next(
+        a for a in line["addons"] if a["status"] == "active" and a["kind"] == "roaming_pass"
+    )
+    assert trip["status"] == "active" and trip["end_date"] == "2026-06-15"
+    b.refused(
+        [],
+        "remove_addon",
+        "R9",
+        account_id=aid,
+        line_id="LN89864",
+        line_addon_id=trip["line_addon_id"],
+    )
+    b.task(
+        "test",
+        "telecom-037",
+        persona=(
+            "You are Yui Kobayashi, a museum curator in Rookhaven who came home early from "
+            "a trip to Vienna. You are courteous but disappointed."
+        ),
+        goal=(
+            "1) Ask to cancel the Europe 7-Day Pass on your phone and get a refund, since "
+            "you are already home. If refused, ask until which date it stays active and "
+            "accept. 2) You realised you do not need unlimited data: move your phone to "
+            "the Spark 15 plan."
+        ),
+        known=f"Your account id is {aid}; your PIN is {b.pin(aid)}.",
+        withheld="",
+        actions=[
+            auth_pin(b, aid),
+            act("get_account_details", account_id=aid),
+            act("get_line_details", account_id=aid, line_id="LN89864"),
+            act("change_plan", account_id=aid, line_id="LN89864", new_plan_id="MOB-SPARK15"),
+        ],
+        outputs=["2026-06-15"],
+        tags=["roaming", "refusal", "plan-change"],
+    )
+
+
+@test
+def t038_lost_watch(b: Builder) -> None:
+    aid = "AC900300"
+    watch = b.device(aid, "DV50682")
+    assert watch["line_id"] == "LN21774" and watch["financing_balance"] != "0.00"
+    visa = next(m for m in b.account(aid)["payment_methods"] if m["brand"] == "visa")
+    b.task(
+        "test",
+        "telecom-038",
+        persona=(
+            "You are Jae-won Choi, a cycling courier in Carrow Point who lost his "
+            "smartwatch on a delivery run. You are upbeat and make light of it."
+        ),
+        goal=(
+            "1) Block your watch's line because the watch is lost. 2) Ask how much is still "
+            f"owed on the watch and pay it off in full with your Visa ending {visa['last4']}, "
+            "so nothing more is billed for it."
+        ),
+        known=f"Your account id is {aid} and your PIN is {b.pin(aid)}.",
+        withheld="",
+        actions=[
+            auth_pin(b, aid),
+            act("get_account_details", account_id=aid),
+            act("suspend_line", account_id=aid, line_id="LN21774", reason="lost_or_stolen"),
+            act("get_device_details", account_id=aid, device_id="DV50682"),
+            act("pay_off_device", account_id=aid, device_id="DV50682", method_id=visa["method_id"]),
+        ],
+        outputs=[watch["financing_balance"]],
+        tags=["lost-phone", "wearable", "financing", "multi-write"],
+    )
+
+
+@test
+def t039_cancel_pass_on_suspended_line(b: Builder) -> None:
+    aid = "AC890192"
+    acct = b.account(aid)
+    line = b.line(aid, "LN91855")
+    trip = next(a for a in line["addons"] if a["status"] == "scheduled")
+    overdue = sorted(
+        (i for i in acct["invoices"] if i["status"] == "overdue"), key=lambda i: i["issue_date"]
+    )
+    visa = acct["payment_methods"][0]
+    pays = [
+        act(
+            "make_payment",
+            account_id=aid,
+            invoice_id=i["invoice_id"],
+            method_id=visa["method_id"],
+            amount=float(i["balance"]),
+        )
+        for i in overdue
+    ]
+    b.refused(
+        [],
+        "remove_addon",
+        "R6",
+        account_id=aid,
+        line_id="LN91855",
+        line_addon_id=trip["line_addon_id"],
+    )
+    b.refused([], "resume_line", "R7", account_id=aid, line_id="LN91855")
+    b.task(
+        "test",
+        "telecom-039",
+        persona=(
+            "You are Olivia Hayes, an event planner in Rookhaven. Your July trip to Mexico "
+            "was cancelled and you fell behind on your phone bills during a busy season. "
+            "You are brisk and businesslike."
+        ),
+        goal=(
+            "Cancel the Americas 7-Day Pass scheduled on your own phone line for July. If "
+            "the agent says your line must be active first, ask what it takes; agree to pay "
+            "all overdue bills with your Visa and to have ONLY your own line turned back on "
+            "(your son Michael's line stays suspended), then cancel the pass. Ask for the "
+            "total you paid."
+        ),
+        known=f"Your account id is {aid}; your PIN is {b.pin(aid)}. Your Visa ends in 4580.",
+        withheld="",
+        actions=[
+            auth_pin(b, aid),
+            act("get_account_details", account_id=aid),
+            act("get_line_details", account_id=aid, line_id="LN91855"),
+            *pays,
+            act("resume_line", account_id=aid, line_id="LN91855"),
+            act(
+                "remove_addon",
+                account_id=aid,
+                line_id="LN91855",
+                line_addon_id=trip["line_addon_id"],
+            ),
+        ],
+        outputs=[add_money(*(i["balance"] for i in overdue))],
+        tags=["roaming", "payment", "resume", "refusal", "non-payment", "multi-write", "hard"],
+    )
+
+
+@test
+def t040_partial_payment(b: Builder) -> None:
+    aid = "AC115605"
+    acct = b.account(aid)
+    bill = acct["invoices"][0]
+    card = acct["payment_methods"][0]
+    results = b.task(
+        "test",
+        "telecom-040",
+        persona=(
+            "You are Natalia Kovalenko, a music teacher in Eastmere paid twice a month. You "
+            "are friendly and like to split bigger bills."
+        ),
+        goal=(
+            "Pay 50.00 toward your newest bill today with your Discover card, and ask how "
+            "much will still be left to pay on it and by which date."
+        ),
+        known=f"Your account id is {aid} and your PIN is {b.pin(aid)}.",
+        withheld="",
+        actions=[
+            auth_pin(b, aid),
+            act("get_account_details", account_id=aid),
+            act(
+                "make_payment",
+                account_id=aid,
+                invoice_id=bill["invoice_id"],
+                method_id=card["method_id"],
+                amount=50.0,
+            ),
+        ],
+        outputs=[add_money(bill["balance"], "-50.00"), bill["due_date"]],
+        tags=["payment", "billing"],
+    )
+    assert results[-1]["invoice"]["balance"] == add_money(bill["balance"], "-50.00")
+
+
+@test
+def t041_sim_misread(b: Builder) -> None:
+    aid = "AC494693"
+    good = iccid("891427009930458817")
+    bad = wrong_check_digit(good)
+    b.refused([], "swap_sim", "R16", account_id=aid, line_id="LN49853", new_iccid=bad)
+    b.task(
+        "test",
+        "telecom-041",
+        persona=(
+            "You are Declan O'Brien, a landscaper in Juniper Crossing whose SIM card cracked "
+            "when his phone fell. You are calling from a friend's phone, squinting at a "
+            "tiny SIM card."
+        ),
+        goal=(
+            f"Activate the new SIM card you bought on your line. The first time the agent "
+            f"asks for the SIM number, read it as {bad}. If the agent says it is not valid, "
+            f"look again and read the correct number {good}."
+        ),
+        known=(
+            f"Your account id is {aid} and your PIN is {b.pin(aid)}. Your number is 538-414-9865."
+        ),
+        withheld="",
+        actions=[
+            auth_pin(b, aid),
+            act("get_account_details", account_id=aid),
+            act("swap_sim", account_id=aid, line_id="LN49853", new_iccid=good),
+        ],
+        outputs=[],
+        tags=["sim-swap", "device"],
+    )
+
+
+@test
+def t042_two_outages_one_phone(b: Builder) -> None:
+    aid = "AC868469"
+    acct = b.account(aid)
+    newest = acct["invoices"][0]
+    phone = next(ln for ln in acct["lines"] if ln["line_id"] == "LN94318")
+    home = next(ln for ln in acct["lines"] if ln["line_id"] == "LN78418")
+    mobile = [b.outage("73872", o) for o in ("OUT7393", "OUT4508")]
+    fiber = b.outage("73872", "OUT4862")
+    credits = [
+        act(
+            "apply_bill_credit",
+            account_id=aid,
+            invoice_id=newest["invoice_id"],
+            reason="outage",
+            amount=float(entitlement(phone["monthly_price"], o["duration_days"])),
+            line_id="LN94318",
+            outage_id=o["outage_id"],
+        )
+        for o in mobile
+    ]
+    credits.append(
+        act(
+            "apply_bill_credit",
+            account_id=aid,
+            invoice_id=newest["invoice_id"],
+            reason="outage",
+            amount=float(entitlement(home["monthly_price"], fiber["duration_days"])),
+            line_id="LN78418",
+            outage_id="OUT4862",
+        )
+    )
+    total = add_money(*(str(c["kwargs"]["amount"]) for c in credits))
+    b.task(
+        "test",
+        "telecom-042",
+        persona=(
+            "You are Maricel Dela Cruz, a call-centre team lead in Rookhaven who keeps a "
+            "log of every service problem. You are organised and expect to be compensated "
+            "correctly."
+        ),
+        goal=(
+            "Your own phone lost mobile service during two separate network outages in the "
+            "last two months (one in April, one in May), and your home internet was down "
+            "for a few hours at the end of May. Ask for every outage credit you are owed "
+            "for your own phone and the home internet (not your daughter Jasmine's phone), "
+            "and ask for the total."
+        ),
+        known=(
+            f"Your account id is {aid}; your PIN is {b.pin(aid)}. Your zip code is 73872 "
+            f"and your number is {acct['contact_phone']}."
+        ),
+        withheld="You do not know the outage ids or exact times.",
+        actions=[
+            auth_pin(b, aid),
+            act("get_account_details", account_id=aid),
+            act("check_outages", zip_code="73872"),
+            *credits,
+        ],
+        outputs=[total],
+        tags=["outage", "credit", "multi-write"],
+    )
+
+
+@test
+def t043_bank_autopay_and_upgrade(b: Builder) -> None:
+    aid = "AC123370"
+    acct = b.account(aid)
+    bank = next(m for m in acct["payment_methods"] if m["kind"] == "bank_account")
+    b.task(
+        "test",
+        "telecom-043",
+        persona=(
+            "You are James Carver, a game developer in Brennick Falls who just started "
+            "working from home full time. You are easy-going and brief."
+        ),
+        goal=(
+            "1) Upgrade your home internet from Fiber 300 to the 1 Gig fiber plan; ask the "
+            "new monthly price first. 2) Set up autopay from your bank account so you never "
+            "miss a bill."
+        ),
+        known=f"Your account id is {aid} and your PIN is {b.pin(aid)}.",
+        withheld="",
+        actions=[
+            auth_pin(b, aid),
+            act("get_account_details", account_id=aid),
+            act("list_plans", line_type="home_internet"),
+            act("change_plan", account_id=aid, line_id="LN63983", new_plan_id="HOM-FIBER1G"),
+            act("enroll_autopay", account_id=aid, method_id=bank["method_id"]),
+        ],
+        outputs=["68.00"],
+        tags=["plan-change", "autopay", "multi-write"],
+    )
+
+
+@test
+def t044_swap_features(b: Builder) -> None:
+    aid = "AC157126"
+    guard = next(
+        a
+        for a in b.line(aid, "LN19731")["addons"]
+        if a["addon_id"] == "ADD-CALLGUARD" and a["status"] == "active"
+    )
+    b.task(
+        "test",
+        "telecom-044",
+        persona=(
+            "You are Orla Doyle, a wildlife photographer in Port Saffron whose phone storage "
+            "is always full. You are cheerful and concise."
+        ),
+        goal=(
+            "Drop the Call Guard Pro add-on from your phone and add the Cloud Vault 200 GB "
+            "backup add-on instead. Ask how much the Cloud Vault costs per month."
+        ),
+        known=f"Your account id is {aid} and your PIN is {b.pin(aid)}.",
+        withheld="",
+        actions=[
+            auth_pin(b, aid),
+            act("get_line_details", account_id=aid, line_id="LN19731"),
+            act(
+                "remove_addon",
+                account_id=aid,
+                line_id="LN19731",
+                line_addon_id=guard["line_addon_id"],
+            ),
+            act("add_addon", account_id=aid, line_id="LN19731", addon_id="ADD-CLOUD200"),
+        ],
+        outputs=["3.99"],
+        tags=["add-on", "multi-write"],
+    )
+
+
+@test
+def t045_account_holder_change(b: Builder) -> None:
+    aid = "AC142424"
+    acct = b.account(aid)
+    bill = acct["invoices"][0]
+    b.task(
+        "test",
+        "telecom-045",
+        persona=(
+            "You are Dariush Karimi, a retired engineer in Brennick Falls who wants his "
+            "son Reza to take over the family account. You are formal and patient."
+        ),
+        goal=(
+            "First ask how much is due on your newest bill and by when. Then ask to make "
+            "your son Reza the account holder instead of you. If the agent cannot do that, "
+            "accept a transfer to someone who can."
+        ),
+        known=f"Your account id is {aid} and your PIN is {b.pin(aid)}.",
+        withheld="",
+        actions=[
+            auth_pin(b, aid),
+            act("get_account_details", account_id=aid),
+            act(
+                "transfer_to_human_agents",
+                summary=f"{aid}: customer wants to transfer account ownership to his son",
+            ),
+        ],
+        outputs=[bill["balance"], bill["due_date"]],
+        tags=["transfer", "lookup"],
+    )
+
+
 # --- dev tasks ---------------------------------------------------------------------------
+
+
+@dev
+def d01_last_payment(b: Builder) -> None:
+    aid = "AC194593"
+    acct = b.account(aid)
+    last = b.invoice(aid, acct["invoices"][0]["invoice_id"])
+    payment = [p for p in last["payments"] if p["status"] == "completed"][-1]
+    b.task(
+        "dev",
+        "telecom-dev-01",
+        persona=(
+            "You are Huy Vu, a bicycle mechanic in Juniper Crossing who is checking that "
+            "autopay really works. You are laid-back and brief."
+        ),
+        goal=(
+            "Ask when your last payment was taken and how much it was. You do not want to "
+            "change anything."
+        ),
+        known=f"Your phone number is {acct['contact_phone']}; your PIN is {b.pin(aid)}.",
+        withheld="You do not know your account id.",
+        actions=[
+            by_phone(acct["contact_phone"]),
+            auth_pin(b, aid),
+            act("get_account_details", account_id=aid),
+            act("get_invoice", account_id=aid, invoice_id=last["invoice_id"]),
+        ],
+        outputs=[payment["amount"], payment["paid_at"][:10]],
+        tags=["billing", "lookup", "easy"],
+    )
+
+
+@dev
+def d02_fiber_upgrade(b: Builder) -> None:
+    aid = "AC597585"
+    b.task(
+        "dev",
+        "telecom-dev-02",
+        persona=(
+            "You are Jun Lin, a video streamer in Millbridge whose uploads are too slow. You "
+            "are enthusiastic and use a lot of gaming slang."
+        ),
+        goal=(
+            "Upgrade your home internet to the fastest fiber plan available. Ask for its "
+            "monthly price before confirming."
+        ),
+        known=f"Your account id is {aid} and your PIN is {b.pin(aid)}.",
+        withheld="",
+        actions=[
+            auth_pin(b, aid),
+            act("get_account_details", account_id=aid),
+            act("list_plans", line_type="home_internet"),
+            act("change_plan", account_id=aid, line_id="LN15979", new_plan_id="HOM-FIBER2G"),
+        ],
+        outputs=["92.00"],
+        tags=["plan-change", "easy"],
+    )
+
+
+@dev
+def d03_family_addons(b: Builder) -> None:
+    aid = "AC124313"
+    hotspot = next(
+        a
+        for a in b.line(aid, "LN23454")["addons"]
+        if a["addon_id"] == "ADD-HOTSPOT20" and a["status"] == "active"
+    )
+    b.task(
+        "dev",
+        "telecom-dev-03",
+        persona=(
+            "You are Bohdan Melnyk, a bus mechanic in Quillon Heights who manages his "
+            "family's phones. You are gruff but fair."
+        ),
+        goal=(
+            "1) Your son Taras needs to call his grandparents abroad: add World Calling 300 "
+            "to his line. 2) Your daughter Natalia never uses her Hotspot Boost: remove it "
+            "from her line."
+        ),
+        known=(
+            f"Your account id is {aid}; your PIN is {b.pin(aid)}. Taras's number is "
+            "538-259-4740 and Natalia's is 619-324-3944."
+        ),
+        withheld="",
+        actions=[
+            auth_pin(b, aid),
+            act("get_account_details", account_id=aid),
+            act("add_addon", account_id=aid, line_id="LN77827", addon_id="ADD-INTLCALL"),
+            act("get_line_details", account_id=aid, line_id="LN23454"),
+            act(
+                "remove_addon",
+                account_id=aid,
+                line_id="LN23454",
+                line_addon_id=hotspot["line_addon_id"],
+            ),
+        ],
+        outputs=[],
+        tags=["add-on", "multi-write"],
+    )
+
+
+@dev
+def d04_duplicate_then_pay(b: Builder) -> None:
+    aid = "AC490609"
+    bill = b.invoice(aid, b.account(aid)["invoices"][0]["invoice_id"])
+    dup = duplicate_item(bill, "Call Guard Pro, 472-771-9082")
+    card = b.method(aid, "PM15511")
+    remaining = add_money(bill["balance"], f"-{dup['amount']}")
+    b.task(
+        "dev",
+        "telecom-dev-04",
+        persona=(
+            "You are Gustavo Carvalho, a chef in Juniper Crossing paying his bill on his "
+            "day off. You are relaxed and friendly."
+        ),
+        goal=(
+            "Your newest bill charges Call Guard Pro twice on your daughter Larissa's line. "
+            "Have the duplicate credited first, then pay the rest of that bill in full with "
+            "your Discover card, and ask how much you paid."
+        ),
+        known=(
+            f"Your account id is {aid} and your PIN is {b.pin(aid)}. Larissa's number is "
+            "472-771-9082. Your Discover ends in 9989."
+        ),
+        withheld="",
+        actions=[
+            auth_pin(b, aid),
+            act("get_account_details", account_id=aid),
+            act("get_invoice", account_id=aid, invoice_id=bill["invoice_id"]),
+            act(
+                "apply_bill_credit",
+                account_id=aid,
+                invoice_id=bill["invoice_id"],
+                reason="billing_error",
+                amount=float(dup["amount"]),
+                item_id=dup["item_id"],
+            ),
+            act(
+                "make_payment",
+                account_id=aid,
+                invoice_id=bill["invoice_id"],
+                method_id=card["method_id"],
+                amount=float(remaining),
+            ),
+        ],
+        outputs=[remaining],
+        tags=["billing", "credit", "payment", "multi-write"],
+    )
+
+
+@dev
+def d05_pay_then_upgrade(b: Builder) -> None:
+    aid = "AC709484"
+    acct = b.account(aid)
+    overdue = next(i for i in acct["invoices"] if i["status"] == "overdue")
+    card = next(m for m in acct["payment_methods"] if m["kind"] == "card")
+    b.refused([], "change_plan", "R4", account_id=aid, line_id="LN48959", new_plan_id="MOB-SPARK15")
+    b.task(
+        "dev",
+        "telecom-dev-05",
+        persona=(
+            "You are Zofia Kaczmarek, a translator in Rookhaven who keeps running out of "
+            "data. You are polite and a bit forgetful about bills."
+        ),
+        goal=(
+            "Move your phone from Spark 5 to Spark 15. If the agent says an overdue bill "
+            "blocks it, pay that overdue amount in full with your Mastercard and then make "
+            "the plan change."
+        ),
+        known=f"Your account id is {aid}; your PIN is {b.pin(aid)}. Your Mastercard ends in 3888.",
+        withheld="",
+        actions=[
+            auth_pin(b, aid),
+            act("get_account_details", account_id=aid),
+            act(
+                "make_payment",
+                account_id=aid,
+                invoice_id=overdue["invoice_id"],
+                method_id=card["method_id"],
+                amount=float(overdue["balance"]),
+            ),
+            act("change_plan", account_id=aid, line_id="LN48959", new_plan_id="MOB-SPARK15"),
+        ],
+        outputs=[overdue["balance"]],
+        tags=["payment", "plan-change", "overdue", "multi-write"],
+    )
+
+
+@dev
+def d06_fiber_outage_credit(b: Builder) -> None:
+    aid = "AC299492"
+    newest = b.account(aid)["invoices"][0]
+    outage = b.outage("73104", "OUT7150")
+    amount = entitlement(b.line(aid, "LN26856")["monthly_price"], outage["duration_days"])
+    b.task(
+        "dev",
+        "telecom-dev-06",
+        persona=(
+            "You are Dwayne McKenzie, a remote sales manager in Brennick Falls who lost "
+            "two days of work when the fiber went down in April. You are firm but polite."
+        ),
+        goal=(
+            "Ask for the outage credit for your home internet for the long fiber outage in "
+            "late April, and ask how much it is."
+        ),
+        known=f"Your account id is {aid}; your PIN is {b.pin(aid)}. Your zip code is 73104.",
+        withheld="",
+        actions=[
+            auth_pin(b, aid),
+            act("get_account_details", account_id=aid),
+            act("check_outages", zip_code="73104"),
+            act(
+                "apply_bill_credit",
+                account_id=aid,
+                invoice_id=newest["invoice_id"],
+                reason="outage",
+                amount=float(amount),
+                line_id="LN26856",
+                outage_id="OUT7150",
+            ),
+        ],
+        outputs=[amount],
+        tags=["outage", "credit"],
+    )
+
+
+@dev
+def d07_overlapping_pass(b: Builder) -> None:
+    aid = "AC442725"
+    line = b.line(aid, "LN58728")
+    asia = next(a for a in line["addons"] if a["status"] == "scheduled")
+    assert asia["end_date"] == "2026-06-26"
+    b.refused(
+        [],
+        "add_addon",
+        "R8",
+        account_id=aid,
+        line_id="LN58728",
+        addon_id="RP-EU7",
+        start_date="2026-06-24",
+    )
+    b.task(
+        "dev",
+        "telecom-dev-07",
+        persona=(
+            "You are Minh Pham, a sommelier in Eastmere on a long work trip. You are "
+            "precise about dates and a little impatient."
+        ),
+        goal=(
+            "You already have an Asia-Pacific pass on your phone for the first part of your "
+            "trip. Add a Europe 7-Day Pass to your phone starting 2026-06-24. If the agent "
+            "says it overlaps with your existing pass, ask for the Europe pass to start the "
+            "day after the existing pass ends, and ask for the new pass's start and end "
+            "dates."
+        ),
+        known=f"Your account id is {aid}; your PIN is {b.pin(aid)}.",
+        withheld="",
+        actions=[
+            auth_pin(b, aid),
+            act("get_line_details", account_id=aid, line_id="LN58728"),
+            act(
+                "add_addon",
+                account_id=aid,
+                line_id="LN58728",
+                addon_id="RP-EU7",
+                start_date="2026-06-27",
+            ),
+        ],
+        outputs=["2026-06-27", "2026-07-03"],
+        tags=["roaming", "refusal", "dates"],
+    )
+
+
+@dev
+def d08_stolen_new_sim(b: Builder) -> None:
+    aid = "AC907778"
+    new_sim = iccid("891427004417620095")
+    b.task(
+        "dev",
+        "telecom-dev-08",
+        persona=(
+            "You are Eitan Levi, an orthodontist in Alder Cove. Your daughter Ilana's phone "
+            "was stolen this morning; she already bought a new phone and a Larkspur SIM "
+            "card. You are calm and efficient."
+        ),
+        goal=(
+            "1) Block Ilana's line right away because her phone was stolen, so the thief "
+            "cannot use it. 2) Put her new SIM card on the line. 3) Turn her line back on "
+            "so she can use her new phone."
+        ),
+        known=(
+            f"Your account id is {aid}; your PIN is {b.pin(aid)}. Ilana's number is "
+            f"538-385-4787. The new SIM card number is {new_sim}."
+        ),
+        withheld="",
+        actions=[
+            auth_pin(b, aid),
+            act("get_account_details", account_id=aid),
+            act("suspend_line", account_id=aid, line_id="LN73722", reason="lost_or_stolen"),
+            act("swap_sim", account_id=aid, line_id="LN73722", new_iccid=new_sim),
+            act("resume_line", account_id=aid, line_id="LN73722"),
+        ],
+        outputs=[],
+        tags=["lost-phone", "suspend", "sim-swap", "resume", "multi-write"],
+    )
+
+
+@dev
+def d09_existing_ticket_and_fee(b: Builder) -> None:
+    aid = "AC247512"
+    bill = b.invoice(aid, "INV1780185")
+    previous = b.invoice(aid, "INV7397599")
+    assert previous["payments"][-1]["paid_at"][:10] > previous["due_date"]
+    b.refused(
+        [], "open_ticket", "R18", account_id=aid, issue="intermittent_service", line_id="LN93496"
+    )
+    b.task(
+        "dev",
+        "telecom-dev-09",
+        persona=(
+            "You are Henrik Nyberg, a retired sailor in Eastmere. Your calls keep dropping "
+            "at home and you are grumpy about it."
+        ),
+        goal=(
+            "1) Ask for a new support ticket about your calls dropping at home. If a ticket "
+            "already exists, ask for its id and status. 2) Ask for the late payment fee on "
+            "your newest bill to be removed. If the agent explains you paid the previous "
+            "bill late, accept it. Do not pay anything."
+        ),
+        known=f"Your account id is {aid}; your PIN is {b.pin(aid)}.",
+        withheld="You paid the May bill about a week after its due date, but you forgot.",
+        actions=[
+            auth_pin(b, aid),
+            act("list_tickets", account_id=aid),
+            act("get_invoice", account_id=aid, invoice_id=bill["invoice_id"]),
+            act("get_invoice", account_id=aid, invoice_id=previous["invoice_id"]),
+        ],
+        outputs=["TK30677"],
+        tags=["ticket", "billing", "refusal"],
+    )
+
+
+@dev
+def d10_port_out(b: Builder) -> None:
+    aid = "AC850328"
+    dev_row = b.device(aid, "DV14682")
+    b.task(
+        "dev",
+        "telecom-dev-10",
+        persona=(
+            "You are Kristine Santos, a nurse in Tessary whose daughter Jasmine is moving "
+            "to her own contract with another company. You are cooperative."
+        ),
+        goal=(
+            "First ask how much is still owed on Jasmine's phone. Then ask to move "
+            "Jasmine's number to another provider (port it out). If the agent cannot do "
+            "that, accept a transfer to a human agent."
+        ),
+        known=(
+            f"Your account id is {aid}; your PIN is {b.pin(aid)}. Jasmine's number is 472-877-3536."
+        ),
+        withheld="",
+        actions=[
+            auth_pin(b, aid),
+            act("get_account_details", account_id=aid),
+            act("get_device_details", account_id=aid, device_id="DV14682"),
+            act(
+                "transfer_to_human_agents",
+                summary=f"{aid}: customer wants to port out line LN32583",
+            ),
+        ],
+        outputs=[dev_row["financing_balance"]],
+        tags=["transfer", "financing", "lookup"],
+    )
+
+
+@dev
+def d11_payoff_and_watch(b: Builder) -> None:
+    aid = "AC908041"
+    lost = b.device(aid, "DV46139")
+    assert lost["status"] == "lost"
+    watch = b.device(aid, "DV17557")
+    assert watch["status"] == "active" and watch["warranty_until"] > "2026-06-10"
+    card = b.account(aid)["payment_methods"][0]
+    b.task(
+        "dev",
+        "telecom-dev-11",
+        persona=(
+            "You are Francesca Romano, a ceramic artist in Port Saffron. Your son Marco's "
+            "phone was stolen last month and your new watch already has a dead screen. You "
+            "are expressive and a little exasperated."
+        ),
+        goal=(
+            "1) Pay off the remaining balance on Marco's stolen phone in one go with your "
+            "Discover card, and ask how much that was. 2) Get a warranty replacement for "
+            "your smartwatch, which stopped turning on."
+        ),
+        known=f"Your account id is {aid}; your PIN is {b.pin(aid)}.",
+        withheld="",
+        actions=[
+            auth_pin(b, aid),
+            act("get_account_details", account_id=aid),
+            act("pay_off_device", account_id=aid, device_id="DV46139", method_id=card["method_id"]),
+            act("request_warranty_replacement", account_id=aid, device_id="DV17557"),
+        ],
+        outputs=[lost["financing_balance"]],
+        tags=["financing", "warranty", "device", "multi-write"],
+    )
+
+
+@dev
+def d12_mobile_outage(b: Builder) -> None:
+    aid = "AC305895"
+    outage = b.outage("74090", "OUT3859")
+    b.task(
+        "dev",
+        "telecom-dev-12",
+        persona=(
+            "You are Anna Schuster, a hairdresser in Carrow Point whose phone has had no "
+            "signal since yesterday morning. You are worried about missing bookings."
+        ),
+        goal=(
+            "Ask why your phone has no service and when it will be back. Ask to be "
+            "notified when service is restored."
+        ),
+        known=f"Your account id is {aid}; your PIN is {b.pin(aid)}. You live in zip 74090.",
+        withheld="",
+        actions=[
+            auth_pin(b, aid),
+            act("check_outages", zip_code="74090"),
+            act("report_outage", account_id=aid, line_id="LN31473"),
+        ],
+        outputs=[outage["estimated_restore"][:10]],
+        tags=["outage"],
+    )
+
+
+@dev
+def d13_wrong_late_fee_open_bill(b: Builder) -> None:
+    aid = "AC836075"
+    bill = b.invoice(aid, "INV2941959")
+    previous = b.invoice(aid, "INV1870695")
+    assert previous["payments"][-1]["paid_at"][:10] <= previous["due_date"]
+    fee = next(i for i in bill["items"] if i["description"] == "Late payment fee")
+    hotspot = next(
+        a
+        for a in b.line(aid, "LN78443")["addons"]
+        if a["addon_id"] == "ADD-HOTSPOT20" and a["status"] == "active"
+    )
+    results = b.task(
+        "dev",
+        "telecom-dev-13",
+        persona=(
+            "You are Sofia Karagiannis, a pharmacist in Quillon Heights who is sure she "
+            "paid on time. You are courteous and precise."
+        ),
+        goal=(
+            "1) Your newest bill has a late payment fee, but autopay paid the April bill on "
+            "its due date; get the fee credited and ask what the bill comes to afterwards. "
+            "2) Remove the Hotspot Boost add-on from your phone; you never use it."
+        ),
+        known=f"Your account id is {aid}; your PIN is {b.pin(aid)}.",
+        withheld="",
+        actions=[
+            auth_pin(b, aid),
+            act("get_account_details", account_id=aid),
+            act("get_invoice", account_id=aid, invoice_id=bill["invoice_id"]),
+            act("get_invoice", account_id=aid, invoice_id=previous["invoice_id"]),
+            act(
+                "apply_bill_credit",
+                account_id=aid,
+                invoice_id=bill["invoice_id"],
+                reason="billing_error",
+                amount=float(fee["amount"]),
+                item_id=fee["item_id"],
+            ),
+            act(
+                "remove_addon",
+                account_id=aid,
+                line_id="LN78443",
+                line_addon_id=hotspot["line_addon_id"],
+            ),
+        ],
+        outputs=[add_money(bill["balance"], f"-{fee['amount']}")],
+        tags=["billing", "credit", "add-on", "multi-write"],
+    )
+    assert results[4]["invoice"]["balance"] == b.tasks["dev"][-1]["required_outputs"][0]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -180,13 +180,18 @@ def request_warranty_replacement(
             f"warranty ended on {warranty_end.isoformat()} (R15)"
         )
     new_id = unique_id(ctx, Device.device_id, f"{device.device_id}-R")
-    number = new_id[2:].rjust(6, "0")[-6:]
     imei = serial = None
     if device.imei:
-        body = device.imei[:8] + number
-        imei = body + _luhn_digit(body)
+        # same type allocation code (model), a new serial part, a fresh check digit
+        serial_part = (int(device.imei[8:14]) + 500_000) % 1_000_000
+        while True:
+            body = f"{device.imei[:8]}{serial_part:06d}"
+            imei = body + _luhn_digit(body)
+            if ctx.session.scalar(select(Device).where(Device.imei == imei)) is None:
+                break
+            serial_part = (serial_part + 1) % 1_000_000
     if device.serial_number:
-        serial = f"{device.serial_number[:4]}R{number}"
+        serial = f"{device.serial_number[:4]}R{device.serial_number[-7:]}"
     new = Device(
         device_id=new_id,
         account_id=account.account_id,
