@@ -44,7 +44,7 @@ class PaymentMethod(Base):
     __tablename__ = "payment_methods"
 
     method_id: Mapped[str] = mapped_column(String(8), primary_key=True)
-    account_id: Mapped[str] = mapped_column(ForeignKey("customers.account_id"))
+    account_id: Mapped[str] = mapped_column(ForeignKey("customers.account_id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # card | bank_account
     brand: Mapped[str] = mapped_column(String(40))
     last4: Mapped[str] = mapped_column(String(4))
@@ -91,11 +91,11 @@ class Line(Base):
     __tablename__ = "lines"
 
     line_id: Mapped[str] = mapped_column(String(8), primary_key=True)
-    account_id: Mapped[str] = mapped_column(ForeignKey("customers.account_id"))
+    account_id: Mapped[str] = mapped_column(ForeignKey("customers.account_id"), index=True)
     line_type: Mapped[str] = mapped_column(String(16))
     label: Mapped[str] = mapped_column(String(60))
     phone_number: Mapped[str | None] = mapped_column(String(12), nullable=True)
-    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.plan_id"))
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.plan_id"), index=True)
     status: Mapped[str] = mapped_column(String(12))  # active | suspended
     suspension_reason: Mapped[str | None] = mapped_column(String(20), nullable=True)
     suspended_on: Mapped[date | None] = mapped_column(Date, nullable=True)
@@ -112,8 +112,8 @@ class LineAddon(Base):
     __tablename__ = "line_addons"
 
     line_addon_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    line_id: Mapped[str] = mapped_column(ForeignKey("lines.line_id"))
-    addon_id: Mapped[str] = mapped_column(ForeignKey("addons.addon_id"))
+    line_id: Mapped[str] = mapped_column(ForeignKey("lines.line_id"), index=True)
+    addon_id: Mapped[str] = mapped_column(ForeignKey("addons.addon_id"), index=True)
     status: Mapped[str] = mapped_column(String(12))
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
@@ -126,8 +126,10 @@ class Device(Base):
     __tablename__ = "devices"
 
     device_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    account_id: Mapped[str] = mapped_column(ForeignKey("customers.account_id"))
-    line_id: Mapped[str | None] = mapped_column(ForeignKey("lines.line_id"), nullable=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("customers.account_id"), index=True)
+    line_id: Mapped[str | None] = mapped_column(
+        ForeignKey("lines.line_id"), nullable=True, index=True
+    )
     kind: Mapped[str] = mapped_column(String(8))  # phone | watch | router | sim
     model: Mapped[str] = mapped_column(String(60))
     imei: Mapped[str | None] = mapped_column(String(15), nullable=True)
@@ -141,7 +143,9 @@ class Device(Base):
     installment: Mapped[float | None] = mapped_column(Float, nullable=True)
     installments_paid: Mapped[int | None] = mapped_column(Integer, nullable=True)
     financing_balance: Mapped[float] = mapped_column(Float)
-    replaced_by: Mapped[str | None] = mapped_column(ForeignKey("devices.device_id"), nullable=True)
+    replaced_by: Mapped[str | None] = mapped_column(
+        ForeignKey("devices.device_id"), nullable=True, index=True
+    )
 
 
 class Invoice(Base):
@@ -150,7 +154,7 @@ class Invoice(Base):
     __tablename__ = "invoices"
 
     invoice_id: Mapped[str] = mapped_column(String(10), primary_key=True)
-    account_id: Mapped[str] = mapped_column(ForeignKey("customers.account_id"))
+    account_id: Mapped[str] = mapped_column(ForeignKey("customers.account_id"), index=True)
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
     issue_date: Mapped[date] = mapped_column(Date)
@@ -167,8 +171,10 @@ class InvoiceItem(Base):
     __tablename__ = "invoice_items"
 
     item_id: Mapped[str] = mapped_column(String(10), primary_key=True)
-    invoice_id: Mapped[str] = mapped_column(ForeignKey("invoices.invoice_id"))
-    line_id: Mapped[str | None] = mapped_column(ForeignKey("lines.line_id"), nullable=True)
+    invoice_id: Mapped[str] = mapped_column(ForeignKey("invoices.invoice_id"), index=True)
+    line_id: Mapped[str | None] = mapped_column(
+        ForeignKey("lines.line_id"), nullable=True, index=True
+    )
     kind: Mapped[str] = mapped_column(String(20))
     description: Mapped[str] = mapped_column(String(120))
     amount: Mapped[float] = mapped_column(Float)
@@ -180,10 +186,14 @@ class Payment(Base):
     __tablename__ = "payments"
 
     payment_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    account_id: Mapped[str] = mapped_column(ForeignKey("customers.account_id"))
-    invoice_id: Mapped[str | None] = mapped_column(ForeignKey("invoices.invoice_id"), nullable=True)
-    device_id: Mapped[str | None] = mapped_column(ForeignKey("devices.device_id"), nullable=True)
-    method_id: Mapped[str] = mapped_column(ForeignKey("payment_methods.method_id"))
+    account_id: Mapped[str] = mapped_column(ForeignKey("customers.account_id"), index=True)
+    invoice_id: Mapped[str | None] = mapped_column(
+        ForeignKey("invoices.invoice_id"), nullable=True, index=True
+    )
+    device_id: Mapped[str | None] = mapped_column(
+        ForeignKey("devices.device_id"), nullable=True, index=True
+    )
+    method_id: Mapped[str] = mapped_column(ForeignKey("payment_methods.method_id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # bill | device_payoff
     amount: Mapped[float] = mapped_column(Float)
     paid_at: Mapped[datetime] = mapped_column(DateTime)
@@ -196,13 +206,19 @@ class Credit(Base):
     __tablename__ = "credits"
 
     credit_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    account_id: Mapped[str] = mapped_column(ForeignKey("customers.account_id"))
-    invoice_id: Mapped[str] = mapped_column(ForeignKey("invoices.invoice_id"))
+    account_id: Mapped[str] = mapped_column(ForeignKey("customers.account_id"), index=True)
+    invoice_id: Mapped[str] = mapped_column(ForeignKey("invoices.invoice_id"), index=True)
     reason: Mapped[str] = mapped_column(String(16))  # outage | billing_error
     amount: Mapped[float] = mapped_column(Float)
-    line_id: Mapped[str | None] = mapped_column(ForeignKey("lines.line_id"), nullable=True)
-    outage_id: Mapped[str | None] = mapped_column(ForeignKey("outages.outage_id"), nullable=True)
-    item_id: Mapped[str | None] = mapped_column(ForeignKey("invoice_items.item_id"), nullable=True)
+    line_id: Mapped[str | None] = mapped_column(
+        ForeignKey("lines.line_id"), nullable=True, index=True
+    )
+    outage_id: Mapped[str | None] = mapped_column(
+        ForeignKey("outages.outage_id"), nullable=True, index=True
+    )
+    item_id: Mapped[str | None] = mapped_column(
+        ForeignKey("invoice_items.item_id"), nullable=True, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime)
     note: Mapped[str] = mapped_column(Text)
 
@@ -213,8 +229,10 @@ class Ticket(Base):
     __tablename__ = "tickets"
 
     ticket_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    account_id: Mapped[str] = mapped_column(ForeignKey("customers.account_id"))
-    line_id: Mapped[str | None] = mapped_column(ForeignKey("lines.line_id"), nullable=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("customers.account_id"), index=True)
+    line_id: Mapped[str | None] = mapped_column(
+        ForeignKey("lines.line_id"), nullable=True, index=True
+    )
     category: Mapped[str] = mapped_column(String(12))
     subject: Mapped[str] = mapped_column(String(120))
     status: Mapped[str] = mapped_column(String(12))
@@ -229,7 +247,7 @@ class TicketNote(Base):
     __tablename__ = "ticket_notes"
 
     note_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.ticket_id"))
+    ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.ticket_id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     author: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
@@ -257,9 +275,9 @@ class OutageReport(Base):
     __tablename__ = "outage_reports"
 
     report_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    outage_id: Mapped[str] = mapped_column(ForeignKey("outages.outage_id"))
-    account_id: Mapped[str] = mapped_column(ForeignKey("customers.account_id"))
-    line_id: Mapped[str] = mapped_column(ForeignKey("lines.line_id"))
+    outage_id: Mapped[str] = mapped_column(ForeignKey("outages.outage_id"), index=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("customers.account_id"), index=True)
+    line_id: Mapped[str] = mapped_column(ForeignKey("lines.line_id"), index=True)
     reported_at: Mapped[datetime] = mapped_column(DateTime)
     description: Mapped[str] = mapped_column(Text)
 
@@ -270,7 +288,7 @@ class UsageRecord(Base):
     __tablename__ = "usage_records"
 
     usage_id: Mapped[str] = mapped_column(String(8), primary_key=True)
-    line_id: Mapped[str] = mapped_column(ForeignKey("lines.line_id"))
+    line_id: Mapped[str] = mapped_column(ForeignKey("lines.line_id"), index=True)
     cycle_start: Mapped[date] = mapped_column(Date)
     cycle_end: Mapped[date] = mapped_column(Date)
     data_gb: Mapped[float] = mapped_column(Float)

@@ -6,6 +6,7 @@ Money is compared in integer cents and shown to the agent as strings with two de
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
@@ -45,6 +46,8 @@ M = TypeVar("M", bound=Base)
 
 def cents(value: float) -> int:
     """Dollars (float) -> integer cents, rounding half away from zero."""
+    if not math.isfinite(value) or abs(value) > 1e9:
+        raise ToolError(f"{value!r} is not a valid amount of dollars; give e.g. 84.37")
     sign = -1 if value < 0 else 1
     return sign * int(abs(value) * 100 + 0.5 + 1e-9)
 
