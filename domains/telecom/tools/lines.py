@@ -203,8 +203,9 @@ def add_addon(
     start_date: str | None = None,
 ) -> dict[str, Any]:
     """Put an add-on or a roaming pass on a line. A feature starts today and is billed
-    monthly. A roaming pass needs a start_date (today up to 60 days ahead), runs for its
-    duration_days including the start day, and is billed once on the next invoice.
+    on every invoice while active. A roaming pass needs a start_date (today up to 60 days
+    ahead), runs for its duration_days including the start day, and is billed once, on the
+    first invoice issued after it starts.
 
     Args:
         account_id: The verified account, e.g. 'AC318402'.
@@ -215,7 +216,8 @@ def add_addon(
             for features.
 
     Returns:
-        The new line add-on with its line_addon_id (e.g. 'LA52113') and dates.
+        The new line add-on with its line_addon_id (e.g. 'LA-LN40211-RP-EU7-20260701')
+        and its dates.
 
     Raises:
         The line is suspended (R6); an invoice is overdue (R4); the add-on is unknown, not
@@ -300,8 +302,9 @@ def remove_addon(
     Args:
         account_id: The verified account, e.g. 'AC318402'.
         line_id: The line, e.g. 'LN40211'.
-        line_addon_id: The add-on instance on the line, e.g. 'LA52113' (from
-            get_line_details), not the catalogue addon_id.
+        line_addon_id: The add-on instance on the line, e.g. 'LA52113' or
+            'LA-LN40211-RP-EU7-20260701' (from get_line_details), not the catalogue
+            addon_id such as 'RP-EU7'.
 
     Raises:
         The line is suspended (R6); the add-on is not on this line or not active/scheduled;
