@@ -2353,8 +2353,8 @@ def d05_pay_then_upgrade(b: Builder) -> None:
         "dev",
         "telecom-dev-05",
         persona=(
-            "You are Zofia Kaczmarek, a translator in Rookhaven who keeps running out of "
-            "data. You are polite and a bit forgetful about bills."
+            "You are Zofia Kaczmarek, a wedding-cake decorator in Rookhaven who keeps "
+            "running out of data. You are polite and a bit forgetful about bills."
         ),
         goal=(
             "Move your phone from Spark 5 to Spark 15. If the agent says an overdue bill "
@@ -2542,7 +2542,7 @@ def d10_port_out(b: Builder) -> None:
         "dev",
         "telecom-dev-10",
         persona=(
-            "You are Kristine Santos, a nurse in Tessary whose daughter Jasmine is moving "
+            "You are Kristine Santos, a paramedic in Tessary whose daughter Jasmine is moving "
             "to her own contract with another company. You are cooperative."
         ),
         goal=(
@@ -2645,7 +2645,7 @@ def d13_wrong_late_fee_open_bill(b: Builder) -> None:
         "dev",
         "telecom-dev-13",
         persona=(
-            "You are Sofia Karagiannis, a pharmacist in Quillon Heights who is sure she "
+            "You are Sofia Karagiannis, a court stenographer in Quillon Heights who is sure she "
             "paid on time. You are courteous and precise."
         ),
         goal=(
