@@ -5,10 +5,13 @@ Run it by hand after changing it, then commit the data:
     python domains/telecom/generate.py                 # writes domains/telecom/data/
     python domains/telecom/generate.py --out /tmp/x    # writes elsewhere (tests use this)
 
-Everything comes from one ``random.Random(SEED)`` and the fixed ``NOW`` below (the same
-moment as ``DOMAIN.now``); nothing reads the wall clock and no set is ever iterated, so
-two runs write identical bytes. Money is handled in integer cents and written as floats
-rounded to cents.
+Every choice comes from ``random.Random(SEED)`` (ids from one ``random.Random`` per id
+prefix, seeded from SEED) and the fixed ``NOW`` below, the same moment as ``DOMAIN.now``;
+nothing reads the wall clock and no set is ever iterated, so two runs write identical
+bytes. Money is handled in integer cents and written as floats rounded to cents.
+
+The tasks in tasks/telecom/ name rows of this data: after changing the generator, re-run
+``build_tasks.py``; it stops on every task the new data breaks.
 """
 
 from __future__ import annotations
