@@ -427,18 +427,20 @@ def flight_status(rng: random.Random, dep: datetime, arr: datetime) -> tuple[str
         delay = max(0, min(delay, latest - latest % 5))
         return "landed", delay
     if dep.date() == today:
-        if roll < 0.04:
+        if roll < 0.06:
             return "cancelled", 0
         if roll < 0.19:
             return "delayed", rng.randrange(30, 300, 5)
         return "scheduled", 0
     if (dep.date() - today).days == 1:
-        if roll < 0.02:
+        if roll < 0.04:
             return "cancelled", 0
-        if roll < 0.06:
+        if roll < 0.08:
             return "delayed", rng.randrange(30, 240, 5)
         return "scheduled", 0
-    if roll < 0.012:
+    if (dep.date() - today).days <= 7 and roll < 0.025:
+        return "cancelled", 0
+    if roll < 0.01:
         return "cancelled", 0
     return "scheduled", 0
 
