@@ -329,6 +329,7 @@ def new_certificate(
         note=note,
     )
     session.add(cert)
+    session.flush()  # rows that reference the certificate must find it
     return cert
 
 
