@@ -821,7 +821,8 @@ def cancel_airline_cancelled(c: Ctx) -> Spec:
             f"Larkline cancelled your flight {gone['flight_number']} on {gone['flight_date']}. "
             "You no longer want to travel at all: cancel the whole reservation and get a full "
             "refund to your original payment. You are not interested in vouchers or "
-            "compensation, just your money back. Ask for the refund amount."
+            "compensation, just your money back. If asked why you cancel, say it is because "
+            "Larkline cancelled your flight. Ask for the refund amount."
         ),
         known_info=(
             f"Email {user['email']}, date of birth {user['date_of_birth']}, reservation "
@@ -1027,9 +1028,9 @@ def change_date_with_fee(c: Ctx) -> Spec:
     charged = c.rp.run(gold)[-1]["amount_charged"]
     return Spec(
         persona=(
-            f"You are {user['first_name']} {user['last_name']}, travelling with your teenage "
-            "son to a football tournament that was postponed by two days. You are relaxed and "
-            "friendly."
+            f"You are {user['first_name']} {user['last_name']}, a volunteer coach travelling "
+            "with a fellow coach to a football tournament that was postponed by two days. You "
+            "are relaxed and friendly."
         ),
         goal=(
             f"Move reservation {res['reservation_id']} (flight {old['flight_number']} on "
@@ -1883,7 +1884,8 @@ def compensation_refused_cancel_and_rebook(c: Ctx) -> Spec:
         goal=(
             "First ask for compensation for the cancellation. If the agent says you are not "
             "eligible, drop it. Then cancel reservation "
-            f"{res['reservation_id']} for a full refund (ask the refund amount), and book the "
+            f"{res['reservation_id']} for a full refund (the reason: Larkline cancelled your "
+            "flight; ask the refund amount), and book the "
             f"same trip again the next day, {new['flight_date']}, on the earliest nonstop "
             "flight that still has economy seats for everyone, for the same travellers "
             f"({people}) with the same number of "
@@ -2181,8 +2183,9 @@ def rebook_wrong_date_basic(c: Ctx) -> Spec:
             f"Reservation {res['reservation_id']} ({flights_text} on {fl[0]['flight_date']}) "
             f"is for the wrong week: you meant exactly one week later, {new[0]['flight_date']}, "
             "same flights. Ask to move it. If the agent says basic economy cannot be changed, "
-            "ask whether you can cancel it instead since you only booked it yesterday (the "
-            "reason: you booked the wrong date, which is none of the standard reasons). Then "
+            "ask whether you can cancel it instead since you only booked it yesterday. When "
+            "asked for the reason, say you picked the wrong date by mistake; if the agent "
+            "reads out a list of reasons, choose 'other' (your plans did not change). Then "
             "book the same flights one week later, same cabin, same travellers, same number of "
             f"checked bags ({res['checked_bags']}), no insurance, paid with your "
             f"{w.card_words(card)}. Ask both the refund and the new total."
@@ -2330,7 +2333,8 @@ def cancel_two_reservations(c: Ctx) -> Spec:
         ),
         goal=(
             f"Cancel two reservations. First {first['reservation_id']} (Larkline already "
-            f"cancelled its flight {gone['flight_number']}): you expect a full refund. Then "
+            f"cancelled its flight {gone['flight_number']}, which is your reason): you expect a "
+            "full refund. Then "
             f"{second['reservation_id']} ({w.city(second['origin'])} to "
             f"{w.city(second['destination'])}), cancelled because your plans changed; if the "
             "agent says you can only get a travel certificate for it, accept. Ask the refund "
@@ -3640,7 +3644,7 @@ def compensation_and_refund_future_cancellation(c: Ctx) -> Spec:
             "You no longer want to take this trip. First ask for the compensation you are "
             "entitled to for the cancellation (ask its value and code). Then cancel the whole "
             f"reservation {res['reservation_id']} and get a full refund to your original "
-            "payment (ask the refund amount)."
+            "payment; the reason is Larkline's cancellation (ask the refund amount)."
         ),
         known_info=(
             f"Member number {user['user_id']}, date of birth {user['date_of_birth']}, "
@@ -3841,7 +3845,7 @@ def dev_cancel_24h_economy(c: Ctx) -> Spec:
     cancel = act(
         "cancel_reservation",
         reservation_id=res["reservation_id"],
-        reason="other",
+        reason="change of plans",
         refund_to="original_payment",
     )
     gold = [auth(user), res_details(res), cancel]
@@ -3854,8 +3858,8 @@ def dev_cancel_24h_economy(c: Ctx) -> Spec:
         ),
         goal=(
             f"Cancel reservation {res['reservation_id']} for both travellers and get a refund. "
-            "If asked for the reason, say you found another way to travel (none of the listed "
-            "reasons). Ask the refund amount, then confirm."
+            "If asked for the reason, say your plans changed: you will take the ferry "
+            "instead. Ask the refund amount, then confirm."
         ),
         known_info=(
             f"Email {user['email']}, date of birth {user['date_of_birth']}, reservation "
@@ -4208,7 +4212,7 @@ def dev_add_traveller_by_rebooking(c: Ctx) -> Spec:
     cancel = act(
         "cancel_reservation",
         reservation_id=res["reservation_id"],
-        reason="other",
+        reason="change of plans",
         refund_to="original_payment",
     )
     book = act(
@@ -4233,8 +4237,8 @@ def dev_add_traveller_by_rebooking(c: Ctx) -> Spec:
         goal=(
             f"Add your friend Nilufar Karimi to reservation {res['reservation_id']}. If the "
             "agent says passengers cannot be added, ask whether you can cancel it (booked "
-            "yesterday; reason: you are reorganising the trip, none of the standard reasons) "
-            "and rebook the same flights, same cabin, same bags and insurance choice, for all "
+            "yesterday; if asked for a reason, your plans changed) and rebook the same "
+            "flights, same cabin, same bags and insurance choice, for all "
             f"three of you. Flights: {route}. Pay the new booking with your "
             f"{w.card_words(card)}. Ask the refund and the new total."
         ),
@@ -4368,7 +4372,8 @@ def dev_insured_compensation_and_cancel(c: Ctx) -> Spec:
             f"Larkline cancelled your flight {gone['flight_number']} on {gone['flight_date']} "
             f"(reservation {res['reservation_id']}). Ask whether you are entitled to any "
             "compensation (you are not a tier member, but you are insured) and accept it. Then "
-            "cancel the whole reservation for a full refund. Ask both amounts."
+            "cancel the whole reservation for a full refund, because of Larkline's "
+            "cancellation. Ask both amounts."
         ),
         known_info=(
             f"Email {user['email']}, date of birth {user['date_of_birth']}, reservation "

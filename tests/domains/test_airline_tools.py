@@ -1060,3 +1060,149 @@ def test_read_tools_do_not_write_and_times_are_fixed() -> None:
         ok(env, "get_user_details", user_id=res["user_id"])
     assert unchanged(env)
     assert isinstance(NOW, datetime)
+
+
+def test_bad_input_is_refused_never_a_crash() -> None:
+    env = fresh()
+    res = old_reservation("economy")
+    card = SEED.card(res["user_id"])
+    assert card is not None
+    card_id = card["payment_id"]
+    nonsense: list[tuple[str, dict[str, Any]]] = [
+        ("authenticate_customer", {"identifier": "", "date_of_birth": "1990-01-01"}),
+        ("authenticate_customer", {"identifier": "x" * 500, "date_of_birth": "0001-01-01"}),
+        ("get_user_details", {"user_id": ""}),
+        ("get_user_details", {}),
+        ("get_reservation_details", {"reservation_id": 42}),
+        ("search_direct_flights", {"origin": "", "destination": "KSN", "date": "2026-05-20"}),
+        ("search_onestop_flights", {"origin": "PAV", "destination": "KSN", "date": "2026-13-40"}),
+        ("get_flight_status", {"flight_number": "", "date": "2026-05-20"}),
+        (
+            "book_reservation",
+            {
+                "user_id": res["user_id"],
+                "outbound_flights": [],
+                "cabin": "economy",
+                "passengers": [],
+                "payment_id": card_id,
+            },
+        ),
+        (
+            "book_reservation",
+            {
+                "user_id": res["user_id"],
+                "outbound_flights": [{"flight_number": "LK1"}],
+                "cabin": "economy",
+                "passengers": [],
+                "payment_id": card_id,
+            },
+        ),
+        (
+            "book_reservation",
+            {
+                "user_id": res["user_id"],
+                "outbound_flights": [ref(f) for f in SEED.flights_of(res)],
+                "cabin": "first",
+                "passengers": [],
+                "payment_id": card_id,
+            },
+        ),
+        (
+            "book_reservation",
+            {
+                "user_id": res["user_id"],
+                "outbound_flights": [ref(SEED.bookable("PAV", "KSN", "economy", 1))] * 3,
+                "cabin": "economy",
+                "passengers": [
+                    {"first_name": "A", "last_name": "B", "date_of_birth": "1990-01-01"}
+                ],
+                "payment_id": card_id,
+            },
+        ),
+        (
+            "book_reservation",
+            {
+                "user_id": res["user_id"],
+                "outbound_flights": [ref(SEED.bookable("PAV", "KSN", "economy", 1))],
+                "cabin": "economy",
+                "passengers": [
+                    {"first_name": "A", "last_name": "B", "date_of_birth": "1990-01-01"}
+                ],
+                "payment_id": card_id,
+                "checked_bags": -1,
+            },
+        ),
+        (
+            "cancel_reservation",
+            {"reservation_id": "", "reason": "other", "refund_to": "original_payment"},
+        ),
+        (
+            "change_flights",
+            {
+                "reservation_id": res["reservation_id"],
+                "outbound_flights": [],
+                "payment_id": card_id,
+            },
+        ),
+        (
+            "change_flights",
+            {
+                "reservation_id": res["reservation_id"],
+                "outbound_flights": [{"flight_number": "LK103", "date": "1999-01-01"}],
+                "payment_id": card_id,
+            },
+        ),
+        (
+            "change_cabin",
+            {"reservation_id": res["reservation_id"], "cabin": "business", "payment_id": ""},
+        ),
+        (
+            "update_checked_bags",
+            {
+                "reservation_id": res["reservation_id"],
+                "total_checked_bags": -3,
+                "payment_id": card_id,
+            },
+        ),
+        (
+            "update_checked_bags",
+            {
+                "reservation_id": res["reservation_id"],
+                "total_checked_bags": "many",
+                "payment_id": card_id,
+            },
+        ),
+        (
+            "update_checked_bags",
+            {
+                "reservation_id": res["reservation_id"],
+                "total_checked_bags": 10**12,
+                "payment_id": card_id,
+            },
+        ),
+        ("update_passengers", {"reservation_id": res["reservation_id"], "passengers": []}),
+        (
+            "update_passengers",
+            {"reservation_id": res["reservation_id"], "passengers": [{"first_name": "A"}]},
+        ),
+        (
+            "add_travel_insurance",
+            {"reservation_id": res["reservation_id"], "payment_id": "GC-000000"},
+        ),
+        (
+            "issue_compensation_certificate",
+            {
+                "reservation_id": res["reservation_id"],
+                "flight_number": "LK103",
+                "date": "2026-05-20",
+                "extra": 1,
+            },
+        ),
+        ("transfer_to_human_agents", {}),
+        ("no_such_tool", {}),
+    ]
+    for name, kwargs in nonsense:
+        result = env.execute(name, kwargs)
+        assert result.outcome == "error", (name, kwargs, result.content)
+    assert env.execute("get_user_details", "not json").outcome == "error"
+    assert unchanged(env)
