@@ -135,3 +135,30 @@ def test_task_splits_sizes_and_write_mix() -> None:
             for action in task["gold_actions"]:
                 DOMAIN.tools[action["name"]].validate(action["kwargs"])
         assert multi >= 0.35 * len(tasks), f"{split}: only {multi} tasks with >= 2 writes"
+
+
+def test_policy_quotes_the_domain_time_and_the_rule_constants() -> None:
+    policy = DOMAIN.policy
+    assert NOW.strftime("%Y-%m-%d %H:%M") in policy
+    spec = importlib.util.spec_from_file_location("airline_rules", DOMAIN.path / "rules.py")
+    assert spec is not None and spec.loader is not None
+    rules = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(rules)
+    for amount in (
+        rules.INSURANCE_PER_PASSENGER,
+        rules.EXTRA_BAG_FEE,
+        rules.CERTIFICATE_CANCEL_FEE,
+        rules.CHANGE_FEE,
+        rules.COMPENSATION_CANCELLED,
+        rules.COMPENSATION_DELAYED,
+    ):
+        assert f"{amount:.2f}" in policy
+    assert f"1 to {rules.MAX_PASSENGERS} passengers" in policy
+    assert f"{rules.MAX_BAGS_PER_PASSENGER} checked bags per passenger" in policy
+    assert f"{rules.COMPENSATION_MIN_DELAY_MINUTES} minutes" in policy
+    table = {}
+    for line in policy.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if cells[0] in rules.FREE_BAGS:
+            table[cells[0]] = dict(zip(rules.TIERS, (int(c) for c in cells[1:]), strict=True))
+    assert table == rules.FREE_BAGS
