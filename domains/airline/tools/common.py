@@ -359,7 +359,10 @@ def flight_view(flight: Flight, now: datetime) -> dict[str, Any]:
         "status": flight.status,
         "delay_minutes": flight.delay_minutes,
     }
-    if flight.status != "cancelled" and flight.delay_minutes:
+    if flight.status == "landed":
+        view["actual_departure"] = expected_departure(flight).isoformat(timespec="minutes")
+        view["actual_arrival"] = expected_arrival(flight).isoformat(timespec="minutes")
+    elif flight.status != "cancelled" and flight.delay_minutes:
         view["expected_departure"] = expected_departure(flight).isoformat(timespec="minutes")
         view["expected_arrival"] = expected_arrival(flight).isoformat(timespec="minutes")
     view["departed"] = has_departed(flight, now)

@@ -128,7 +128,8 @@ def search_onestop_flights(
 @tool(writes=False)
 def get_flight_status(ctx: ToolContext, flight_number: str, date: date) -> dict:
     """Show the live status of one flight on one date: scheduled, delayed, cancelled or
-    landed, the delay in minutes and the expected (or actual) times.
+    landed, the delay in minutes, and the expected times (delayed flights) or the actual
+    times (landed flights).
 
     Args:
         flight_number: The Larkline flight number, e.g. 'LK214'.
@@ -136,7 +137,8 @@ def get_flight_status(ctx: ToolContext, flight_number: str, date: date) -> dict:
 
     Returns:
         The flight: route, scheduled times, status, delay_minutes, expected_departure and
-        expected_arrival when delayed, and whether it has departed.
+        expected_arrival when delayed, actual_departure and actual_arrival once landed, and
+        whether it has departed.
 
     Raises:
         The flight number is unknown or does not operate on that date.
