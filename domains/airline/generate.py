@@ -643,12 +643,28 @@ def make_reservations(ctx: Ctx) -> dict[str, list[dict[str, Any]]]:
     compensations: list[dict[str, Any]] = []
     flights_of: dict[str, list[FlightRow]] = {}
 
+    txn_counts: dict[tuple[str, str, str, str], int] = {}
+    txn_ids: set[str] = set()
+
+    def txn_id(res_id: str, payment_id: str, kind: str, purpose: str) -> str:
+        # the same derivation as the tools' (tools/common.py): stable, order-free ids
+        key = (res_id, payment_id, kind, purpose)
+        same = txn_counts.get(key, 0)
+        txn_counts[key] = same + 1
+        salt = 0
+        while True:
+            code = "TX-" + R.stable_code(R.HEX_CHARS, 10, *key, same, salt)
+            if code not in txn_ids:
+                txn_ids.add(code)
+                return code
+            salt += 1
+
     def charge(
         res_id: str, method: dict[str, Any], purpose: str, amount: float, when: datetime
     ) -> None:
         payments.append(
             {
-                "txn_id": len(payments) + 1,
+                "txn_id": txn_id(res_id, method["payment_id"], "charge", purpose),
                 "reservation_id": res_id,
                 "payment_id": method["payment_id"],
                 "kind": "charge",
@@ -668,7 +684,6 @@ def make_reservations(ctx: Ctx) -> dict[str, list[dict[str, Any]]]:
         for i, p in enumerate(pax):
             passengers.append(
                 {
-                    "passenger_id": len(passengers) + 1,
                     "reservation_id": res_id,
                     "position": i + 1,
                     **p,
@@ -682,7 +697,6 @@ def make_reservations(ctx: Ctx) -> dict[str, list[dict[str, Any]]]:
             fare_total += fare
             segments.append(
                 {
-                    "segment_id": len(segments) + 1,
                     "reservation_id": res_id,
                     "position": i + 1,
                     "direction": "outbound" if i < len(d["outbound"]) else "return",
@@ -818,7 +832,9 @@ def make_reservations(ctx: Ctx) -> dict[str, list[dict[str, Any]]]:
                 for p in [p for p in payments if p["reservation_id"] == res_id]:
                     payments.append(
                         {
-                            "txn_id": len(payments) + 1,
+                            "txn_id": txn_id(
+                                res_id, p["payment_id"], "refund", "cancellation_refund"
+                            ),
                             "reservation_id": res_id,
                             "payment_id": p["payment_id"],
                             "kind": "refund",
@@ -886,7 +902,6 @@ def make_reservations(ctx: Ctx) -> dict[str, list[dict[str, Any]]]:
             )
             compensations.append(
                 {
-                    "compensation_id": len(compensations) + 1,
                     "reservation_id": res["reservation_id"],
                     "flight_id": f.row["flight_id"],
                     "certificate_id": cert_id,

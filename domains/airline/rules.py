@@ -7,6 +7,7 @@ load this file on its own. The numbered rules of ``policy.md`` quote these value
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -80,6 +81,19 @@ def bag_fee(total_bags: int, passengers: int, cabin: str, tier: str) -> float:
     """The fee for ``total_bags`` checked bags on a reservation (extra bags only)."""
     free = free_bags_per_passenger(cabin, tier) * passengers
     return money(max(0, total_bags - free) * EXTRA_BAG_FEE)
+
+
+LOCATOR_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+HEX_CHARS = "0123456789ABCDEF"
+DIGITS = "0123456789"
+
+
+def stable_code(alphabet: str, length: int, *parts: object) -> str:
+    """A code derived from ``parts`` alone (sha256), so that the same action produces the
+    same identifier whatever else happened before it: two independent changes made in a
+    different order leave the same database."""
+    digest = hashlib.sha256("|".join(str(p) for p in parts).encode("utf-8")).digest()
+    return "".join(alphabet[b % len(alphabet)] for b in digest[:length])
 
 
 def change_fee(cabin: str, tier: str, passengers: int) -> float:

@@ -151,18 +151,18 @@ class Reservation(Base):
     segments: Mapped[list[Segment]] = relationship(
         order_by="Segment.position", cascade="all, delete-orphan"
     )
-    payments: Mapped[list[Payment]] = relationship(order_by="Payment.txn_id")
+    payments: Mapped[list[Payment]] = relationship(order_by="(Payment.created_at, Payment.txn_id)")
 
 
 class Passenger(Base):
-    __tablename__ = "passengers"
-    __table_args__ = (UniqueConstraint("reservation_id", "position", name="uq_passenger_pos"),)
+    """A traveller on a reservation, identified by its position on it (1, 2, ...)."""
 
-    passenger_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    __tablename__ = "passengers"
+
     reservation_id: Mapped[str] = mapped_column(
-        ForeignKey("reservations.reservation_id"), index=True
+        ForeignKey("reservations.reservation_id"), primary_key=True
     )
-    position: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
     first_name: Mapped[str] = mapped_column(String)
     last_name: Mapped[str] = mapped_column(String)
     date_of_birth: Mapped[date] = mapped_column(Date)
@@ -173,15 +173,13 @@ class Segment(Base):
 
     __tablename__ = "segments"
     __table_args__ = (
-        UniqueConstraint("reservation_id", "position", name="uq_segment_pos"),
         CheckConstraint("direction IN ('outbound', 'return')", name="ck_segment_direction"),
     )
 
-    segment_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reservation_id: Mapped[str] = mapped_column(
-        ForeignKey("reservations.reservation_id"), index=True
+        ForeignKey("reservations.reservation_id"), primary_key=True
     )
-    position: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
     direction: Mapped[str] = mapped_column(String)
     flight_id: Mapped[str] = mapped_column(ForeignKey("flights.flight_id"), index=True)
     fare: Mapped[float] = mapped_column(Float)
@@ -190,7 +188,12 @@ class Segment(Base):
 
 
 class Payment(Base):
-    """One charge to, or refund onto, a payment method for a reservation."""
+    """One charge to, or refund onto, a payment method for a reservation.
+
+    ``txn_id`` ('TX-' + 10 hex digits) is derived from the reservation, method, kind,
+    purpose and how many such rows already exist (``rules.stable_code``), never from a
+    global counter.
+    """
 
     __tablename__ = "payments"
     __table_args__ = (
@@ -198,7 +201,7 @@ class Payment(Base):
         CheckConstraint("amount > 0", name="ck_payment_txn_amount"),
     )
 
-    txn_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    txn_id: Mapped[str] = mapped_column(String, primary_key=True)
     reservation_id: Mapped[str] = mapped_column(
         ForeignKey("reservations.reservation_id"), index=True
     )
@@ -213,14 +216,13 @@ class Compensation(Base):
     """A goodwill travel certificate issued for a disrupted flight of a reservation."""
 
     __tablename__ = "compensations"
-    __table_args__ = (
-        UniqueConstraint("reservation_id", "flight_id", name="uq_compensation_once"),
-        CheckConstraint("reason IN ('cancelled', 'delayed')", name="ck_comp_reason"),
-    )
+    __table_args__ = (CheckConstraint("reason IN ('cancelled', 'delayed')", name="ck_comp_reason"),)
 
-    compensation_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    reservation_id: Mapped[str] = mapped_column(ForeignKey("reservations.reservation_id"))
-    flight_id: Mapped[str] = mapped_column(ForeignKey("flights.flight_id"))
+    # one compensation per reservation and flight [R17]: the pair is the key
+    reservation_id: Mapped[str] = mapped_column(
+        ForeignKey("reservations.reservation_id"), primary_key=True
+    )
+    flight_id: Mapped[str] = mapped_column(ForeignKey("flights.flight_id"), primary_key=True)
     certificate_id: Mapped[str] = mapped_column(ForeignKey("payment_methods.payment_id"))
     reason: Mapped[str] = mapped_column(String)
     amount: Mapped[float] = mapped_column(Float)

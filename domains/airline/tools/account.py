@@ -141,6 +141,6 @@ def compensations_of(ctx: ToolContext, reservation_id: str) -> list[Compensation
         ctx.session.scalars(
             select(Compensation)
             .where(Compensation.reservation_id == reservation_id)
-            .order_by(Compensation.compensation_id)
+            .order_by(Compensation.issued_at, Compensation.flight_id)
         )
     )

@@ -119,7 +119,7 @@ def book_reservation(
     total = R.money(fares + premium + bags)
 
     res = Reservation(
-        reservation_id=new_locator(session, user),
+        reservation_id=new_locator(session, user, outbound + inbound, passengers),
         user=user,
         origin=origin,
         destination=destination,
@@ -248,6 +248,7 @@ def cancel_reservation(
                 value,
                 f"Cancellation credit for reservation {res.reservation_id}",
                 now,
+                key=("cancellation", res.reservation_id),
             )
             certificate = {"certificate_id": cert.payment_id, "amount": value}
     for seg in res.segments:

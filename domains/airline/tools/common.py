@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import itertools
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -17,7 +16,6 @@ from tautrait.domain import ToolError
 from .. import rules as R
 from ..schema import Airport, Flight, Payment, PaymentMethod, Reservation, User
 
-LOCATOR_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CARD_KINDS = ("credit_card", "debit_card")
 
 
@@ -238,6 +236,43 @@ def payer(session: Session, user: User, payment_id: str, now: datetime) -> Payme
     return method
 
 
+def _record(
+    session: Session,
+    res: Reservation,
+    method: PaymentMethod,
+    kind: str,
+    purpose: str,
+    amount: float,
+    now: datetime,
+) -> dict[str, Any]:
+    """Add a payment row whose id depends only on what it is (see ``rules.stable_code``)."""
+    same = sum(
+        1
+        for p in res.payments
+        if (p.payment_id, p.kind, p.purpose) == (method.payment_id, kind, purpose)
+    )
+    salt = 0
+    while True:
+        txn_id = "TX-" + R.stable_code(
+            R.HEX_CHARS, 10, res.reservation_id, method.payment_id, kind, purpose, same, salt
+        )
+        if session.get(Payment, txn_id) is None:
+            break
+        salt += 1
+    res.payments.append(
+        Payment(
+            txn_id=txn_id,
+            reservation_id=res.reservation_id,
+            payment_id=method.payment_id,
+            kind=kind,
+            purpose=purpose,
+            amount=amount,
+            created_at=now,
+        )
+    )
+    return {"payment_id": method.payment_id, "kind": kind, "amount": amount}
+
+
 def charge(
     session: Session,
     res: Reservation,
@@ -257,17 +292,7 @@ def charge(
                 f"{method.payment_id} has a balance of {balance:.2f}, less than {amount:.2f}"
             )
         method.balance = R.money(balance - amount)
-    res.payments.append(
-        Payment(
-            reservation_id=res.reservation_id,
-            payment_id=method.payment_id,
-            kind="charge",
-            purpose=purpose,
-            amount=amount,
-            created_at=now,
-        )
-    )
-    return {"payment_id": method.payment_id, "kind": "charge", "amount": amount}
+    return _record(session, res, method, "charge", purpose, amount, now)
 
 
 def refund(
@@ -278,22 +303,13 @@ def refund(
     purpose: str,
     now: datetime,
 ) -> dict[str, Any] | None:
+    """Refund ``amount`` onto a method (gift cards and certificates get the balance back)."""
     amount = R.money(amount)
     if amount <= 0:
         return None
     if method.kind in ("gift_card", "travel_certificate"):
         method.balance = R.money((method.balance or 0.0) + amount)
-    res.payments.append(
-        Payment(
-            reservation_id=res.reservation_id,
-            payment_id=method.payment_id,
-            kind="refund",
-            purpose=purpose,
-            amount=amount,
-            created_at=now,
-        )
-    )
-    return {"payment_id": method.payment_id, "kind": "refund", "amount": amount}
+    return _record(session, res, method, "refund", purpose, amount, now)
 
 
 def net_paid_by_method(res: Reservation) -> dict[str, float]:
@@ -310,15 +326,26 @@ def fare_total(res: Reservation) -> float:
 
 
 def new_certificate(
-    session: Session, user: User, amount: float, note: str, now: datetime
+    session: Session,
+    user: User,
+    amount: float,
+    note: str,
+    now: datetime,
+    key: tuple[str, ...],
 ) -> PaymentMethod:
-    """Issue a travel certificate valid for 365 days."""
-    ids = session.scalars(
-        select(PaymentMethod.payment_id).where(PaymentMethod.kind == "travel_certificate")
-    ).all()
-    number = max((int(i.split("-")[1]) for i in ids), default=100000) + 1
+    """Issue a travel certificate valid for 365 days.
+
+    Its code ('TC-' + 6 digits) is derived from ``key`` (what it compensates or replaces),
+    so it does not depend on how many certificates were issued before.
+    """
+    salt = 0
+    while True:
+        code = "TC-" + R.stable_code(R.DIGITS, 6, "certificate", *key, salt)
+        if session.get(PaymentMethod, code) is None:
+            break
+        salt += 1
     cert = PaymentMethod(
-        payment_id=f"TC-{number}",
+        payment_id=code,
         user_id=user.user_id,
         kind="travel_certificate",
         brand=None,
@@ -333,13 +360,16 @@ def new_certificate(
     return cert
 
 
-def new_locator(session: Session, user: User) -> str:
-    """A fresh reservation code, derived from the database state (deterministic)."""
-    count = session.scalar(select(func.count()).select_from(Reservation)) or 0
+def new_locator(
+    session: Session, user: User, flights: list[Flight], passengers: list[PassengerIn]
+) -> str:
+    """A fresh reservation code derived from what is booked (deterministic, and the same
+    whichever of two bookings is made first)."""
+    parts = [user.user_id, *(f.flight_id for f in flights)]
+    parts += [f"{p.first_name.strip()}/{p.last_name.strip()}/{p.date_of_birth}" for p in passengers]
     salt = 0
     while True:
-        digest = hashlib.sha256(f"{user.user_id}|{count}|{salt}".encode()).digest()
-        code = "".join(LOCATOR_CHARS[b % len(LOCATOR_CHARS)] for b in digest[:6])
+        code = R.stable_code(R.LOCATOR_CHARS, 6, "reservation", *parts, salt)
         if session.get(Reservation, code) is None:
             return code
         salt += 1

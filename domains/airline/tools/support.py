@@ -88,6 +88,7 @@ def issue_compensation_certificate(
         amount,
         f"Compensation: {flight.flight_number} on {flight.flight_date.isoformat()} {reason}",
         now,
+        key=("compensation", res.reservation_id, flight.flight_id),
     )
     session.add(
         Compensation(
