@@ -1,0 +1,1 @@
+"""Larkline Air tools, one module per area; ``DOMAIN`` collects every module."""
