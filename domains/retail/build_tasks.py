@@ -51,7 +51,8 @@ def build() -> dict[str, list[dict[str, Any]]]:
     domain = load_domain_from(HERE)
     world = World()
     splits: dict[str, list[dict[str, Any]]] = {"test": [], "dev": []}
-    for reg in REGISTRY:
+    built: dict[str, tuple[str, dict[str, Any]]] = {}
+    for reg in sorted(REGISTRY, key=lambda r: not r.first):
         world.begin(reg.task_id)
         draft = reg.fn(world)
         env = Environment(domain)
@@ -78,15 +79,19 @@ def build() -> dict[str, list[dict[str, Any]]]:
         scenario = {"persona": draft.persona, "goal": draft.goal, "known_info": draft.known_info}
         if draft.withheld:
             scenario["withheld"] = draft.withheld
-        splits[split].append(
+        built[reg.task_id] = (
+            split,
             {
                 "id": reg.task_id,
                 "scenario": scenario,
                 "gold_actions": [{"name": n, "kwargs": k} for n, k in draft.actions],
                 "required_outputs": outputs,
                 "tags": reg.tags,
-            }
+            },
         )
+    for reg in REGISTRY:
+        split, entry = built[reg.task_id]
+        splits[split].append(entry)
     return splits
 
 

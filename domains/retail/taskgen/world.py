@@ -58,14 +58,20 @@ class Registered:
     task_id: str
     tags: list[str]
     fn: Callable[[World], Draft]
+    first: bool = False
 
 
 REGISTRY: list[Registered] = []
 
 
-def task(task_id: str, *tags: str) -> Callable[[Callable[[World], Draft]], Callable[..., Draft]]:
+def task(
+    task_id: str, *tags: str, first: bool = False
+) -> Callable[[Callable[[World], Draft]], Callable[..., Draft]]:
+    """Register a task definition; ``first`` ones pick their customer before the others
+    (for situations only a few customers are in)."""
+
     def deco(fn: Callable[[World], Draft]) -> Callable[[World], Draft]:
-        REGISTRY.append(Registered(task_id, list(tags), fn))
+        REGISTRY.append(Registered(task_id, list(tags), fn, first))
         return fn
 
     return deco
