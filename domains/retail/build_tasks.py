@@ -89,7 +89,7 @@ def build() -> dict[str, list[dict[str, Any]]]:
                 "tags": reg.tags,
             },
         )
-    for reg in REGISTRY:
+    for reg in sorted(REGISTRY, key=lambda r: r.task_id):
         split, entry = built[reg.task_id]
         splits[split].append(entry)
     return splits

@@ -371,14 +371,14 @@ def d11(w: World) -> Draft:
         return (
             w.in_window(o, 3)
             and w.returnable(it)
-            and bool(w.alts(it, price="same"))
+            and bool(w.alts(it, price="same", option="size"))
             and (w.user(o)["loyalty_tier"] != "gold")
         )
 
     o = w.pick_order(ok)
     u = w.user(o)
     it = w.items(o)[0]
-    new = w.alt(it, price="same")
+    new = w.alt(it, price="same", option="size")
     return Draft(
         persona=f"You are {w.full(u)}, a budget-conscious student in {u['city']}. You are "
         "polite and counting every cent.",

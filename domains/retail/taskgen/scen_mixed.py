@@ -401,11 +401,15 @@ def t085(w: World) -> Draft:
     def ok(u: Row) -> bool:
         ps = [o for o in pend(w, u, True) if same_alt(w, w.items(o)[0])]
         ws = [o for o in win(w, u) if same_alt(w, w.items(o)[0])]
-        return bool(ps) and bool(ws)
+        return bool(ps) and any(w.name(w.items(o)[0]) != w.name(w.items(ps[0])[0]) for o in ws)
 
     u = w.pick_user(ok)
     a = next(o for o in pend(w, u, True) if same_alt(w, w.items(o)[0]))
-    b = next(o for o in win(w, u) if same_alt(w, w.items(o)[0]))
+    b = next(
+        o
+        for o in win(w, u)
+        if same_alt(w, w.items(o)[0]) and w.name(w.items(o)[0]) != w.name(w.items(a)[0])
+    )
     ia, ib = w.items(a)[0], w.items(b)[0]
     na, nb = w.alt(ia, price="same"), w.alt(ib, price="same")
     return Draft(
@@ -500,7 +504,7 @@ def t088(w: World) -> Draft:
     def ok(u: Row) -> bool:
         ps = pend(w, u)
         return (
-            len(win(w, u)) >= 1
+            any(w.sized(w.items(o)[0]) for o in win(w, u))
             and len(ps) == 1
             and any(
                 p["payment_method_id"] != ps[0]["payment_method_id"]
@@ -509,7 +513,8 @@ def t088(w: World) -> Draft:
         )
 
     u = w.pick_user(ok)
-    a, b = pend(w, u)[0], win(w, u)[0]
+    a = pend(w, u)[0]
+    b = next(o for o in win(w, u) if w.sized(w.items(o)[0]))
     ib = w.items(b)[0]
     pm = next(
         p
@@ -1073,8 +1078,8 @@ def t104(w: World) -> Draft:
         "your mind on air all the time.",
         goal=f"Cancel order {a['order_id']} (found a better price) and ask for the refund. "
         f"Then say you want to return the {w.desc(ib)} from order {b['order_id']}; but as "
-        f"soon as the agent starts on it, change your mind and exchange it for "
-        f"{w.change(ib, nb)} instead (order's payment method for any difference). Do not "
+        f"soon as the agent starts on it, change your mind and exchange it: you want "
+        f"{w.change(ib, nb)} (order's payment method for any difference). Do not "
         "end up with a return.",
         known_info=f"Your email is {u['email']}. Orders {a['order_id']} and {b['order_id']}.",
         actions=[
@@ -1209,7 +1214,7 @@ def t108(w: World) -> Draft:
         "friendly.",
         goal=f"The {w.name(ib)} from order {b['order_id']} was the wrong size, so return it "
         "(wrong size or fit; refund to the original payment method) and ask for the "
-        f"refund amount. To avoid the same mistake, change the {w.desc(ia)} in your "
+        f"refund amount. Also change the {w.desc(ia)} in your "
         f"pending order {a['order_id']} to {w.change(ia, na)} (order's payment method for "
         "any difference).",
         known_info=f"Your email is {u['email']}. Orders {b['order_id']} and {a['order_id']}.",
@@ -1265,9 +1270,14 @@ def t109(w: World) -> Draft:
 @task("retail-110", "return", "account-address", "cancel", "multi-write", "hard")
 def t110(w: World) -> Draft:
     u = w.pick_user(
-        lambda u: len(pend(w, u)) == 1 and len(win(w, u)) >= 1 and u["loyalty_tier"] != "gold"
+        lambda u: (
+            len(pend(w, u)) == 1
+            and u["loyalty_tier"] != "gold"
+            and any(w.sized(w.items(o)[0]) for o in win(w, u))
+        )
     )
-    a, b = pend(w, u)[0], win(w, u)[0]
+    a = pend(w, u)[0]
+    b = next(o for o in win(w, u) if w.sized(w.items(o)[0]))
     ib = w.items(b)[0]
     home = w.new_address()
     return Draft(

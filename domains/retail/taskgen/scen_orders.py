@@ -705,7 +705,7 @@ def t048(w: World) -> Draft:
     return Draft(
         persona=f"You are {w.full(u)}, a property manager in {u['city']}. You are brisk and "
         "decisive.",
-        goal=f"In order {o['order_id']} you want to swap the {w.name(it)} for a "
+        goal=f"In order {o['order_id']} you want to swap the {w.name(it)} for the "
         f"{other['name']} instead. If the agent says items can only be swapped for "
         "another version of the same product, cancel the whole order (reason: no "
         "longer needed) and ask for the refund amount.",

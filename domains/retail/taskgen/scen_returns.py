@@ -332,7 +332,7 @@ def t061(w: World) -> Draft:
     return Draft(
         persona=f"You are {w.full(u)}, a marketing intern in {u['city']}. You are eager and "
         "a bit naive.",
-        goal=f"You want to exchange the {w.name(it)} from order {o['order_id']} for a "
+        goal=f"You want to exchange the {w.name(it)} from order {o['order_id']} for the "
         f"{other['name']}. If the agent explains that exchanges are only for another "
         f"version of the same product, return the {w.name(it)} instead because you no "
         "longer need it, refund to the original payment method, and ask how much you "

@@ -274,6 +274,11 @@ class World:
     def returnable(self, item: Row) -> bool:
         return self.products[item["product_id"]]["returnable"] and item["status"] == "active"
 
+    def sized(self, item: Row) -> bool:
+        """Whether the item comes in sizes (so 'wrong size or fit' makes sense)."""
+        opts = self.variants[item["variant_id"]]["options"]
+        return "size" in opts or "waist" in opts
+
     def product_of(self, item: Row) -> Row:
         return self.products[item["product_id"]]
 
@@ -291,7 +296,12 @@ class World:
         return f"{self.name(item)} ({self.vtext(v)})"
 
     def alts(
-        self, item: Row, in_stock: bool = True, one_change: bool = True, price: str | None = None
+        self,
+        item: Row,
+        in_stock: bool = True,
+        one_change: bool = True,
+        price: str | None = None,
+        option: str | None = None,
     ) -> list[Row]:
         """Other variants of the item's product.
 
@@ -299,6 +309,7 @@ class World:
             in_stock: True for variants with stock, False for out-of-stock ones.
             one_change: Only variants that differ from the item's in exactly one option.
             price: None, 'same', 'higher' or 'lower' than the price paid.
+            option: Only variants that differ in exactly this option (e.g. 'size').
         """
         cur = self.variants[item["variant_id"]]
         out = []
@@ -307,6 +318,8 @@ class World:
                 continue
             diffs = [k for k in cur["options"] if cur["options"][k] != v["options"][k]]
             if one_change and len(diffs) != 1:
+                continue
+            if option is not None and diffs != [option]:
                 continue
             paid = item["unit_price"]
             if price == "same" and abs(v["price"] - paid) > 0.001:

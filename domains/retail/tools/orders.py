@@ -252,8 +252,8 @@ def modify_pending_order_items(
     require_status(order, "pending", "modified")
     if order.items_modified:
         raise ToolError(
-            f"The items of order {order.order_id} were already modified once; they cannot be "
-            "modified again."
+            f"The items of order {order.order_id} were already modified once; an order's "
+            "items can be modified only once."
         )
     items = pick_items(ctx, order, item_ids)
     targets = swap_targets(ctx, items, new_variant_ids)

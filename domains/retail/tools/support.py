@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from sqlalchemy import select
@@ -63,6 +64,8 @@ def issue_goodwill_credit(
     user = ctx.session.get(User, order.user_id)
     assert user is not None
     cap = GOODWILL_CAPS[user.loyalty_tier]
+    if not math.isfinite(amount):
+        raise ToolError(f"The credit amount {amount!r} is not a number of dollars.")
     value = money(amount)
     if value <= 0:
         raise ToolError("The credit amount must be more than 0.")
