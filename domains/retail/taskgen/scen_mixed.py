@@ -313,10 +313,10 @@ def t081(w: World) -> Draft:
         "enjoy wordplay.",
         goal=f"You have an open return for order {o['order_id']} with the refund going to "
         "your original payment method. You would now prefer the refund on your gift "
-        "card. If the agent explains the refund destination cannot be edited, agree to "
-        "withdraw the return and open a new one for the same item(s) with the same "
-        f"reason ({r['reason']}) but with the refund to your gift card. Ask for the new "
-        "refund amount.",
+        "card. If the agent says the destination of an existing return cannot be changed, "
+        "ask them to withdraw that return and open a new one for the same item(s) with the "
+        f"same reason ({r['reason']}) but with the refund to your gift card. Ask for the "
+        "new refund amount.",
         known_info=f"Your email is {u['email']}. Order {o['order_id']}.",
         actions=[
             by_email(u),
@@ -1077,10 +1077,10 @@ def t104(w: World) -> Draft:
         persona=f"You are {w.full(u)}, a radio DJ in {u['city']}. You are upbeat and change "
         "your mind on air all the time.",
         goal=f"Cancel order {a['order_id']} (found a better price) and ask for the refund. "
-        f"Then say you want to return the {w.desc(ib)} from order {b['order_id']}; but as "
-        f"soon as the agent starts on it, change your mind and exchange it: you want "
-        f"{w.change(ib, nb)} (order's payment method for any difference). Do not "
-        "end up with a return.",
+        f"Then say you want to return the {w.desc(ib)} from order {b['order_id']} (no "
+        "longer needed); but when the agent asks you to confirm the return, change your "
+        f"mind and ask for an exchange instead: you want {w.change(ib, nb)} (order's payment "
+        "method for any difference). Do not end up with a return.",
         known_info=f"Your email is {u['email']}. Orders {a['order_id']} and {b['order_id']}.",
         actions=[
             by_email(u),
@@ -1391,9 +1391,9 @@ def t113(w: World) -> Draft:
         goal=f"Return the {w.desc(ib)} from order {b['order_id']} because it is defective, "
         "refund to the original payment method. Then return the "
         f"{w.desc(ic)} from order {c['order_id']} (no longer needed): first say you want "
-        "that refund on the original payment method too, but before the agent submits "
-        "it, change your mind and ask for it on your gift card. Ask for both refund "
-        "amounts.",
+        "that refund on the original payment method too, but when the agent asks you to "
+        "confirm it, change your mind and ask for it on your gift card instead. Ask for "
+        "both refund amounts.",
         known_info=f"Your email is {u['email']}. Orders {b['order_id']} and {c['order_id']}.",
         actions=[
             by_email(u),
