@@ -403,8 +403,8 @@ def d11(w: World) -> Draft:
 def d12(w: World) -> Draft:
     u = w.pick_user(
         lambda u: (
-            len([o for o in w.user_orders(u, "pending") if o["ship_line1"] == u["address_line1"]])
-            == 2
+            len(w.user_orders(u, "pending")) == 2
+            and all(o["ship_line1"] == u["address_line1"] for o in w.user_orders(u, "pending"))
         )
     )
     a, b = [o for o in w.user_orders(u, "pending") if o["ship_line1"] == u["address_line1"]]
