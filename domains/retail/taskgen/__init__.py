@@ -1,0 +1,1 @@
+"""Task builder for the retail domain (see ``domains/retail/build_tasks.py``)."""
