@@ -8,3 +8,23 @@ its message must say what is wrong *and* how to fix it.
 
 class UserError(Exception):
     """Bad input from the user; the message is shown as-is, on one line."""
+
+
+class InfraError(Exception):
+    """Infrastructure failed (a provider, the local model, an invalid task), not the agent.
+
+    An episode that ends in one is recorded with ``status: "infra_error"`` and kept out
+    of the score.
+
+    Args:
+        kind: A short machine-readable category ("provider_transient", "provider_error",
+            "user_model", "invalid_task", "internal").
+        message: What happened.
+        attempts: How many tries were made before giving up.
+    """
+
+    def __init__(self, kind: str, message: str, *, attempts: int = 1) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.attempts = attempts

@@ -143,21 +143,23 @@ def canonical_value(value: Any) -> Any:
     return str(value)
 
 
-def state_rows(engine: Engine, metadata: MetaData) -> dict[str, list[list[Any]]]:
-    """Every table's rows, canonicalised and sorted (columns in name order)."""
-    state: dict[str, list[list[Any]]] = {}
+def state_hash(engine: Engine, metadata: MetaData) -> str:
+    """The canonical sha256 of a database's content.
+
+    Each row is serialised once (canonical JSON, columns in name order); a table's rows
+    are sorted as strings, so the hash is independent of insertion order and rowids.
+    """
+    digest = hashlib.sha256()
     with engine.connect() as conn:
         for name in sorted(metadata.tables):
             table = metadata.tables[name]
             columns = sorted(table.columns, key=lambda c: c.name)
-            result = conn.execute(select(*columns))
-            rows = [[canonical_value(v) for v in row] for row in result]
-            rows.sort(key=lambda r: json.dumps(r, sort_keys=True))
-            state[name] = rows
-    return state
-
-
-def state_hash(engine: Engine, metadata: MetaData) -> str:
-    """The canonical sha256 of a database's content."""
-    payload = json.dumps(state_rows(engine, metadata), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+            rows = sorted(
+                json.dumps([canonical_value(v) for v in row], separators=(",", ":"))
+                for row in conn.execute(select(*columns))
+            )
+            digest.update(f"{name}\n{len(rows)}\n".encode())
+            for row in rows:
+                digest.update(row.encode("utf-8"))
+                digest.update(b"\n")
+    return digest.hexdigest()

@@ -56,15 +56,21 @@ class Environment:
             return ToolResult(f"Error: unknown tool {name!r}. Available tools: {known}", "error")
         if isinstance(arguments, str):
             try:
-                arguments = json.loads(arguments) if arguments.strip() else {}
+                arguments = (
+                    json.loads(arguments, parse_constant=_reject_constant)
+                    if arguments.strip()
+                    else {}
+                )
             except json.JSONDecodeError as exc:
                 return ToolResult(f"Error: arguments are not valid JSON ({exc.msg})", "error")
+            except ValueError as exc:
+                return ToolResult(f"Error: {exc}", "error")
         if not isinstance(arguments, dict):
             return ToolResult("Error: arguments must be a JSON object", "error")
         with session_for(self.engine) as session:
             try:
                 kwargs = spec.validate(arguments)
-                raw = session.connection().connection.driver_connection
+                raw: Any = session.connection().connection.driver_connection
                 changes_before = raw.total_changes
                 value = spec.fn(ToolContext(session=session, now=self.domain.spec.now), **kwargs)
                 if spec.writes:
@@ -89,6 +95,10 @@ class Environment:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"arguments contain {name}, which is not a valid number")
 
 
 def render_result(value: Any) -> str:

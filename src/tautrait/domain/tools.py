@@ -149,9 +149,9 @@ def build_spec(fn: Callable[..., Any], *, writes: bool, ends_episode: bool = Fal
             )
         default = ... if param.default is inspect.Parameter.empty else param.default
         fields[param.name] = (hints[param.name], Field(default, description=arg_docs[param.name]))
-    model = create_model(  # type: ignore[call-overload]
+    model = create_model(
         f"{fn.__name__}_arguments",
-        __config__=ConfigDict(extra="forbid"),
+        __config__=ConfigDict(extra="forbid", allow_inf_nan=False),
         **fields,
     )
     return ToolSpec(

@@ -2,10 +2,13 @@
 
 reward = [final state hash == hash after replaying the gold actions on a fresh copy]
        x [every required output appears in some agent message]
+       x [the agent handed off to a human exactly when the gold actions do]
 
 Required outputs are matched after normalising case, whitespace and thousands
-separators ("$1,234.50" matches "1234.50"), so a correct agent is not failed for
-formatting. The gold hash is computed once per task and cached.
+separators ("$1,234.50" matches "1234.50"), as whole tokens: "5.65" is not found in
+"15.65", nor "ready" in "already". The hand-off check exists because a transfer writes
+nothing: without it, a task whose right answer is to transfer could be passed by an
+agent that never does. The gold hash is computed once per task and cached.
 """
 
 from __future__ import annotations
@@ -36,6 +39,10 @@ class RewardBreakdown(BaseModel):
     gold_hash: str
     outputs: dict[str, bool]
     """Each required output -> whether some agent message contains it."""
+    transfer_expected: bool = False
+    """The gold actions end with a hand-off (a tool marked ends_episode)."""
+    transferred: bool = False
+    """The agent made such a hand-off."""
 
 
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
@@ -47,9 +54,22 @@ def normalise_text(text: str) -> str:
     return _SPACES.sub(" ", _THOUSANDS.sub("", text.lower())).strip()
 
 
+def contains_output(text: str, output: str) -> bool:
+    """Whether normalised ``output`` occurs in normalised ``text`` as a whole token."""
+    needle = normalise_text(output)
+    if not needle:
+        return True
+    left = right = ""
+    if needle[0].isalnum():  # a number must not continue one: "5.65" is not in "15.65"
+        left = r"(?<![\w.])" if needle[0].isdigit() else r"(?<!\w)"
+    if needle[-1].isalnum():  # "184" is not in "184.20", "ready" is not in "readying"
+        right = r"(?!\w|[.,]\d)" if needle[-1].isdigit() else r"(?!\w)"
+    return re.search(left + re.escape(needle) + right, normalise_text(text)) is not None
+
+
 def outputs_found(required: Iterable[str], agent_messages: Iterable[str]) -> dict[str, bool]:
-    haystack = [normalise_text(m) for m in agent_messages]
-    return {out: any(normalise_text(out) in text for text in haystack) for out in required}
+    messages = list(agent_messages)
+    return {out: any(contains_output(m, out) for m in messages) for out in required}
 
 
 _gold_cache: dict[tuple[str, str, str], str] = {}
@@ -89,17 +109,31 @@ def gold_hash(domain: Domain, task: Task) -> str:
     return value
 
 
+def expects_transfer(domain: Domain, task: Task) -> bool:
+    return any(
+        domain.tools[a.name].ends_episode for a in task.gold_actions if a.name in domain.tools
+    )
+
+
 def compute_reward(
-    domain: Domain, task: Task, final_hash: str, agent_messages: Iterable[str]
+    domain: Domain,
+    task: Task,
+    final_hash: str,
+    agent_messages: Iterable[str],
+    *,
+    transferred: bool = False,
 ) -> RewardBreakdown:
     expected = gold_hash(domain, task)
     outputs = outputs_found(task.required_outputs, agent_messages)
     db_match = final_hash == expected
-    passed = db_match and all(outputs.values())
+    transfer_expected = expects_transfer(domain, task)
+    passed = db_match and all(outputs.values()) and transferred == transfer_expected
     return RewardBreakdown(
         reward=1.0 if passed else 0.0,
         db_match=db_match,
         final_hash=final_hash,
         gold_hash=expected,
         outputs=outputs,
+        transfer_expected=transfer_expected,
+        transferred=transferred,
     )

@@ -14,13 +14,19 @@ For every task of a domain, :func:`validate_domain` checks that
 from __future__ import annotations
 
 from collections import defaultdict
+
 from pydantic import BaseModel, Field
 
 from tautrait.domain.environment import Environment
 from tautrait.domain.loader import Domain
 from tautrait.domain.tasks import Task, TaskFile
 from tautrait.domain.tools import ToolError
-from tautrait.evaluation.reward import GoldReplayError, compute_reward, replay_gold
+from tautrait.evaluation.reward import (
+    GoldReplayError,
+    compute_reward,
+    expects_transfer,
+    replay_gold,
+)
 
 
 class DomainValidation(BaseModel):
@@ -35,9 +41,7 @@ class DomainValidation(BaseModel):
 
 
 def task_writes(domain: Domain, task: Task) -> bool:
-    return any(
-        domain.tools[a.name].writes for a in task.gold_actions if a.name in domain.tools
-    )
+    return any(domain.tools[a.name].writes for a in task.gold_actions if a.name in domain.tools)
 
 
 def oracle_messages(task: Task) -> list[str]:
@@ -80,7 +84,13 @@ def validate_task(domain: Domain, task: Task, report: DomainValidation, where: s
         problems.append(f"{where}: two gold replays gave different state hashes")
         return
 
-    oracle = compute_reward(domain, task, hashes[0], oracle_messages(task))
+    oracle = compute_reward(
+        domain,
+        task,
+        hashes[0],
+        oracle_messages(task),
+        transferred=expects_transfer(domain, task),
+    )
     if oracle.reward == 1.0:
         report.oracle_pass += 1
     else:
