@@ -1,0 +1,1 @@
+"""Local transformers models: loading, chat formatting and batched generation."""

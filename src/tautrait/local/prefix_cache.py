@@ -1,0 +1,119 @@
+"""Reusing the KV cache of prompt prefixes across requests.
+
+Conversations are re-sent whole at every turn, and every agent request starts with the
+same policy and tool list, so most of each prompt was already encoded by an earlier
+request. :class:`PrefixCache` keeps the keys and values of recent prompts (minus their
+last token) and hands back the longest cached prefix of a new prompt, so only the rest
+is prefilled.
+
+Entries are keyed by the request's **steering**: steering changes the keys and values of
+every block after the one it is added at, so a cache made under one steering setting is
+never reused under another. The last prompt token is never stored, because with
+``position="generated"`` it is the one position steered during prefill. Memory is
+bounded by a token budget with least-recently-used eviction; an entry that is a prefix
+of a newer one with the same key is dropped (a conversation keeps one entry).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import threading
+from dataclasses import dataclass
+
+import torch
+
+KV = list[tuple[torch.Tensor, torch.Tensor]]
+"""Per block: keys and values of one sequence, each ``[heads, tokens, head_dim]``."""
+
+
+def steering_key(steering: dict[int, torch.Tensor], position: str) -> str:
+    if not steering:
+        return "none"
+    digest = hashlib.sha1(position.encode())
+    for block in sorted(steering):
+        digest.update(str(block).encode())
+        digest.update(steering[block].detach().float().cpu().numpy().tobytes())
+    return digest.hexdigest()
+
+
+@dataclass
+class _Entry:
+    key: str
+    tokens: torch.Tensor  # [n] long, on CPU
+    kv: KV
+    last_used: int
+
+
+class PrefixCache:
+    """See the module docstring.
+
+    Args:
+        max_tokens: Total tokens held across entries (0 disables the cache).
+        min_tokens: Prompts shorter than this are not stored.
+    """
+
+    def __init__(self, max_tokens: int = 32768, min_tokens: int = 32) -> None:
+        self.max_tokens = max_tokens
+        self.min_tokens = min_tokens
+        self._entries: list[_Entry] = []
+        self._clock = itertools.count()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.lookups = 0
+        self.reused_tokens = 0
+
+    @property
+    def tokens(self) -> int:
+        return sum(len(e.tokens) for e in self._entries)
+
+    def lookup(self, key: str, prompt: list[int]) -> tuple[KV | None, int]:
+        """The KV of the longest cached prefix of ``prompt`` (at most len - 1 tokens)."""
+        if self.max_tokens <= 0 or len(prompt) < 2:
+            return None, 0
+        query = torch.tensor(prompt[:-1], dtype=torch.long)
+        best: _Entry | None = None
+        best_len = 0
+        with self._lock:
+            self.lookups += 1
+            for entry in self._entries:
+                if entry.key != key:
+                    continue
+                n = min(len(entry.tokens), len(query))
+                if n <= best_len:
+                    continue
+                same = entry.tokens[:n] == query[:n]
+                match = n if bool(same.all()) else int(torch.argmin(same.int()))
+                if match > best_len:
+                    best, best_len = entry, match
+            if best is None or best_len < self.min_tokens:
+                return None, 0
+            best.last_used = next(self._clock)
+            self.hits += 1
+            self.reused_tokens += best_len
+            return [(k[:, :best_len], v[:, :best_len]) for k, v in best.kv], best_len
+
+    def store(self, key: str, prompt: list[int], kv: KV) -> None:
+        """Keep the KV of ``prompt[:-1]`` (``kv`` must cover exactly those tokens)."""
+        tokens = torch.tensor(prompt[:-1], dtype=torch.long)
+        if self.max_tokens <= 0 or len(tokens) < self.min_tokens or len(tokens) > self.max_tokens:
+            return
+        with self._lock:
+            kept = []
+            for entry in self._entries:
+                covered = (
+                    entry.key == key
+                    and len(entry.tokens) <= len(tokens)
+                    and bool((tokens[: len(entry.tokens)] == entry.tokens).all())
+                )
+                if not covered:
+                    kept.append(entry)
+            kept.append(_Entry(key, tokens, kv, next(self._clock)))
+            kept.sort(key=lambda e: e.last_used)
+            while sum(len(e.tokens) for e in kept) > self.max_tokens:
+                kept.pop(0)
+            self._entries = kept
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()

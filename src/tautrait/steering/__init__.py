@@ -1,0 +1,1 @@
+"""TraitBasis steering: trait definitions, extraction, the basis file, and the hooks."""

@@ -1,0 +1,259 @@
+"""The TraitBasis: trait directions for one model, their calibration, and composition.
+
+A basis file is safetensors (never pickle): one fp32 tensor per trait, named by the
+trait, of shape ``[num_layers, hidden_size]`` (row i: the direction at the output of
+block i). The header's metadata records the model id and weights fingerprint, the
+pooling, the pairs used, the typical hidden-state norm of each block (measured on the
+trait's own pairs), the chat template's hash and the calibration; loading a basis made
+for another model is refused.
+
+**Coefficients are relative.** Steering trait j at block b with coefficient c adds
+``c * norms[b] * v_j[b] / |v_j[b]|``: c = 0.1 is a push of a tenth of that block's typical
+hidden-state norm, an idea that carries across models. The calibration gives, per trait,
+the block(s) to steer at and the coefficient of "medium" (the unit of numeric
+intensities) and of "high"; "low" is 0. Several traits add linearly (``sum_j c_j v_j``);
+``compose="orthogonal"`` first orthogonalises the unit directions of each block
+(Gram-Schmidt, in the order of the trait dict) so overlapping traits are not counted twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import torch
+from pydantic import BaseModel, Field
+from safetensors import safe_open
+from safetensors.torch import save_file
+
+from tautrait import paths
+from tautrait.errors import UserError
+from tautrait.local.models import LocalModel
+from tautrait.steering.extract import Pooling, extract_trait
+from tautrait.steering.traits import Intensity, TraitDefinition
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = "1"
+Compose = Literal["linear", "orthogonal"]
+
+# Used until `tautrait traits calibrate` has measured better values for a model; chosen
+# on SmolLM2-135M at its middle block (0.5 is strong but fluent, 1.0 degenerates).
+DEFAULT_MEDIUM = 0.3
+DEFAULT_HIGH = 0.5
+
+
+class TraitCalibration(BaseModel):
+    """Where and how strongly one trait is steered."""
+
+    blocks: list[int]
+    """Decoder blocks to add the vector at (``layers[i]`` outputs)."""
+    medium: float
+    """Relative coefficient of "medium": the unit of numeric intensities."""
+    high: float
+    """Relative coefficient of "high"."""
+    source: Literal["default", "calibrated"] = "default"
+    measurements: list[dict[str, Any]] = Field(default_factory=list)
+    """The dose-response rows the choice was made from (calibrated bases only)."""
+
+    def coefficient(self, intensity: Intensity) -> float:
+        if intensity == "low":
+            return 0.0
+        if intensity == "medium":
+            return self.medium
+        if intensity == "high":
+            return self.high
+        return float(intensity) * self.medium
+
+
+class BasisMeta(BaseModel):
+    model_id: str
+    model_fingerprint: str
+    num_layers: int
+    hidden_size: int
+    pooling: str
+    chat_template_sha256: str
+    traits: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    """Trait -> {"pairs": n, "pairs_sha256": ..., "block_norms": [one float per block]}."""
+    calibration: dict[str, TraitCalibration] = Field(default_factory=dict)
+
+
+@dataclass
+class TraitBasis:
+    """Directions of several traits for one model (see the module docstring)."""
+
+    vectors: dict[str, torch.Tensor]
+    meta: BasisMeta
+    _cache: dict[Any, dict[int, torch.Tensor]] = field(default_factory=dict, repr=False)
+
+    def norms(self, trait: str) -> torch.Tensor:
+        """The typical hidden-state norm of each block, measured on the trait's pairs."""
+        return torch.tensor(self.meta.traits[trait]["block_norms"], dtype=torch.float32)
+
+    def calibration(self, trait: str) -> TraitCalibration:
+        if trait in self.meta.calibration:
+            return self.meta.calibration[trait]
+        middle = self.meta.num_layers // 2
+        return TraitCalibration(blocks=[middle], medium=DEFAULT_MEDIUM, high=DEFAULT_HIGH)
+
+    def coefficients(self, intensities: dict[str, Intensity]) -> dict[str, float]:
+        """Trait -> relative coefficient for a trait dict's intensities."""
+        return {t: self.calibration(t).coefficient(v) for t, v in intensities.items()}
+
+    def steering(
+        self, intensities: dict[str, Intensity], compose: Compose = "linear"
+    ) -> dict[int, torch.Tensor]:
+        """Block -> the fp32 vector to add for these intensities (empty if all neutral)."""
+        coefs = {t: c for t, c in self.coefficients(intensities).items() if c != 0.0}
+        missing = [t for t in coefs if t not in self.vectors]
+        if missing:
+            raise UserError(f"the basis has no direction for {', '.join(missing)}")
+        key = (tuple(sorted(coefs.items())), compose, tuple(coefs))
+        if key in self._cache:
+            return self._cache[key]
+        by_block: dict[int, list[tuple[str, float]]] = {}
+        for trait, coef in coefs.items():
+            for block in self.calibration(trait).blocks:
+                by_block.setdefault(block, []).append((trait, coef))
+        out: dict[int, torch.Tensor] = {}
+        for block, items in sorted(by_block.items()):
+            units = self.unit_directions(block, [t for t, _ in items], compose)
+            total = torch.zeros(self.meta.hidden_size, dtype=torch.float32)
+            for (trait, coef), unit in zip(items, units, strict=True):
+                total += coef * float(self.norms(trait)[block]) * unit
+            out[block] = total
+        self._cache[key] = out
+        return out
+
+    def unit_directions(
+        self, block: int, traits: list[str], compose: Compose
+    ) -> list[torch.Tensor]:
+        units = [_unit(self.vectors[t][block]) for t in traits]
+        if compose == "linear":
+            return units
+        basis: list[torch.Tensor] = []
+        for unit in units:
+            residual = unit.clone()
+            for prior in basis:
+                residual -= (residual @ prior) * prior
+            norm = residual.norm()
+            basis.append(residual / norm if norm > 1e-6 else torch.zeros_like(residual))
+        return basis
+
+    def check_model(self, lm: LocalModel) -> None:
+        if self.meta.model_fingerprint != lm.fingerprint:
+            raise UserError(
+                f"this basis was made for {self.meta.model_id} "
+                f"(weights {self.meta.model_fingerprint[:12]}), not {lm.model_id} "
+                f"(weights {lm.fingerprint[:12]}); extract one for this model with "
+                "`tautrait traits extract`"
+            )
+
+    def save(self, path: Path) -> None:
+        tensors = {name: v.contiguous().float() for name, v in self.vectors.items()}
+        metadata = {"format": FORMAT_VERSION, "tautrait": self.meta.model_dump_json()}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + f".tmp{os.getpid()}")
+        save_file(tensors, str(tmp), metadata=metadata)
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: Path) -> TraitBasis:
+        try:
+            with safe_open(str(path), framework="pt") as handle:
+                metadata = handle.metadata() or {}
+                tensors = {k: handle.get_tensor(k) for k in handle.keys()}  # noqa: SIM118
+        except FileNotFoundError:
+            raise UserError(f"basis file {path} not found") from None
+        except Exception as exc:
+            raise UserError(f"{path} is not a safetensors basis file ({exc})") from None
+        if metadata.get("format") != FORMAT_VERSION or "tautrait" not in metadata:
+            raise UserError(f"{path} is not a tautrait basis file (format {FORMAT_VERSION})")
+        meta = BasisMeta.model_validate_json(metadata["tautrait"])
+        if set(tensors) != set(meta.traits):
+            raise UserError(f"{path}: tensors and metadata name different traits")
+        return cls(vectors=tensors, meta=meta)
+
+    def merged(self, other: TraitBasis) -> TraitBasis:
+        if other.meta.model_fingerprint != self.meta.model_fingerprint:
+            raise ValueError("cannot merge bases of different models")
+        meta = self.meta.model_copy(deep=True)
+        meta.traits.update(other.meta.traits)
+        meta.calibration.update(other.meta.calibration)
+        return TraitBasis(vectors={**self.vectors, **other.vectors}, meta=meta)
+
+
+def _unit(v: torch.Tensor) -> torch.Tensor:
+    norm = v.float().norm()
+    return v.float() / norm if norm > 0 else v.float()
+
+
+def chat_template_hash(lm: LocalModel) -> str:
+    template = getattr(lm.tokenizer, "chat_template", None) or ""
+    return hashlib.sha256(str(template).encode()).hexdigest()
+
+
+def extract_basis(
+    lm: LocalModel, definitions: list[TraitDefinition], *, pooling: Pooling = "reply"
+) -> TraitBasis:
+    """Extract every given trait (all blocks) for a model."""
+    vectors: dict[str, torch.Tensor] = {}
+    traits: dict[str, dict[str, Any]] = {}
+    if not definitions:
+        raise ValueError("no traits to extract")
+    for definition in definitions:
+        result = extract_trait(lm, definition.pairs, pooling=pooling)
+        vectors[definition.name] = result.directions
+        traits[definition.name] = {
+            "pairs": result.pairs,
+            "pairs_sha256": definition.pairs_hash(),
+            "block_norms": [round(float(x), 6) for x in result.norms],
+        }
+    meta = BasisMeta(
+        model_id=lm.model_id,
+        model_fingerprint=lm.fingerprint,
+        num_layers=lm.num_layers,
+        hidden_size=lm.hidden_size,
+        pooling=pooling,
+        chat_template_sha256=chat_template_hash(lm),
+        traits=traits,
+    )
+    return TraitBasis(vectors=vectors, meta=meta)
+
+
+def cached_basis(
+    lm: LocalModel, definitions: list[TraitDefinition], *, pooling: Pooling = "reply"
+) -> TraitBasis:
+    """A basis for these traits, extracted once per (model, pairs, pooling, template) and
+    cached as safetensors under ``$TAUTRAIT_CACHE_DIR/bases/``."""
+    folder = paths.cache_dir() / "bases" / lm.fingerprint[:16]
+    template = chat_template_hash(lm)[:12]
+    basis: TraitBasis | None = None
+    for definition in definitions:
+        name = f"{definition.name}-{definition.pairs_hash()[:12]}-{pooling}-{template}.safetensors"
+        path = folder / name
+        part: TraitBasis | None = None
+        if path.is_file():
+            try:
+                part = TraitBasis.load(path)
+                part.check_model(lm)
+            except UserError:
+                log.warning("ignoring unreadable cached basis %s", path)
+                part = None
+        if part is None:
+            part = extract_basis(lm, [definition], pooling=pooling)
+            part.save(path)
+        basis = part if basis is None else basis.merged(part)
+    if basis is None:
+        raise ValueError("no traits requested")
+    return basis
+
+
+def describe(basis: TraitBasis) -> dict[str, Any]:
+    """What to record in run.json about the basis in use."""
+    return json.loads(basis.meta.model_dump_json())

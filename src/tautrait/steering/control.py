@@ -1,0 +1,141 @@
+"""Adding steering vectors to a model's residual stream, per batch row.
+
+:class:`Steering` hooks the output of decoder blocks and adds ``deltas[block][row]`` to
+every row of the batch. Each row carries its own vector, so users with different traits
+share one batch; a row whose vector is zero is left bit for bit as the unsteered model
+computes it (adding 0.0 is exact).
+
+**Position.** ``position="all"`` adds the vector at every position, prompt included.
+``position="generated"`` adds it only where a token is sampled: the last prompt position
+during prefill, and each new token during decoding. The caller says which phase a
+forward call is (:meth:`Steering.applied`) instead of the hook guessing from tensor
+shapes, so steering is never silently dropped when a KV cache makes each decoding call
+one token long.
+
+**Safety.** Hooks are registered for one forward call at a time and removed when it
+returns or raises. They are prepended, so they run before transformers' own
+output-capturing hooks and ``hidden_states[i + 1]`` shows the steered output of block
+``i``. Decoder blocks return a tensor in some transformers versions and a tuple in
+others; both are handled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Any, Literal
+
+import torch
+
+from tautrait.local.models import decoder_layers
+
+SteeringPosition = Literal["all", "generated"]
+Phase = Literal["prefill", "decode"]
+
+
+class Steering:
+    """Per-row additive steering on chosen decoder blocks.
+
+    Args:
+        model: A transformers causal LM.
+        deltas: Block index -> tensor ``[batch, hidden]`` (any float dtype; cast to the
+            hidden states' dtype at the point of addition). Row ``r`` of each tensor is
+            added to batch row ``r``.
+        position: "all" or "generated" (see the module docstring).
+    """
+
+    def __init__(
+        self,
+        model: Any,
+        deltas: dict[int, torch.Tensor],
+        position: SteeringPosition = "all",
+    ) -> None:
+        if position not in ("all", "generated"):
+            raise ValueError(f"position must be 'all' or 'generated', not {position!r}")
+        self.layers = decoder_layers(model)
+        for index, delta in deltas.items():
+            self._check(index, delta)
+        self.deltas = deltas
+        self.position = position
+        self.phase: Phase = "prefill"
+        self._handles: list[Any] = []
+
+    def _check(self, index: int, delta: torch.Tensor) -> None:
+        if not 0 <= index < len(self.layers):
+            raise ValueError(f"block {index} out of range (0..{len(self.layers) - 1})")
+        if delta.dim() != 2:
+            raise ValueError(f"block {index}: delta must be [batch, hidden], got {delta.shape}")
+
+    @contextmanager
+    def applied(self, phase: Phase) -> Iterator[None]:
+        """Hook the model for one forward call of the given phase."""
+        self.phase = phase
+        with self:
+            yield
+
+    def select_rows(self, keep: torch.Tensor) -> None:
+        """Follow the batch when the caller drops finished rows (``keep``: row indices)."""
+        self.deltas = {i: d.index_select(0, keep.to(d.device)) for i, d in self.deltas.items()}
+
+    def append(self, other: Steering, rows_before: int) -> None:
+        """Add ``other``'s rows after this batch's ``rows_before`` rows (a batch that
+        admits new requests); blocks only one side steers get zero rows on the other."""
+        for index in sorted(set(self.deltas) | set(other.deltas)):
+            mine = self.deltas.get(index)
+            theirs = other.deltas.get(index)
+            width = (mine if mine is not None else theirs).shape[1]  # type: ignore[union-attr]
+            if mine is None:
+                mine = torch.zeros(rows_before, width, dtype=torch.float32)
+            if theirs is None:
+                theirs = torch.zeros(other.rows(), width, dtype=torch.float32)
+            self.deltas[index] = torch.cat([mine.float().cpu(), theirs.float().cpu()], dim=0)
+
+    def rows(self) -> int:
+        return next((d.shape[0] for d in self.deltas.values()), 0)
+
+    def __enter__(self) -> Steering:
+        try:
+            for index in sorted(self.deltas):
+                hook = self._make_hook(index)
+                self._handles.append(self.layers[index].register_forward_hook(hook, prepend=True))
+        except BaseException:
+            self.remove()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.remove()
+
+    def remove(self) -> None:
+        for handle in self._handles:
+            handle.remove()
+        self._handles.clear()
+
+    def _make_hook(self, index: int) -> Any:
+        def hook(module: Any, args: Any, output: Any) -> Any:
+            hidden = output[0] if isinstance(output, tuple) else output
+            steered = self._add(hidden, self.deltas[index])
+            if isinstance(output, tuple):
+                return (steered, *output[1:])
+            return steered
+
+        return hook
+
+    def _add(self, hidden: torch.Tensor, delta: torch.Tensor) -> torch.Tensor:
+        if hidden.shape[0] != delta.shape[0]:
+            raise RuntimeError(
+                f"steering has {delta.shape[0]} rows but the batch has {hidden.shape[0]}"
+            )
+        vec = delta.to(device=hidden.device, dtype=hidden.dtype)
+        if self.position == "all" or self.phase == "decode":
+            return hidden + vec[:, None, :]
+        # position == "generated" during prefill: only the last position samples a token.
+        out = hidden.clone()
+        out[:, -1, :] += vec
+        return out

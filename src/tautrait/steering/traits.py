@@ -1,0 +1,202 @@
+"""Trait definitions and trait dictionaries.
+
+A trait definition (``traits/definitions/<name>.json``) holds contrastive pairs: an agent
+message answered once *with* the trait and once *without* it. A trait dictionary says
+which traits a simulated user shows, and how strongly::
+
+    {"impatience": "low", "confusion": "low", "skeptical": "medium", "incoherence": "low"}
+
+Keys are trait names or aliases ("skeptical" -> skepticism). Values are levels — "low"
+(neutral: the trait is absent), "medium", "high" — or numbers in units of the trait's
+calibrated "medium" strength (0 = neutral, 1 = medium, 2 = twice medium; negative numbers
+steer away from the trait). The seed repository's files load unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from tautrait import paths
+from tautrait.errors import UserError
+
+Level = Literal["low", "medium", "high"]
+LEVELS: tuple[Level, ...] = ("low", "medium", "high")
+Intensity = Level | float
+
+
+class ContrastivePair(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    prompt: str
+    """The agent's message."""
+    positive: str
+    """The user's reply showing the trait."""
+    negative: str
+    """The same intent and facts, without the trait."""
+
+
+class TraitDefinition(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    description: str
+    aliases: list[str] = Field(default_factory=list)
+    rubric: dict[Level, str] = Field(default_factory=dict)
+    """How a user behaves at each level (used by the prompt baseline and by judges)."""
+    pairs: list[ContrastivePair]
+
+    def pairs_hash(self) -> str:
+        payload = json.dumps([p.model_dump() for p in self.pairs], sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def definition_files() -> dict[str, Path]:
+    """Trait name (file stem) -> definition file, first data root wins."""
+    found: dict[str, Path] = {}
+    for root in paths.find_dirs("traits"):
+        folder = root / "definitions"
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.json")):
+                found.setdefault(path.stem, path)
+    return found
+
+
+@lru_cache(maxsize=1)
+def _load_all(files: tuple[tuple[str, Path], ...]) -> dict[str, TraitDefinition]:
+    definitions: dict[str, TraitDefinition] = {}
+    for stem, path in files:
+        try:
+            definition = TraitDefinition.model_validate_json(path.read_bytes())
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise UserError(f"{path}: {where}: {first['msg']}") from None
+        if definition.name != stem:
+            raise UserError(f"{path}: name is {definition.name!r} but the file is {stem}.json")
+        definitions[definition.name] = definition
+    return definitions
+
+
+def load_definitions() -> dict[str, TraitDefinition]:
+    """Every trait definition on the data path, by canonical name."""
+    return _load_all(tuple(sorted(definition_files().items())))
+
+
+def alias_table(definitions: dict[str, TraitDefinition]) -> dict[str, str]:
+    """Lower-case name or alias -> canonical trait name."""
+    table: dict[str, str] = {}
+    for name, definition in definitions.items():
+        for key in (name, *definition.aliases):
+            table[key.lower()] = name
+    return table
+
+
+class TraitDict(BaseModel):
+    """A parsed trait dictionary: canonical trait name -> intensity."""
+
+    label: str
+    """How the arm is named in results (the file's stem, or a canonical rendering)."""
+    source: str
+    """Where it came from: a path, or "inline"."""
+    raw: dict[str, str | float]
+    """The dictionary as written."""
+    intensities: dict[str, Intensity]
+    """Canonical trait name -> level or number, for every trait the dict names."""
+
+    def active(self) -> dict[str, Intensity]:
+        """Only the traits that steer (not "low" and not 0)."""
+        return {t: v for t, v in self.intensities.items() if v not in ("low", 0, 0.0)}
+
+    def canonical(self) -> str:
+        active = self.active()
+        if not active:
+            return "neutral"
+        return ",".join(f"{t}={v}" for t, v in sorted(active.items()))
+
+
+def parse_trait_dict(
+    raw: object, *, label: str, source: str, definitions: dict[str, TraitDefinition] | None = None
+) -> TraitDict:
+    """Validate a trait dictionary; unknown traits or levels raise a :class:`UserError`
+    listing the valid ones."""
+    definitions = load_definitions() if definitions is None else definitions
+    if not isinstance(raw, dict) or not raw:
+        raise UserError(f"{source}: a trait dict is a non-empty JSON object {{trait: intensity}}")
+    aliases = alias_table(definitions)
+    intensities: dict[str, Intensity] = {}
+    for key, value in raw.items():
+        trait = aliases.get(str(key).lower())
+        if trait is None:
+            valid = ", ".join(sorted(definitions))
+            raise UserError(
+                f"{source}: unknown trait {key!r}; valid traits: {valid} "
+                "(aliases such as 'skeptical' work too)"
+            )
+        if trait in intensities:
+            raise UserError(f"{source}: trait {trait!r} is given twice")
+        intensities[trait] = _parse_intensity(value, key=str(key), source=source)
+    clean_raw = {str(k): (v if isinstance(v, str) else float(v)) for k, v in raw.items()}
+    return TraitDict(label=label, source=source, raw=clean_raw, intensities=intensities)
+
+
+def _parse_intensity(value: object, *, key: str, source: str) -> Intensity:
+    if isinstance(value, bool):
+        raise UserError(f"{source}: intensity of {key!r} must be low, medium, high or a number")
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in LEVELS:
+            return text
+        try:
+            return float(text)
+        except ValueError:
+            pass
+    raise UserError(
+        f"{source}: intensity {value!r} of {key!r} is not valid; use low, medium, high or a number"
+    )
+
+
+def ready_dicts() -> dict[str, Path]:
+    """Ready-made trait dicts (``traits/*.json``), by file name."""
+    found: dict[str, Path] = {}
+    for root in paths.find_dirs("traits"):
+        for path in sorted(root.glob("*.json")):
+            found.setdefault(path.name, path)
+    return found
+
+
+def load_trait_dict(spec: str, definitions: dict[str, TraitDefinition] | None = None) -> TraitDict:
+    """Load ``--trait-dict``: a file path, a ready dict's name (``skeptical.json`` or
+    ``skeptical``), or inline JSON (``'{"impatience": "high"}'``)."""
+    text = spec.strip()
+    if text.startswith("{"):
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise UserError(f"inline trait dict is not valid JSON: {exc.msg}") from None
+        parsed = parse_trait_dict(raw, label="", source="inline", definitions=definitions)
+        return parsed.model_copy(update={"label": parsed.canonical()})
+    path = Path(text).expanduser()
+    if not path.is_file():
+        ready = ready_dicts()
+        name = text if text.endswith(".json") else f"{text}.json"
+        if name in ready:
+            path = ready[name]
+        else:
+            known = ", ".join(sorted(ready)) or "none"
+            raise UserError(
+                f"trait dict {spec!r} not found; pass a JSON file path, inline "
+                f"JSON, or one of: {known}"
+            )
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{path}: invalid JSON ({exc.msg} at line {exc.lineno})") from None
+    return parse_trait_dict(raw, label=path.stem, source=str(path), definitions=definitions)
