@@ -45,12 +45,26 @@ def validate(
 def _print_table(results: dict[str, DomainValidation]) -> None:
     console = Console()
     table = Table(title="Task validity")
-    for column in ("domain", "tasks", "oracle pass", "null fail", "writes", "deterministic",
-                   "problems"):
+    for column in (
+        "domain",
+        "tasks",
+        "oracle pass",
+        "null fail",
+        "writes",
+        "deterministic",
+        "problems",
+    ):
         table.add_column(column, justify="left" if column == "domain" else "right")
     for name, r in results.items():
-        table.add_row(name, str(r.tasks), str(r.oracle_pass), str(r.null_fail), str(r.writes),
-                      str(r.deterministic), str(len(r.problems)))
+        table.add_row(
+            name,
+            str(r.tasks),
+            str(r.oracle_pass),
+            str(r.null_fail),
+            str(r.writes),
+            str(r.deterministic),
+            str(len(r.problems)),
+        )
     console.print(table)
     for r in results.values():
         for problem in r.problems:

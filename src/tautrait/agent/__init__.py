@@ -1,0 +1,1 @@
+"""The agent under test: any litellm model calling the domain's tools."""

@@ -1,0 +1,101 @@
+"""The ``scripted/<script>`` litellm provider: deterministic agents without a model.
+
+Registered with litellm like any provider, so a scripted agent runs the very code path a
+real one does (litellm call, tool-call parsing, execution, grading). Built in:
+
+- ``scripted/gold`` performs the task's gold actions one call per turn, then states
+  every required output. On a valid task it must earn reward 1: ``tautrait run --model
+  scripted/gold`` is an end-to-end check of a domain and of the harness.
+- ``scripted/null`` never calls a tool and only says it cannot help: it must earn 0 on
+  every task (the do-nothing baseline).
+
+Tests register their own with :func:`register_script`. The task reaches the script
+through litellm's ``metadata`` (which tautrait passes to this provider only).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from litellm import CustomLLM
+from litellm.types.utils import (
+    ChatCompletionMessageToolCall,
+    Choices,
+    Function,
+    Message,
+    ModelResponse,
+    Usage,
+)
+
+# (messages, task as a dict or None) -> {"content": str | None, "tool_calls": [(name, kwargs)]}
+Script = Callable[[list[dict[str, Any]], dict[str, Any] | None], dict[str, Any]]
+
+_scripts: dict[str, Script] = {}
+
+
+def register_script(name: str, script: Script) -> None:
+    """Make ``scripted/<name>`` available (tests use this for custom behaviours)."""
+    _scripts[name] = script
+
+
+def gold_script(messages: list[dict[str, Any]], task: dict[str, Any] | None) -> dict[str, Any]:
+    if task is None:
+        raise ValueError("scripted/gold needs the task (metadata['task'])")
+    done = sum(len(m.get("tool_calls") or []) for m in messages if m["role"] == "assistant")
+    actions = task.get("gold_actions", [])
+    if done < len(actions):
+        action = actions[done]
+        return {"content": None, "tool_calls": [(action["name"], action.get("kwargs", {}))]}
+    outputs = task.get("required_outputs", [])
+    if outputs:
+        return {"content": "All done. For your records: " + "; ".join(outputs) + "."}
+    return {"content": "All done. Is there anything else I can help with?"}
+
+
+def null_script(messages: list[dict[str, Any]], task: dict[str, Any] | None) -> dict[str, Any]:
+    return {"content": "I'm sorry, I can't help with that."}
+
+
+register_script("gold", gold_script)
+register_script("null", null_script)
+
+
+class ScriptedProvider(CustomLLM):
+    """litellm custom handler for ``scripted/<name>``."""
+
+    async def acompletion(
+        self, model: str, messages: list[dict[str, Any]], *args: Any, **kwargs: Any
+    ) -> ModelResponse:
+        return self.completion(model, messages, *args, **kwargs)
+
+    def completion(
+        self, model: str, messages: list[dict[str, Any]], *args: Any, **kwargs: Any
+    ) -> ModelResponse:
+        if model not in _scripts:
+            raise ValueError(f"no script named {model!r}; known: {', '.join(sorted(_scripts))}")
+        metadata = (kwargs.get("litellm_params") or {}).get("metadata") or {}
+        step = _scripts[model](messages, metadata.get("task"))
+        calls = [
+            ChatCompletionMessageToolCall(
+                id=f"call_{len(messages)}_{i}",
+                type="function",
+                function=Function(name=name, arguments=json.dumps(args)),
+            )
+            for i, (name, args) in enumerate(step.get("tool_calls") or [])
+        ] or None
+        message = Message(content=step.get("content"), tool_calls=calls)
+        prompt_tokens = sum(len(str(m.get("content") or "").split()) for m in messages)
+        completion_tokens = len(str(step.get("content") or "").split()) + 8 * len(calls or [])
+        return ModelResponse(
+            model=f"scripted/{model}",
+            choices=[
+                Choices(index=0, message=message, finish_reason="tool_calls" if calls else "stop")
+            ],
+            usage=Usage(
+                prompt_tokens=prompt_tokens,
+                completion_tokens=completion_tokens,
+                total_tokens=prompt_tokens + completion_tokens,
+            ),
+        )

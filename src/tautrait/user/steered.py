@@ -1,0 +1,87 @@
+"""The steered user: a local transformers model with trait vectors added to its hidden
+states (TraitBasis). The baseline arm is the same simulator with no vectors."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import torch
+
+from tautrait.errors import InfraError
+from tautrait.local.chat import encode_prompt, render_prompt
+from tautrait.local.generation import GenerationRequest, GenerationWorker
+from tautrait.user.base import (
+    STOP_MARKER,
+    UserReply,
+    Utterance,
+    simulator_messages,
+    split_stop,
+    turn_seed,
+)
+
+
+class SteeredUser:
+    """See the module docstring.
+
+    Args:
+        worker: The shared generation worker of the user model.
+        system_prompt: The rendered scenario.
+        steering: Block -> vector to add (empty for the baseline arm).
+        seed: The episode's seed; each turn derives its own from it.
+    """
+
+    def __init__(
+        self,
+        worker: GenerationWorker,
+        system_prompt: str,
+        steering: dict[int, torch.Tensor],
+        *,
+        seed: int,
+        temperature: float,
+        top_p: float,
+        max_tokens: int,
+    ) -> None:
+        self.worker = worker
+        self.system_prompt = system_prompt
+        self.steering = steering
+        self.seed = seed
+        self.temperature = temperature
+        self.top_p = top_p
+        self.max_tokens = max_tokens
+
+    async def reply(self, transcript: list[Utterance]) -> UserReply:
+        tokenizer = self.worker.lm.tokenizer
+        text = render_prompt(tokenizer, simulator_messages(self.system_prompt, transcript))
+        request = GenerationRequest(
+            prompt_ids=encode_prompt(tokenizer, text),
+            max_new_tokens=self.max_tokens,
+            temperature=self.temperature,
+            top_p=self.top_p,
+            seed=turn_seed(self.seed, len(transcript)),
+            steering=self.steering,
+            stop_strings=(STOP_MARKER,),
+        )
+        started = time.monotonic()
+        try:
+            result = await self.worker.generate(request)
+        except Exception as exc:
+            raise InfraError("user_model", f"user simulator failed: {exc!r}") from exc
+        message, stop = split_stop(result.text)
+        return UserReply(
+            text=message,
+            stop=stop,
+            raw=result.text,
+            prompt_tokens=result.prompt_tokens,
+            completion_tokens=result.completion_tokens,
+            cost=0.0,
+            latency_s=time.monotonic() - started,
+        )
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "strategy": "steered",
+            "model": self.worker.lm.model_id,
+            "blocks": sorted(self.steering),
+            "vector_norms": {str(b): round(float(v.norm()), 4) for b, v in self.steering.items()},
+        }
