@@ -8,7 +8,9 @@ episodes can ever see each other's writes.
 The state hash is canonical: it depends only on the rows, never on insertion order,
 rowid, the engine or the wall clock. Values are read back through SQLAlchemy's types (so
 a boolean is a boolean on any engine), normalised (ISO dates, floats rounded to 6
-decimals, JSON with sorted keys), each table's rows sorted, and the whole hashed.
+decimals, JSON with sorted keys), each table's rows sorted and hashed, and the table
+digests hashed together. Because the digest is per table, an episode only re-reads the
+tables it wrote to (:class:`WriteTracker`); the others keep the seed's digest.
 """
 
 from __future__ import annotations
@@ -24,9 +26,10 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, MetaData, create_engine, select, types
+from sqlalchemy import Engine, MetaData, create_engine, event, select, types
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.util import LRUCache
 
 
 class SeedDatabase:
@@ -35,11 +38,16 @@ class SeedDatabase:
     def __init__(self, metadata: MetaData, data_dir: Path) -> None:
         self.metadata = metadata
         self._lock = threading.Lock()
+        # Compiled SQL is the same for every copy: share one statement cache among them.
+        self._compiled: LRUCache[Any, Any] = LRUCache(2000)
         self._template = sqlite3.connect(":memory:", check_same_thread=False)
-        engine = _engine_for(self._template)
+        engine = _engine_for(self._template, self._compiled)
         metadata.create_all(engine)
         load_rows(engine, metadata, read_data_dir(data_dir, metadata))
-        self.seed_hash = state_hash(engine, metadata)
+        self.table_digests = {
+            name: table_digest(engine, metadata, name) for name in metadata.tables
+        }
+        self.seed_hash = combine_digests(self.table_digests)
         # No engine.dispose() here: with a StaticPool it would close the template.
 
     def fresh_copy(self) -> Engine:
@@ -47,15 +55,76 @@ class SeedDatabase:
         conn = sqlite3.connect(":memory:", check_same_thread=False)
         with self._lock:
             self._template.backup(conn)
-        return _engine_for(conn)
+        return _engine_for(conn, self._compiled)
 
 
-def _engine_for(conn: sqlite3.Connection) -> Engine:
+def _engine_for(conn: sqlite3.Connection, compiled: LRUCache[Any, Any]) -> Engine:
     engine = create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
     # Foreign keys are off by default in SQLite; the schema's constraints must hold.
     with engine.connect() as c:
         c.exec_driver_sql("PRAGMA foreign_keys = ON")
-    return engine
+    return engine.execution_options(compiled_cache=compiled)
+
+
+class WriteTracker:
+    """Which tables an engine's statements changed (for incremental state hashes).
+
+    A statement that changed rows (SQLite's change counter moved) is attributed to its
+    table when SQLAlchemy knows it (ORM flushes, Core insert/update/delete); a write it
+    cannot attribute (raw SQL) marks every table. Tables that a foreign-key action
+    (ON DELETE/UPDATE CASCADE or SET NULL) can reach from a changed table are marked too,
+    since SQLite's counter does not count those rows.
+    """
+
+    def __init__(self, engine: Engine, metadata: MetaData) -> None:
+        self.metadata = metadata
+        self.tables: set[str] = set()
+        self.everything = False
+        self._before = 0
+        self._cascades: dict[str, set[str]] = {}
+        for table in metadata.tables.values():
+            for fk in table.foreign_keys:
+                if fk.ondelete or fk.onupdate:
+                    self._cascades.setdefault(fk.column.table.name, set()).add(table.name)
+        event.listen(engine, "before_cursor_execute", self._remember)
+        event.listen(engine, "after_cursor_execute", self._record)
+
+    @staticmethod
+    def _changes(conn: Any) -> int:
+        return int(conn.connection.driver_connection.total_changes)
+
+    def _remember(self, conn: Any, *args: Any) -> None:
+        self._before = self._changes(conn)
+
+    def _record(
+        self,
+        conn: Any,
+        cursor: Any,
+        statement: str,
+        parameters: Any,
+        context: Any,
+        executemany: bool,
+    ) -> None:
+        if self._changes(conn) == self._before:
+            return
+        compiled = getattr(context, "compiled", None)
+        table = getattr(getattr(compiled, "statement", None), "table", None)
+        name = getattr(table, "name", None)
+        if isinstance(name, str) and name in self.metadata.tables:
+            self._mark(name)
+        else:
+            self.everything = True
+
+    def _mark(self, name: str) -> None:
+        if name in self.tables:
+            return
+        self.tables.add(name)
+        for child in self._cascades.get(name, ()):
+            self._mark(child)
+
+    def dirty(self) -> set[str] | None:
+        """Tables that may differ from the seed, or None for "any of them"."""
+        return None if self.everything else set(self.tables)
 
 
 @contextmanager
@@ -143,23 +212,47 @@ def canonical_value(value: Any) -> Any:
     return str(value)
 
 
-def state_hash(engine: Engine, metadata: MetaData) -> str:
+def table_digest(engine: Engine, metadata: MetaData, name: str) -> str:
+    """sha256 of one table's rows: each row as canonical JSON (columns in name order),
+    sorted as strings."""
+    table = metadata.tables[name]
+    columns = sorted(table.columns, key=lambda c: c.name)
+    with engine.connect() as conn:
+        rows = sorted(
+            json.dumps([canonical_value(v) for v in row], separators=(",", ":"))
+            for row in conn.execute(select(*columns))
+        )
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update(row.encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def combine_digests(digests: dict[str, str]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(digests):
+        digest.update(f"{name}:{digests[name]}\n".encode())
+    return digest.hexdigest()
+
+
+def state_hash(
+    engine: Engine,
+    metadata: MetaData,
+    *,
+    known: dict[str, str] | None = None,
+    dirty: set[str] | None = None,
+) -> str:
     """The canonical sha256 of a database's content.
 
-    Each row is serialised once (canonical JSON, columns in name order); a table's rows
-    are sorted as strings, so the hash is independent of insertion order and rowids.
+    Args:
+        known: Digests of tables known to be unchanged (e.g. the seed's)...
+        dirty: ...except these, which are re-read. None re-reads every table.
     """
-    digest = hashlib.sha256()
-    with engine.connect() as conn:
-        for name in sorted(metadata.tables):
-            table = metadata.tables[name]
-            columns = sorted(table.columns, key=lambda c: c.name)
-            rows = sorted(
-                json.dumps([canonical_value(v) for v in row], separators=(",", ":"))
-                for row in conn.execute(select(*columns))
-            )
-            digest.update(f"{name}\n{len(rows)}\n".encode())
-            for row in rows:
-                digest.update(row.encode("utf-8"))
-                digest.update(b"\n")
-    return digest.hexdigest()
+    digests = {}
+    for name in metadata.tables:
+        if known is not None and dirty is not None and name not in dirty and name in known:
+            digests[name] = known[name]
+        else:
+            digests[name] = table_digest(engine, metadata, name)
+    return combine_digests(digests)
