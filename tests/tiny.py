@@ -32,7 +32,9 @@ def tiny_tokenizer():  # type: ignore[no-untyped-def]
     core.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     core.decoder = decoders.ByteLevel()
     tok = PreTrainedTokenizerFast(
-        tokenizer_object=core, pad_token="<pad>", eos_token="<|im_end|>",
+        tokenizer_object=core,
+        pad_token="<pad>",
+        eos_token="<|im_end|>",
         additional_special_tokens=["<|im_start|>"],
     )
     tok.chat_template = CHAT_TEMPLATE
@@ -46,16 +48,27 @@ def tiny_model(layers: int = 4, hidden: int = 32, seed: int = 0) -> LocalModel:
     tokenizer = tiny_tokenizer()
     torch.manual_seed(seed)
     config = LlamaConfig(
-        vocab_size=len(tokenizer), hidden_size=hidden, intermediate_size=hidden * 2,
-        num_hidden_layers=layers, num_attention_heads=4, num_key_value_heads=2,
-        max_position_embeddings=2048, pad_token_id=tokenizer.pad_token_id,
-        eos_token_id=tokenizer.eos_token_id, bos_token_id=None,
+        vocab_size=len(tokenizer),
+        hidden_size=hidden,
+        intermediate_size=hidden * 2,
+        num_hidden_layers=layers,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        max_position_embeddings=2048,
+        pad_token_id=tokenizer.pad_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        bos_token_id=None,
     )
     model = LlamaForCausalLM(config).eval()
     return LocalModel(
-        name=f"tiny-{layers}x{hidden}-{seed}", model_id="tiny", checkpoint=Path("."),
-        fingerprint=f"tiny-{layers}-{hidden}-{seed}", model=model, tokenizer=tokenizer,
-        device=torch.device("cpu"), dtype=torch.float32,
+        name=f"tiny-{layers}x{hidden}-{seed}",
+        model_id="tiny",
+        checkpoint=Path("."),
+        fingerprint=f"tiny-{layers}-{hidden}-{seed}",
+        model=model,
+        tokenizer=tokenizer,
+        device=torch.device("cpu"),
+        dtype=torch.float32,
     )
 
 

@@ -89,24 +89,24 @@ class Completion:
 _TRANSIENT_NAMES = {
     "RateLimitError",
     "Timeout",
+    "APITimeoutError",
     "APIConnectionError",
     "InternalServerError",
     "ServiceUnavailableError",
     "BadGatewayError",
-    "APIError",
 }
+_TRANSIENT_STATUS = {408, 409, 425, 429}
 
 
 def is_transient(exc: BaseException) -> bool:
+    """Whether retrying may help: rate limits, timeouts, connection errors, 5xx."""
     names = {cls.__name__ for cls in type(exc).__mro__}
     if "ContextWindowExceededError" in names:
         return False
-    status = getattr(exc, "status_code", None)
-    if isinstance(status, int) and (status == 429 or status >= 500):
+    if names & _TRANSIENT_NAMES:
         return True
-    return bool(names & _TRANSIENT_NAMES) and not (
-        isinstance(status, int) and 400 <= status < 500 and status != 429
-    )
+    status = getattr(exc, "status_code", None)
+    return isinstance(status, int) and (status in _TRANSIENT_STATUS or status >= 500)
 
 
 async def complete(

@@ -3,11 +3,13 @@ tool calls parsed back out of generated text.
 
 Models whose chat template understands tools (Qwen, Llama 3.1, ...) get the tools through
 ``apply_chat_template(tools=...)``. Others (the embedded SmolLM2 among them) get a
-fallback: the tool schemas and a ``<tool_call>{json}</tool_call>`` convention in the
-system message, earlier calls rendered in that convention, and tool results as
-``<tool_response>`` user turns. Either way :func:`parse_tool_calls` reads the calls back;
-a malformed call is still returned as a call (with its raw arguments) so the agent gets
-an error message about it rather than silence.
+fallback: a compact listing of the tools — one signature and the first paragraph of
+the description each, since full JSON schemas would fill a small model's context — and
+a ``<tool_call>{json}</tool_call>`` convention in the system message, earlier calls
+rendered in that convention, and tool results as ``<tool_response>`` user turns.
+Either way :func:`parse_tool_calls` reads the calls back; a malformed call is still
+returned as a call (with its raw arguments) so the agent gets an error message about it
+rather than silence.
 """
 
 from __future__ import annotations
@@ -28,8 +30,34 @@ You can call these functions. To call one, write exactly:
 Write one <tool_call> block per call and nothing after the last block; the results come
 back in <tool_response> blocks. To answer the customer instead, write plain text.
 
-Functions:
+Functions (name(argument: type), then what it does):
 {schemas}"""
+
+
+def compact_signature(function: dict[str, Any]) -> str:
+    """``name(arg: type, opt: type = default)`` and the description's first paragraph."""
+    params = function.get("parameters", {})
+    required = set(params.get("required", []))
+    args = []
+    for name, prop in params.get("properties", {}).items():
+        kind = _type_name(prop)
+        if name in required:
+            args.append(f"{name}: {kind}")
+        else:
+            args.append(f"{name}: {kind} = {json.dumps(prop.get('default'))}")
+    summary = (function.get("description") or "").strip().split("\n\n")[0]
+    summary = " ".join(summary.split())
+    return f"- {function['name']}({', '.join(args)}): {summary}"
+
+
+def _type_name(prop: dict[str, Any]) -> str:
+    if "enum" in prop:
+        return "|".join(json.dumps(v) for v in prop["enum"])
+    if "anyOf" in prop:
+        return " or ".join(_type_name(p) for p in prop["anyOf"])
+    if prop.get("type") == "array":
+        return f"list[{_type_name(prop.get('items', {}))}]"
+    return str(prop.get("type", "any"))
 
 
 @dataclass
@@ -111,7 +139,7 @@ def fallback_messages(
         role = message["role"]
         content = message.get("content") or ""
         if role == "system" and tools:
-            schemas = "\n".join(json.dumps(t["function"], ensure_ascii=False) for t in tools)
+            schemas = "\n".join(compact_signature(t["function"]) for t in tools)
             content = f"{content}\n\n{TOOL_INSTRUCTIONS.format(schemas=schemas)}".strip()
         elif role == "assistant" and message.get("tool_calls"):
             blocks = [

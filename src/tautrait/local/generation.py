@@ -355,7 +355,7 @@ class _Batch:
         assert self.logits is not None
         self.logits = torch.cat([self.logits, logits], dim=0)
         self.next_pos = torch.cat([self.next_pos, next_pos], dim=0)
-        self.steering.append(steering, rows_before=len(self.rows))
+        self.steering.append(steering, rows_before=len(self.rows), rows_added=mask.shape[0])
 
     # -- decoding -----------------------------------------------------------------------
 

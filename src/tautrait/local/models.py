@@ -182,6 +182,12 @@ class LocalModel:
     def hidden_size(self) -> int:
         return int(self.model.config.hidden_size)
 
+    @property
+    def context_length(self) -> int:
+        """Tokens the model can attend to (prompt plus generation)."""
+        value = getattr(self.model.config, "max_position_embeddings", None)
+        return int(value) if value else 4096
+
 
 def decoder_layers(model: Any) -> Any:
     """Find the ModuleList of decoder blocks in common architectures."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from litellm import CustomLLM
+from litellm import ContextWindowExceededError, CustomLLM
 from litellm.types.utils import (
     ChatCompletionMessageToolCall,
     Choices,
@@ -39,9 +39,18 @@ class LocalProvider(CustomLLM):
         lm = load_local_model(model, device=settings.device, dtype=settings.dtype)
         tools = params.get("tools")
         text = render_prompt(lm.tokenizer, messages, tools)
+        prompt_ids = encode_prompt(lm.tokenizer, text)
+        max_new = int(params.get("max_tokens") or 512)
+        if len(prompt_ids) + max_new > lm.context_length:
+            raise ContextWindowExceededError(
+                message=f"{len(prompt_ids)} prompt tokens + {max_new} to generate exceed "
+                f"the {lm.context_length}-token context of {lm.model_id}",
+                model=model,
+                llm_provider="local",
+            )
         request = GenerationRequest(
-            prompt_ids=encode_prompt(lm.tokenizer, text),
-            max_new_tokens=int(params.get("max_tokens") or 512),
+            prompt_ids=prompt_ids,
+            max_new_tokens=max_new,
             temperature=float(params.get("temperature") or 0.0),
             top_p=float(params.get("top_p") or 1.0),
             seed=int(params.get("seed") or 0),

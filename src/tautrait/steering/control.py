@@ -78,9 +78,10 @@ class Steering:
         """Follow the batch when the caller drops finished rows (``keep``: row indices)."""
         self.deltas = {i: d.index_select(0, keep.to(d.device)) for i, d in self.deltas.items()}
 
-    def append(self, other: Steering, rows_before: int) -> None:
-        """Add ``other``'s rows after this batch's ``rows_before`` rows (a batch that
-        admits new requests); blocks only one side steers get zero rows on the other."""
+    def append(self, other: Steering, rows_before: int, rows_added: int) -> None:
+        """Add ``other``'s ``rows_added`` rows after this batch's ``rows_before`` rows (a
+        batch admitting new requests); blocks only one side steers get zero rows on the
+        other side."""
         for index in sorted(set(self.deltas) | set(other.deltas)):
             mine = self.deltas.get(index)
             theirs = other.deltas.get(index)
@@ -88,11 +89,10 @@ class Steering:
             if mine is None:
                 mine = torch.zeros(rows_before, width, dtype=torch.float32)
             if theirs is None:
-                theirs = torch.zeros(other.rows(), width, dtype=torch.float32)
+                theirs = torch.zeros(rows_added, width, dtype=torch.float32)
+            if mine.shape[0] != rows_before or theirs.shape[0] != rows_added:
+                raise RuntimeError("steering rows out of step with the batch")
             self.deltas[index] = torch.cat([mine.float().cpu(), theirs.float().cpu()], dim=0)
-
-    def rows(self) -> int:
-        return next((d.shape[0] for d in self.deltas.values()), 0)
 
     def __enter__(self) -> Steering:
         try:

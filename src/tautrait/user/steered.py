@@ -50,11 +50,30 @@ class SteeredUser:
         self.top_p = top_p
         self.max_tokens = max_tokens
 
+    def prompt_ids(self, transcript: list[Utterance]) -> list[int]:
+        """The prompt, dropping the oldest turns if the conversation outgrows the model's
+        context (the scenario and the latest messages are always kept)."""
+        lm = self.worker.lm
+        budget = lm.context_length - self.max_tokens
+        start = 0
+        while True:
+            text = render_prompt(
+                lm.tokenizer, simulator_messages(self.system_prompt, transcript[start:])
+            )
+            ids = encode_prompt(lm.tokenizer, text)
+            if len(ids) <= budget or start >= len(transcript) - 1:
+                if len(ids) > budget:
+                    raise InfraError(
+                        "user_model",
+                        f"the scenario alone ({len(ids)} tokens) "
+                        f"does not fit the user model's context ({budget})",
+                    )
+                return ids
+            start += 2 if start + 2 < len(transcript) else 1
+
     async def reply(self, transcript: list[Utterance]) -> UserReply:
-        tokenizer = self.worker.lm.tokenizer
-        text = render_prompt(tokenizer, simulator_messages(self.system_prompt, transcript))
         request = GenerationRequest(
-            prompt_ids=encode_prompt(tokenizer, text),
+            prompt_ids=self.prompt_ids(transcript),
             max_new_tokens=self.max_tokens,
             temperature=self.temperature,
             top_p=self.top_p,

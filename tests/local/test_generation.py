@@ -1,0 +1,162 @@
+import time
+
+import torch
+
+from tautrait.local.generation import GenerationRequest, GenerationWorker, generate_batch
+from tautrait.local.prefix_cache import PrefixCache
+from tests.tiny import tiny_model
+
+
+def _ids(text: str) -> list[int]:
+    lm = tiny_model()
+    return list(lm.tokenizer(text, add_special_tokens=False)["input_ids"])
+
+
+PROMPTS = ["the customer says hello", "a", "another much longer prompt for the batch", "xyz"]
+
+
+def _alone(prompt: str, **kw: object) -> list[int]:
+    return generate_batch(
+        tiny_model(), [GenerationRequest(prompt_ids=_ids(prompt), max_new_tokens=12, **kw)]
+    )[0].token_ids
+
+
+def test_batch_equals_alone_greedy() -> None:
+    lm = tiny_model()
+    batch = generate_batch(
+        lm, [GenerationRequest(prompt_ids=_ids(p), max_new_tokens=12) for p in PROMPTS]
+    )
+    assert [r.token_ids for r in batch] == [_alone(p) for p in PROMPTS]
+    assert all(r.completion_tokens == len(r.token_ids) for r in batch)
+
+
+def test_sampling_depends_on_row_seed_not_batch() -> None:
+    lm = tiny_model()
+    kw = {"temperature": 1.0, "top_p": 0.9}
+    alone = _alone(PROMPTS[0], seed=7, **kw)
+    mixed = generate_batch(
+        lm,
+        [
+            GenerationRequest(prompt_ids=_ids(PROMPTS[1]), max_new_tokens=12, seed=1, **kw),
+            GenerationRequest(prompt_ids=_ids(PROMPTS[0]), max_new_tokens=12, seed=7, **kw),
+        ],
+    )
+    assert mixed[1].token_ids == alone
+    assert _alone(PROMPTS[0], seed=8, **kw) != alone
+
+
+def test_zero_steering_row_matches_unsteered_in_a_steered_batch() -> None:
+    lm = tiny_model()
+    vec = {1: torch.randn(lm.hidden_size) * 5}
+    out = generate_batch(
+        lm,
+        [
+            GenerationRequest(prompt_ids=_ids(PROMPTS[0]), max_new_tokens=12, steering=vec),
+            GenerationRequest(prompt_ids=_ids(PROMPTS[0]), max_new_tokens=12),
+        ],
+    )
+    assert out[1].token_ids == _alone(PROMPTS[0])
+    assert out[0].token_ids != out[1].token_ids
+
+
+def test_prefix_cache_gives_the_same_tokens_and_respects_steering() -> None:
+    lm = tiny_model()
+    cache = PrefixCache(min_tokens=4)
+    base = _ids("a long shared system prompt that repeats ")
+    generate_batch(
+        lm, [GenerationRequest(prompt_ids=base + _ids("one"), max_new_tokens=8)], prefix_cache=cache
+    )
+    follow = GenerationRequest(prompt_ids=base + _ids("two more"), max_new_tokens=8)
+    hit = generate_batch(lm, [follow], prefix_cache=cache)[0]
+    assert cache.hits == 1 and cache.reused_tokens == len(base)
+    assert hit.token_ids == generate_batch(lm, [follow])[0].token_ids
+    # A steered request never reuses the unsteered prefix.
+    steered = GenerationRequest(
+        prompt_ids=follow.prompt_ids, max_new_tokens=8, steering={1: torch.ones(lm.hidden_size)}
+    )
+    hits = cache.hits
+    generate_batch(lm, [steered], prefix_cache=cache)
+    assert cache.hits == hits
+
+
+def test_stop_strings_and_length() -> None:
+    lm = tiny_model()
+    free = generate_batch(lm, [GenerationRequest(prompt_ids=_ids("q"), max_new_tokens=10)])[0]
+    assert free.finish_reason in ("length", "stop")
+    if free.finish_reason == "length" and len(free.text) > 2:
+        stop = free.text[1:3]
+        stopped = generate_batch(
+            lm, [GenerationRequest(prompt_ids=_ids("q"), max_new_tokens=10, stop_strings=(stop,))]
+        )[0]
+        assert stopped.finish_reason == "stop" and stopped.text.endswith(stop)
+
+
+def test_worker_admits_requests_mid_batch_with_identical_results() -> None:
+    lm = tiny_model()
+    worker = GenerationWorker(lm, prefix_cache_tokens=0)
+    try:
+        futures = []
+        for prompt in PROMPTS:
+            futures.append(
+                worker.submit(GenerationRequest(prompt_ids=_ids(prompt), max_new_tokens=12))
+            )
+            time.sleep(0.01)
+        results = [f.result(timeout=60) for f in futures]
+    finally:
+        worker.close()
+    assert [r.token_ids for r in results] == [_alone(p) for p in PROMPTS]
+    assert worker.stats.requests == len(PROMPTS)
+
+
+def test_worker_reports_failures_to_callers() -> None:
+    lm = tiny_model()
+    worker = GenerationWorker(lm)
+    try:
+        bad = worker.submit(
+            GenerationRequest(
+                prompt_ids=_ids("x"), max_new_tokens=4, steering={99: torch.ones(lm.hidden_size)}
+            )
+        )
+        try:
+            bad.result(timeout=60)
+            raise AssertionError("expected a failure")
+        except ValueError as exc:
+            assert "out of range" in str(exc)
+        ok = worker.submit(GenerationRequest(prompt_ids=_ids("x"), max_new_tokens=4))
+        assert ok.result(timeout=60).completion_tokens >= 0
+    finally:
+        worker.close()
+
+
+def test_mixed_steering_rows_join_and_leave_a_running_batch() -> None:
+    lm = tiny_model()
+    torch.manual_seed(3)
+    plans = [
+        ("plain first", {}),
+        ("steered at block one", {1: torch.randn(lm.hidden_size) * 4}),
+        ("plain again", {}),
+        ("steered at block two", {2: torch.randn(lm.hidden_size) * 4}),
+    ]
+    expected = [
+        generate_batch(lm, [GenerationRequest(prompt_ids=_ids(p), max_new_tokens=n, steering=s)])[
+            0
+        ].token_ids
+        for (p, s), n in zip(plans, (40, 6, 24, 9), strict=True)
+    ]
+    worker = GenerationWorker(lm, prefix_cache_tokens=0, gather_ms=0)
+    try:
+        futures = []
+        for (prompt, steering), n in zip(plans, (40, 6, 24, 9), strict=True):
+            futures.append(
+                worker.submit(
+                    GenerationRequest(prompt_ids=_ids(prompt), max_new_tokens=n, steering=steering)
+                )
+            )
+            time.sleep(0.02)
+        got = [f.result(timeout=60).token_ids for f in futures]
+    finally:
+        worker.close()
+    assert got == expected
+    assert worker.stats.requests == 4
+    assert [len(t) for t in got] == [40, 6, 24, 9]  # no early stop: the rows overlapped
+    assert worker.stats.mean_batch() > 1.5
