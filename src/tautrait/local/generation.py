@@ -31,6 +31,12 @@ from typing import Any, Literal
 
 import torch
 
+from tautrait.local.kv_cache import (
+    full_attention_layers,
+    new_cache,
+    stacked_cache,
+    supports_growing_cache,
+)
 from tautrait.local.models import LocalModel
 from tautrait.local.prefix_cache import KV, PrefixCache, steering_key
 from tautrait.steering.control import Steering, SteeringPosition
@@ -144,21 +150,6 @@ def build_deltas(requests: list[GenerationRequest], hidden_size: int) -> dict[in
     return deltas
 
 
-def _full_attention_layers(cache: Any) -> list[Any] | None:
-    """The cache's per-block layers when all are plain full-attention layers, else None.
-    Only those can be prefix-cached and joined (sliding windows and others cannot)."""
-    layers = getattr(cache, "layers", None)
-    if not layers or any(type(layer).__name__ != "DynamicLayer" for layer in layers):
-        return None
-    return list(layers)
-
-
-def _make_cache(layers: list[tuple[torch.Tensor, torch.Tensor]]) -> Any:
-    from transformers import DynamicCache
-
-    return DynamicCache(ddp_cache_data=layers)
-
-
 def _left_pad(t: torch.Tensor, width: int, dim: int) -> torch.Tensor:
     missing = width - t.shape[dim]
     if missing <= 0:
@@ -200,8 +191,11 @@ class _Batch:
         self.next_pos = torch.zeros((0, 1), dtype=torch.long, device=lm.device)
         self.logits: torch.Tensor | None = None
         self.steering = Steering(lm.model, {}, position)
-        self.joinable = True
-        """False once the model's cache turned out not to be plain full attention."""
+        self.growing = supports_growing_cache(lm.model)
+        self.joinable = self.growing
+        """Rows can join a running batch (full-attention models only)."""
+        if not self.growing and prefix is not None:
+            prefix.max_tokens = 0
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -222,12 +216,8 @@ class _Batch:
             self.lm.model, build_deltas(requests, self.lm.hidden_size), self.position
         )
         cache, mask, logits, next_pos = self._prefill(requests, hits, steering)
-        layers = _full_attention_layers(cache)
-        if layers is None:
-            self.joinable = False
-            if self.prefix is not None:
-                self.prefix.max_tokens = 0
-        elif self.prefix is not None and self.prefix.max_tokens > 0:
+        layers = full_attention_layers(cache) if self.growing else None
+        if layers is not None and self.prefix is not None and self.prefix.max_tokens > 0:
             self._store_prefixes(keys, requests, layers, mask)
         rows = [_Row(r, self._generator(r), fut) for r, fut in zip(requests, futures, strict=True)]
         if not self.rows:
@@ -278,6 +268,8 @@ class _Batch:
         kwargs: dict[str, Any] = {}
         if past > 0:
             kwargs[self.cache_name] = self._past_cache(hits, past)
+        elif self.growing:
+            kwargs[self.cache_name] = new_cache()
         with steering.applied("prefill"):
             out = lm.model(
                 input_ids=input_ids.to(device),
@@ -294,21 +286,15 @@ class _Batch:
         )
 
     def _past_cache(self, hits: list[tuple[KV | None, int]], past: int) -> Any:
+        """Each row's cached prefix, right-aligned to ``past`` positions (rows without
+        one are all padding)."""
         template = next(kv for kv, _ in hits if kv is not None)
-        layers = []
-        for index, (k0, v0) in enumerate(template):
-            keys = torch.zeros(
-                (len(hits), k0.shape[0], past, k0.shape[2]), dtype=k0.dtype, device=self.lm.device
-            )
-            values = torch.zeros(
-                (len(hits), v0.shape[0], past, v0.shape[2]), dtype=v0.dtype, device=self.lm.device
-            )
-            for row, (kv, m) in enumerate(hits):
-                if kv is not None and m > 0:
-                    keys[row, :, past - m :] = kv[index][0]
-                    values[row, :, past - m :] = kv[index][1]
-            layers.append((keys, values))
-        return _make_cache(layers)
+        empty = [(k[None, :, :0], v[None, :, :0]) for k, v in template]
+        parts = [
+            [(k[None, :, :m], v[None, :, :m]) for k, v in kv] if kv is not None else empty
+            for kv, m in hits
+        ]
+        return stacked_cache(parts, past)
 
     def _store_prefixes(
         self,
@@ -339,18 +325,13 @@ class _Batch:
         next_pos: torch.Tensor,
         steering: Steering,
     ) -> None:
-        mine = _full_attention_layers(self.cache)
-        theirs = _full_attention_layers(cache)
+        mine = full_attention_layers(self.cache)
+        theirs = full_attention_layers(cache)
         assert mine is not None and theirs is not None
         width = max(self.mask.shape[1], mask.shape[1])
-        layers = [
-            (
-                torch.cat([_left_pad(a.keys, width, 2), _left_pad(b.keys, width, 2)], dim=0),
-                torch.cat([_left_pad(a.values, width, 2), _left_pad(b.values, width, 2)], dim=0),
-            )
-            for a, b in zip(mine, theirs, strict=True)
-        ]
-        self.cache = _make_cache(layers)
+        self.cache = stacked_cache(
+            [[(a.keys, a.values) for a in mine], [(b.keys, b.values) for b in theirs]], width
+        )
         self.mask = torch.cat([_left_pad(self.mask, width, 1), _left_pad(mask, width, 1)], dim=0)
         assert self.logits is not None
         self.logits = torch.cat([self.logits, logits], dim=0)
@@ -395,6 +376,7 @@ class _Batch:
             self.steering.select_rows(index.cpu())
             self.rows = [self.rows[i] for i in keep]
             tokens = [tokens[i] for i in keep]
+            self._trim_padding()
         step_ids = torch.tensor(tokens, dtype=torch.long, device=self.lm.device)[:, None]
         self.mask = torch.cat([self.mask, torch.ones_like(step_ids)], dim=-1)
         with self.steering.applied("decode"):
@@ -412,6 +394,24 @@ class _Batch:
         self.stats.row_steps += len(self.rows)
         self.stats.decode_s += time.monotonic() - started
         return done
+
+    def _trim_padding(self) -> None:
+        """Drop leading columns that are padding in every remaining row (left by a long
+        row that finished), so later steps stop attending over them."""
+        if not self.joinable:
+            return
+        used = self.mask.any(dim=0).nonzero()
+        start = int(used[0]) if len(used) else 0
+        if start < 64:
+            return
+        layers = full_attention_layers(self.cache)
+        if layers is None:
+            return
+        self.cache = stacked_cache(
+            [[(layer.keys[:, :, start:], layer.values[:, :, start:]) for layer in layers]],
+            self.mask.shape[1] - start,
+        )
+        self.mask = self.mask[:, start:]
 
     def _hit_stop(self, row: _Row) -> bool:
         tail = self.lm.tokenizer.decode(row.tokens[-16:], skip_special_tokens=True)
