@@ -15,7 +15,10 @@ embedded model, extracted trait vectors) live under ``TAUTRAIT_CACHE_DIR``, by d
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -50,3 +53,15 @@ def cache_dir() -> Path:
     if env:
         return Path(env).expanduser().resolve()
     return Path.home() / ".cache" / "tautrait"
+
+
+@contextlib.contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock between processes (e.g. two runs converting the same model)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

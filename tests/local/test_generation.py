@@ -166,7 +166,6 @@ def test_padding_left_by_a_finished_long_row_is_trimmed_exactly() -> None:
     lm = tiny_model()
     long_prompt = _ids("a very long conversation " * 12)
     short = GenerationRequest(prompt_ids=_ids("short one"), max_new_tokens=20)
-    both = generate_batch(lm, [GenerationRequest(prompt_ids=long_prompt, max_new_tokens=2),
-                               short])
+    both = generate_batch(lm, [GenerationRequest(prompt_ids=long_prompt, max_new_tokens=2), short])
     assert len(long_prompt) - len(short.prompt_ids) >= 64
     assert both[1].token_ids == generate_batch(lm, [short])[0].token_ids

@@ -4,7 +4,13 @@ import pytest
 import torch
 
 from tautrait.errors import UserError
-from tautrait.steering.basis import TraitBasis, TraitCalibration, cached_basis, extract_basis
+from tautrait.steering.basis import (
+    TraitBasis,
+    TraitCalibration,
+    extract_basis,
+    model_basis,
+    split_pairs,
+)
 from tautrait.steering.traits import ContrastivePair, TraitDefinition
 from tests.tiny import tiny_model
 
@@ -84,15 +90,37 @@ def test_composition_linear_and_orthogonal() -> None:
     assert torch.allclose(ortho, a, atol=1e-5)
 
 
-def test_cache_reuses_extraction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TAUTRAIT_CACHE_DIR", str(tmp_path))
-    lm = tiny_model()
-    first = cached_basis(lm, [_definition("impatience")])
-    files = list(tmp_path.rglob("*.safetensors"))
-    assert len(files) == 1
-    calls = []
+def test_model_basis_extracts_once_and_keeps_calibration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import tautrait.steering.basis as module
 
-    monkeypatch.setattr(module, "extract_basis", lambda *a, **k: calls.append(1))
-    second = cached_basis(lm, [_definition("impatience")])
-    assert calls == [] and torch.equal(first.vectors["impatience"], second.vectors["impatience"])
+    monkeypatch.setenv("TAUTRAIT_CACHE_DIR", str(tmp_path))
+    lm = tiny_model()
+    first = model_basis(lm, [_definition("impatience")])
+    first.meta.calibration["impatience"] = TraitCalibration(
+        blocks=[1], medium=0.1, high=0.2, source="calibrated"
+    )
+    module.save_model_basis(first)
+    assert len(list(tmp_path.rglob("*.safetensors"))) == 1
+    real_extract = module.extract_basis
+    calls: list[list[str]] = []
+
+    def counting(lm_, definitions, **kw):  # type: ignore[no-untyped-def]
+        calls.append([d.name for d in definitions])
+        return real_extract(lm_, definitions, **kw)
+
+    monkeypatch.setattr(module, "extract_basis", counting)
+    second = model_basis(lm, [_definition("impatience"), _definition("calm", flip=True)])
+    assert calls == [["calm"]]
+    assert torch.equal(first.vectors["impatience"], second.vectors["impatience"])
+    assert second.calibration("impatience").source == "calibrated"
+    # Changed pairs invalidate that trait's vector and calibration.
+    changed = _definition("impatience", flip=True)
+    third = model_basis(lm, [changed])
+    assert calls[-1] == ["impatience"] and "impatience" not in third.meta.calibration
+
+
+def test_held_out_pairs() -> None:
+    assert split_pairs(14, 4) == ([0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13], [3, 7, 11])
+    assert split_pairs(5, 4) == ([0, 1, 2, 3, 4], [])

@@ -11,7 +11,6 @@ cache; nothing is ever downloaded at run time.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import importlib.util
 import json
@@ -19,7 +18,6 @@ import logging
 import os
 import shutil
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -82,7 +80,7 @@ def embedded_checkpoint() -> Path:
     if (target / "config.json").is_file():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    with _file_lock(target.parent / f".{_EMBEDDED_DIR}.lock"):
+    with paths.file_lock(target.parent / f".{_EMBEDDED_DIR}.lock"):
         if (target / "config.json").is_file():
             return target
         _convert_embedded(target)
@@ -109,16 +107,6 @@ def _convert_embedded(target: Path) -> None:
         json.dumps({"model_id": EMBEDDED_ID, "gguf": EMBEDDED_GGUF}) + "\n"
     )
     os.replace(staging, target)
-
-
-@contextlib.contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
-    with path.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def weights_fingerprint(checkpoint: Path) -> str:

@@ -77,6 +77,9 @@ def resolve_steering(arms: list[Arm], basis: TraitBasis | None, config: RunConfi
             record["coefficients"] = {
                 t: round(c, 6) for t, c in basis.coefficients(intensities).items()
             }
+            record["calibration"] = {
+                t: basis.calibration(t).source for t in arm.trait_dict.active()
+            }
             record["blocks"] = sorted(arm.steering)
             record["vector_norms"] = {
                 str(b): round(float(v.norm()), 4) for b, v in arm.steering.items()

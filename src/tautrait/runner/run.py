@@ -47,7 +47,7 @@ from tautrait.runner.results import (
     read_episodes,
     write_json,
 )
-from tautrait.steering.basis import TraitBasis, cached_basis, describe
+from tautrait.steering.basis import TraitBasis, describe, model_basis
 from tautrait.steering.traits import load_definitions
 from tautrait.user.base import UserSimulator, render_system_prompt
 from tautrait.user.llm import LLMUser
@@ -147,6 +147,13 @@ def prepare_run(
         if traits:
             basis = _load_basis(config, user_lm, traits)
             user_info["chat_template_sha256"] = basis.meta.chat_template_sha256
+            uncalibrated = [t for t in traits if t not in basis.meta.calibration]
+            if uncalibrated:
+                console.print(
+                    f"[yellow]note:[/yellow] {', '.join(uncalibrated)} not calibrated for "
+                    "this user model: default block and coefficients (run `tautrait traits "
+                    "calibrate` for measured ones)"
+                )
     resolve_steering(arms, basis, config)
     device = device_description(str(user_lm.device) if user_lm else "cpu")
     if resume is not None:
@@ -192,7 +199,7 @@ def _load_basis(config: RunConfig, lm: LocalModel, traits: list[str]) -> TraitBa
                 "extract them with `tautrait traits extract`"
             )
         return basis
-    return cached_basis(lm, [definitions[t] for t in traits], pooling=config.pooling)
+    return model_basis(lm, [definitions[t] for t in traits], pooling=config.pooling)
 
 
 def _make_user(prepared: PreparedRun, task: Task, arm: Arm, seed: int) -> UserSimulator:

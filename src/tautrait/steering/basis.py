@@ -74,6 +74,8 @@ class TraitCalibration(BaseModel):
 class BasisMeta(BaseModel):
     model_id: str
     model_fingerprint: str
+    model_type: str = "llama"
+    """transformers' model_type (llama.cpp's control-vector model hint)."""
     num_layers: int
     hidden_size: int
     pooling: str
@@ -198,25 +200,43 @@ def chat_template_hash(lm: LocalModel) -> str:
     return hashlib.sha256(str(template).encode()).hexdigest()
 
 
+def split_pairs(count: int, holdout: int) -> tuple[list[int], list[int]]:
+    """Indices of the pairs used for extraction and of those held out for measurement:
+    every ``holdout``-th pair is held out (none when ``holdout`` < 2 or too few pairs)."""
+    if holdout < 2 or count < 2 * holdout:
+        return list(range(count)), []
+    used = [i for i in range(count) if i % holdout != holdout - 1]
+    held = [i for i in range(count) if i % holdout == holdout - 1]
+    return used, held
+
+
 def extract_basis(
-    lm: LocalModel, definitions: list[TraitDefinition], *, pooling: Pooling = "reply"
+    lm: LocalModel,
+    definitions: list[TraitDefinition],
+    *,
+    pooling: Pooling = "reply",
+    holdout: int = 4,
 ) -> TraitBasis:
-    """Extract every given trait (all blocks) for a model."""
+    """Extract every given trait (all blocks) for a model, from its non-held-out pairs."""
     vectors: dict[str, torch.Tensor] = {}
     traits: dict[str, dict[str, Any]] = {}
     if not definitions:
         raise ValueError("no traits to extract")
     for definition in definitions:
-        result = extract_trait(lm, definition.pairs, pooling=pooling)
+        used, held = split_pairs(len(definition.pairs), holdout)
+        result = extract_trait(lm, [definition.pairs[i] for i in used], pooling=pooling)
         vectors[definition.name] = result.directions
         traits[definition.name] = {
             "pairs": result.pairs,
             "pairs_sha256": definition.pairs_hash(),
+            "pairs_used": used,
+            "pairs_heldout": held,
             "block_norms": [round(float(x), 6) for x in result.norms],
         }
     meta = BasisMeta(
         model_id=lm.model_id,
         model_fingerprint=lm.fingerprint,
+        model_type=str(getattr(lm.model.config, "model_type", "llama")),
         num_layers=lm.num_layers,
         hidden_size=lm.hidden_size,
         pooling=pooling,
@@ -226,32 +246,61 @@ def extract_basis(
     return TraitBasis(vectors=vectors, meta=meta)
 
 
-def cached_basis(
+def model_basis_path(fingerprint: str, pooling: str = "reply") -> Path:
+    """Where a model's own basis (extracted traits and their calibration) is kept."""
+    return paths.cache_dir() / "bases" / fingerprint[:16] / f"basis-{pooling}.safetensors"
+
+
+def read_model_basis(fingerprint: str, pooling: str = "reply") -> TraitBasis | None:
+    path = model_basis_path(fingerprint, pooling)
+    if not path.is_file():
+        return None
+    try:
+        basis = TraitBasis.load(path)
+    except UserError:
+        log.warning("ignoring unreadable basis file %s", path)
+        return None
+    return basis if basis.meta.model_fingerprint == fingerprint else None
+
+
+def model_basis(
     lm: LocalModel, definitions: list[TraitDefinition], *, pooling: Pooling = "reply"
 ) -> TraitBasis:
-    """A basis for these traits, extracted once per (model, pairs, pooling, template) and
-    cached as safetensors under ``$TAUTRAIT_CACHE_DIR/bases/``."""
-    folder = paths.cache_dir() / "bases" / lm.fingerprint[:16]
-    template = chat_template_hash(lm)[:12]
-    basis: TraitBasis | None = None
-    for definition in definitions:
-        name = f"{definition.name}-{definition.pairs_hash()[:12]}-{pooling}-{template}.safetensors"
-        path = folder / name
-        part: TraitBasis | None = None
-        if path.is_file():
-            try:
-                part = TraitBasis.load(path)
-                part.check_model(lm)
-            except UserError:
-                log.warning("ignoring unreadable cached basis %s", path)
-                part = None
-        if part is None:
-            part = extract_basis(lm, [definition], pooling=pooling)
-            part.save(path)
-        basis = part if basis is None else basis.merged(part)
-    if basis is None:
-        raise ValueError("no traits requested")
+    """The model's basis for these traits, extracting (and saving) any trait missing from
+    it or whose pairs or chat template changed since; calibrations made by
+    ``tautrait traits calibrate`` are kept for traits that did not change."""
+    path = model_basis_path(lm.fingerprint, pooling)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with paths.file_lock(path.with_suffix(".lock")):
+        basis = read_model_basis(lm.fingerprint, pooling)
+        template = chat_template_hash(lm)
+        if basis is not None and basis.meta.chat_template_sha256 != template:
+            basis = None
+        stale = [
+            d
+            for d in definitions
+            if basis is None
+            or d.name not in basis.vectors
+            or basis.meta.traits[d.name].get("pairs_sha256") != d.pairs_hash()
+        ]
+        if stale:
+            fresh = extract_basis(lm, stale, pooling=pooling)
+            if basis is None:
+                basis = fresh
+            else:
+                for definition in stale:
+                    basis.meta.calibration.pop(definition.name, None)
+                basis = basis.merged(fresh)
+            basis.save(path)
+    assert basis is not None
     return basis
+
+
+def save_model_basis(basis: TraitBasis) -> Path:
+    path = model_basis_path(basis.meta.model_fingerprint, basis.meta.pooling)
+    with paths.file_lock(path.with_suffix(".lock")):
+        basis.save(path)
+    return path
 
 
 def describe(basis: TraitBasis) -> dict[str, Any]:
