@@ -169,3 +169,65 @@ def test_padding_left_by_a_finished_long_row_is_trimmed_exactly() -> None:
     both = generate_batch(lm, [GenerationRequest(prompt_ids=long_prompt, max_new_tokens=2), short])
     assert len(long_prompt) - len(short.prompt_ids) >= 64
     assert both[1].token_ids == generate_batch(lm, [short])[0].token_ids
+
+
+def test_mixture_with_one_hot_weights_reproduces_that_expert() -> None:
+    lm = tiny_model()
+    torch.manual_seed(5)
+    expert_a = {1: torch.randn(lm.hidden_size) * 4}
+    expert_b = {2: torch.randn(lm.hidden_size) * 4}
+    prompt = _ids("mixture of experts")
+    alone_a = generate_batch(
+        lm, [GenerationRequest(prompt_ids=prompt, max_new_tokens=16, steering=expert_a)]
+    )[0].token_ids
+    alone_b = generate_batch(
+        lm, [GenerationRequest(prompt_ids=prompt, max_new_tokens=16, steering=expert_b)]
+    )[0].token_ids
+    assert alone_a != alone_b
+    mixed = generate_batch(
+        lm,
+        [
+            GenerationRequest(
+                prompt_ids=prompt, max_new_tokens=16, experts=[(1.0, expert_a), (0.0, expert_b)]
+            ),
+            GenerationRequest(
+                prompt_ids=prompt,
+                max_new_tokens=16,
+                experts=[(0.0, expert_a), (1.0, expert_b), (0.0, {})],
+            ),
+        ],
+    )
+    assert mixed[0].token_ids == alone_a and mixed[1].token_ids == alone_b
+
+
+def test_mixture_decodes_experts_as_rows_of_one_batch() -> None:
+    lm = tiny_model()
+    stats_worker = GenerationWorker(lm, prefix_cache_tokens=0)
+    try:
+        request = GenerationRequest(
+            prompt_ids=_ids("blend"),
+            max_new_tokens=10,
+            temperature=0.8,
+            seed=3,
+            experts=[(0.5, {}), (0.5, {1: torch.ones(lm.hidden_size) * 3})],
+        )
+        first = stats_worker.submit(request).result(timeout=60)
+        again = stats_worker.submit(request).result(timeout=60)
+    finally:
+        stats_worker.close()
+    assert first.token_ids == again.token_ids  # seeded: reproducible
+    stats = stats_worker.stats
+    assert stats.requests == 2
+    # Two expert rows per request, one forward per token: row-steps = 2 x steps.
+    assert stats.row_steps == 2 * stats.decode_steps
+    assert stats.decode_steps <= first.completion_tokens + again.completion_tokens
+
+
+def test_bad_mixture_weights_are_refused() -> None:
+    lm = tiny_model()
+    import pytest
+
+    with pytest.raises(ValueError, match="non-negative"):
+        generate_batch(
+            lm, [GenerationRequest(prompt_ids=_ids("x"), experts=[(0.0, {}), (0.0, {})])]
+        )

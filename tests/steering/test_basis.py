@@ -124,3 +124,18 @@ def test_model_basis_extracts_once_and_keeps_calibration(
 def test_held_out_pairs() -> None:
     assert split_pairs(14, 4) == ([0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13], [3, 7, 11])
     assert split_pairs(5, 4) == ([0, 1, 2, 3, 4], [])
+
+
+def test_mixture_experts_weights() -> None:
+    lm = tiny_model()
+    basis = extract_basis(lm, [_definition("a"), _definition("b", flip=True)])
+    for name in ("a", "b"):
+        basis.meta.calibration[name] = TraitCalibration(blocks=[1], medium=0.2, high=0.4)
+    medium = basis.mixture_experts({"a": "medium"})
+    assert [w for w, _ in medium] == [pytest.approx(0.5), pytest.approx(0.5)]
+    assert medium[0][1] == {} and torch.allclose(medium[1][1][1], basis.steering({"a": "high"})[1])
+    high = basis.mixture_experts({"a": "high", "b": "high"})
+    assert [w for w, _ in high] == [pytest.approx(0.5), pytest.approx(0.5)]
+    negative = basis.mixture_experts({"a": -1.0})
+    assert torch.allclose(negative[1][1][1], -basis.steering({"a": "high"})[1])
+    assert basis.mixture_experts({"a": "low"}) == [(1.0, {})]

@@ -26,7 +26,7 @@ import queue
 import threading
 import time
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import torch
@@ -59,6 +59,10 @@ class GenerationRequest:
         steering: Block index -> vector ``[hidden]`` added at that block (already
             scaled). Empty means unsteered.
         stop_strings: Generation stops once the decoded text contains any of these.
+        experts: For decoding-time mixtures (mTAD): (weight, steering) per expert. Each
+            expert runs as its own batch row; every step one token is drawn from the
+            weighted mixture of their next-token distributions and fed to all of them.
+            ``steering`` is then ignored.
     """
 
     prompt_ids: list[int]
@@ -68,6 +72,7 @@ class GenerationRequest:
     seed: int = 0
     steering: dict[int, torch.Tensor] = field(default_factory=dict)
     stop_strings: tuple[str, ...] = ()
+    experts: list[tuple[float, dict[int, torch.Tensor]]] = field(default_factory=list)
 
 
 @dataclass
@@ -126,6 +131,12 @@ def _pad_id(lm: LocalModel, eos: set[int]) -> int:
 
 def _sample(logits: torch.Tensor, request: GenerationRequest, generator: torch.Generator) -> int:
     probs = torch.softmax(logits.float() / request.temperature, dim=-1)
+    return _sample_probs(probs, request, generator)
+
+
+def _sample_probs(
+    probs: torch.Tensor, request: GenerationRequest, generator: torch.Generator
+) -> int:
     if request.top_p < 1.0:
         sorted_probs, order = torch.sort(probs, descending=True)
         cumulative = torch.cumsum(sorted_probs, dim=-1)
@@ -160,12 +171,33 @@ def _left_pad(t: torch.Tensor, width: int, dim: int) -> torch.Tensor:
 
 
 @dataclass
-class _Row:
+class _Group:
+    """One request: a single row, or the K expert rows of a mixture request."""
+
     request: GenerationRequest
+    weights: list[float]
     generator: torch.Generator | None
     future: Future[GenerationResult] | None = None
     tokens: list[int] = field(default_factory=list)
     finish: FinishReason | None = None
+
+    def next_token(self, logits: torch.Tensor, greedy: int) -> int:
+        """The group's next token from its rows' logits (``[k, vocab]``)."""
+        if len(self.weights) == 1:
+            if self.generator is None:
+                return greedy
+            return _sample(logits[0], self.request, self.generator)
+        temperature = self.request.temperature if self.request.temperature > 0 else 1.0
+        weights = torch.tensor(self.weights, dtype=torch.float32, device=logits.device)
+        probs = (weights[:, None] * torch.softmax(logits.float() / temperature, -1)).sum(0)
+        if self.generator is None:
+            return int(torch.argmax(probs).item())
+        return _sample_probs(probs, self.request, self.generator)
+
+
+@dataclass
+class _Row:
+    group: _Group
 
 
 class _Batch:
@@ -207,6 +239,20 @@ class _Batch:
     ) -> None:
         """Prefill new requests and join them to the batch."""
         started = time.monotonic()
+        rows: list[_Row] = []
+        expanded: list[GenerationRequest] = []
+        for request, future in zip(requests, futures, strict=True):
+            experts = request.experts or [(1.0, request.steering)]
+            total = sum(w for w, _ in experts)
+            if total <= 0 or any(w < 0 for w, _ in experts):
+                raise ValueError("mixture weights must be non-negative and not all zero")
+            group = _Group(
+                request, [w / total for w, _ in experts], self._generator(request), future
+            )
+            for _, steering_k in experts:
+                expanded.append(replace(request, steering=steering_k, experts=[]))
+                rows.append(_Row(group))
+        requests = expanded
         keys = [steering_key(r.steering, self.position) for r in requests]
         hits: list[tuple[KV | None, int]] = [
             self.prefix.lookup(k, r.prompt_ids) if self.prefix is not None else (None, 0)
@@ -219,14 +265,13 @@ class _Batch:
         layers = full_attention_layers(cache) if self.growing else None
         if layers is not None and self.prefix is not None and self.prefix.max_tokens > 0:
             self._store_prefixes(keys, requests, layers, mask)
-        rows = [_Row(r, self._generator(r), fut) for r, fut in zip(requests, futures, strict=True)]
         if not self.rows:
             self.cache, self.mask, self.logits, self.next_pos = cache, mask, logits, next_pos
             self.steering = steering
         else:
             self._join(cache, mask, logits, next_pos, steering)
         self.rows.extend(rows)
-        self.stats.requests += len(requests)
+        self.stats.requests += len({id(r.group) for r in rows})
         self.stats.prompt_tokens += sum(len(r.prompt_ids) for r in requests)
         self.stats.reused_prompt_tokens += sum(m for _, m in hits)
         self.stats.prefill_s += time.monotonic() - started
@@ -340,30 +385,33 @@ class _Batch:
 
     # -- decoding -----------------------------------------------------------------------
 
-    def step(self) -> list[_Row]:
-        """Sample one token per row, retire finished rows (returned), run the rest one
-        step forward."""
+    def step(self) -> list[_Group]:
+        """Draw one token per request (a mixture's rows share theirs), retire finished
+        requests (returned), run the remaining rows one step forward."""
         assert self.logits is not None
         started = time.monotonic()
         greedy = torch.argmax(self.logits, dim=-1).tolist()
-        tokens: list[int] = []
+        members: dict[int, list[int]] = {}
         for i, row in enumerate(self.rows):
-            token = (
-                greedy[i]
-                if row.generator is None
-                else _sample(self.logits[i], row.request, row.generator)
-            )
-            tokens.append(token)
+            members.setdefault(id(row.group), []).append(i)
+        tokens = [0] * len(self.rows)
+        done: list[_Group] = []
+        for indices in members.values():
+            group = self.rows[indices[0]].group
+            token = group.next_token(self.logits[indices], greedy[indices[0]])
+            for i in indices:
+                tokens[i] = token
             if token in self.eos:
-                row.finish = "stop"
-                continue
-            row.tokens.append(token)
-            if len(row.tokens) >= row.request.max_new_tokens:
-                row.finish = "length"
-            elif row.request.stop_strings and self._hit_stop(row):
-                row.finish = "stop"
-        done = [row for row in self.rows if row.finish is not None]
-        keep = [i for i, row in enumerate(self.rows) if row.finish is None]
+                group.finish = "stop"
+            else:
+                group.tokens.append(token)
+                if len(group.tokens) >= group.request.max_new_tokens:
+                    group.finish = "length"
+                elif group.request.stop_strings and self._hit_stop(group):
+                    group.finish = "stop"
+            if group.finish is not None:
+                done.append(group)
+        keep = [i for i, row in enumerate(self.rows) if row.group.finish is None]
         if len(keep) < len(self.rows):
             if not keep:
                 self.rows, self.cache, self.logits = [], None, None
@@ -413,22 +461,22 @@ class _Batch:
         )
         self.mask = self.mask[:, start:]
 
-    def _hit_stop(self, row: _Row) -> bool:
-        tail = self.lm.tokenizer.decode(row.tokens[-16:], skip_special_tokens=True)
-        return any(stop in tail for stop in row.request.stop_strings)
+    def _hit_stop(self, group: _Group) -> bool:
+        tail = self.lm.tokenizer.decode(group.tokens[-16:], skip_special_tokens=True)
+        return any(stop in tail for stop in group.request.stop_strings)
 
-    def result(self, row: _Row) -> GenerationResult:
-        text = self.lm.tokenizer.decode(row.tokens, skip_special_tokens=True)
-        for stop in row.request.stop_strings:
+    def result(self, group: _Group) -> GenerationResult:
+        text = self.lm.tokenizer.decode(group.tokens, skip_special_tokens=True)
+        for stop in group.request.stop_strings:
             if stop in text:
                 text = text[: text.index(stop) + len(stop)]
-        self.stats.generated_tokens += len(row.tokens)
+        self.stats.generated_tokens += len(group.tokens)
         return GenerationResult(
-            token_ids=row.tokens,
+            token_ids=group.tokens,
             text=text,
-            prompt_tokens=len(row.request.prompt_ids),
-            completion_tokens=len(row.tokens),
-            finish_reason=row.finish or "length",
+            prompt_tokens=len(group.request.prompt_ids),
+            completion_tokens=len(group.tokens),
+            finish_reason=group.finish or "length",
         )
 
 
@@ -443,11 +491,13 @@ def generate_batch(
     without admissions)."""
     batch = _Batch(lm, position, prefix_cache, GenerationStats())
     batch.admit(requests, [None] * len(requests))
-    order = {id(row): i for i, row in enumerate(batch.rows)}
+    order: dict[int, int] = {}
+    for row in batch.rows:
+        order.setdefault(id(row.group), len(order))
     results: list[GenerationResult | None] = [None] * len(requests)
     while len(batch):
-        for row in batch.step():
-            results[order[id(row)]] = batch.result(row)
+        for group in batch.step():
+            results[order[id(group)]] = batch.result(group)
     return [r for r in results if r is not None]
 
 
@@ -540,14 +590,15 @@ class GenerationWorker:
                         batch.admit([j.request for j in jobs], [j.future for j in jobs])
                     if not len(batch):
                         continue
-                    for row in batch.step():
-                        assert row.future is not None
-                        row.future.set_result(batch.result(row))
+                    for group in batch.step():
+                        assert group.future is not None
+                        group.future.set_result(batch.result(group))
             except BaseException as exc:  # hand the failure to every waiting caller
                 log.exception("generation failed")
                 for row in batch.rows:
-                    if row.future is not None and not row.future.done():
-                        row.future.set_exception(exc)
+                    future = row.group.future
+                    if future is not None and not future.done():
+                        future.set_exception(exc)
                 for job in jobs:
                     if not job.future.done():
                         job.future.set_exception(exc)

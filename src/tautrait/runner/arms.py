@@ -14,7 +14,6 @@ import torch
 
 from tautrait.errors import UserError
 from tautrait.runner.config import RunConfig
-from tautrait.steering.basis import TraitBasis
 from tautrait.steering.traits import TraitDict, load_trait_dict
 
 BASELINE = "baseline"
@@ -27,6 +26,10 @@ class Arm:
     """None for the baseline arm."""
     steering: dict[int, torch.Tensor] = field(default_factory=dict)
     """Block -> vector (steered strategy)."""
+    experts: list[tuple[float, dict[int, torch.Tensor]]] = field(default_factory=list)
+    """(weight, steering) per expert (mtad strategy)."""
+    style: str = ""
+    """The style section of the simulator's prompt (prompt strategy)."""
     record: dict[str, Any] = field(default_factory=dict)
     """What episodes and run.json record about this arm's steering."""
 
@@ -58,32 +61,3 @@ def needed_traits(arms: list[Arm]) -> list[str]:
                 if trait not in traits:
                     traits.append(trait)
     return traits
-
-
-def resolve_steering(arms: list[Arm], basis: TraitBasis | None, config: RunConfig) -> None:
-    """Fill each arm's vectors and its record from the basis."""
-    for arm in arms:
-        if arm.trait_dict is None:
-            arm.record = {"trait_dict": None, "coefficients": {}, "blocks": []}
-            continue
-        intensities = arm.trait_dict.intensities
-        record: dict[str, Any] = {
-            "trait_dict": arm.trait_dict.raw,
-            "source": arm.trait_dict.source,
-            "intensities": intensities,
-        }
-        if basis is not None:
-            arm.steering = basis.steering(intensities, config.compose)
-            record["coefficients"] = {
-                t: round(c, 6) for t, c in basis.coefficients(intensities).items()
-            }
-            record["calibration"] = {
-                t: basis.calibration(t).source for t in arm.trait_dict.active()
-            }
-            record["blocks"] = sorted(arm.steering)
-            record["vector_norms"] = {
-                str(b): round(float(v.norm()), 4) for b, v in arm.steering.items()
-            }
-            record["compose"] = config.compose
-            record["position"] = config.steering_position
-        arm.record = record

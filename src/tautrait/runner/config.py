@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from tautrait.errors import UserError
 
-UserStrategy = Literal["steered", "llm"]
+UserStrategy = Literal["steered", "mtad", "prompt", "llm", "human"]
 SteeringPosition = Literal["all", "generated"]
 Compose = Literal["linear", "orthogonal"]
 Pooling = Literal["reply", "all"]
@@ -70,9 +70,12 @@ class RunConfig(BaseModel):
 
     # User simulator
     user_strategy: UserStrategy = "steered"
-    """steered: a local model with TraitBasis vectors; llm: any litellm model by prompt."""
+    """steered: a local model with TraitBasis vectors; mtad: a local model mixing trait
+    experts at decoding; prompt: any litellm model with the traits in its prompt; llm:
+    any litellm model, neutral; human: you type the customer's turns."""
     user_model: str = "embedded"
-    """steered: a local checkpoint folder or "embedded"; llm: a litellm model."""
+    """steered/mtad: a local checkpoint folder or "embedded"; prompt/llm: a litellm model
+    (the embedded model or a folder is served locally)."""
     user_api_base: str | None = None
     """Base URL for the user's provider (llm strategy)."""
     user_temperature: float = Field(0.7, ge=0)

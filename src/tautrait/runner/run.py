@@ -27,10 +27,9 @@ from tautrait.domain.tasks import Task, TaskFile, load_tasks
 from tautrait.errors import UserError
 from tautrait.llm import RetryPolicy
 from tautrait.local import pool as local_pool
-from tautrait.local.models import LocalModel, is_embedded, load_local_model
 from tautrait.report.markdown import render_markdown
 from tautrait.report.summary import summarize
-from tautrait.runner.arms import Arm, needed_traits, parse_arms, resolve_steering
+from tautrait.runner.arms import Arm, parse_arms
 from tautrait.runner.config import EMBEDDED_AGENT, RunConfig
 from tautrait.runner.episode import EpisodeSpec, run_episode
 from tautrait.runner.manifest import (
@@ -47,11 +46,7 @@ from tautrait.runner.results import (
     read_episodes,
     write_json,
 )
-from tautrait.steering.basis import TraitBasis, describe, model_basis
-from tautrait.steering.traits import load_definitions
-from tautrait.user.base import UserSimulator, render_system_prompt
-from tautrait.user.llm import LLMUser
-from tautrait.user.steered import SteeredUser
+from tautrait.runner.users import UserSide, make_user, prepare_user_side
 
 REPORT_FILE = "report.md"
 
@@ -94,7 +89,7 @@ class PreparedRun:
     task_file: TaskFile
     tasks: list[Task]
     arms: list[Arm]
-    user_lm: LocalModel | None
+    user_side: UserSide
     manifest: dict[str, Any]
     resumed: bool
 
@@ -113,12 +108,9 @@ def prepare_run(
     task_file = load_tasks(config.env, config.task_split)
     tasks = select_tasks(task_file, config)
     arms = parse_arms(config)
-    traits = needed_traits(arms)
-    if config.user_strategy != "steered" and traits:
-        raise UserError(
-            f"trait arms need --user-strategy steered (got {config.user_strategy}); "
-            "a prompt-only user cannot be steered"
-        )
+    if config.user_strategy == "human" and config.max_concurrency != 1:
+        config = config.model_copy(update={"max_concurrency": 1})
+        console.print("[dim]human user: one episode at a time[/dim]")
     local_pool.configure(
         local_pool.PoolSettings(
             device=config.device,
@@ -128,33 +120,8 @@ def prepare_run(
             prefix_cache_tokens=config.prefix_cache_tokens,
         )
     )
-    user_lm: LocalModel | None = None
-    basis: TraitBasis | None = None
-    user_info: dict[str, Any] = {"strategy": config.user_strategy, "model": config.user_model}
-    if config.user_strategy == "steered":
-        if is_embedded(config.user_model):
-            console.print(
-                "[dim]loading the embedded user model (the first time converts it, "
-                "about 20 s)[/dim]"
-            )
-        user_lm = load_local_model(config.user_model, device=config.device, dtype=config.dtype)
-        user_info.update(
-            model_id=user_lm.model_id,
-            fingerprint=user_lm.fingerprint,
-            device=str(user_lm.device),
-            dtype=str(user_lm.dtype),
-        )
-        if traits:
-            basis = _load_basis(config, user_lm, traits)
-            user_info["chat_template_sha256"] = basis.meta.chat_template_sha256
-            uncalibrated = [t for t in traits if t not in basis.meta.calibration]
-            if uncalibrated:
-                console.print(
-                    f"[yellow]note:[/yellow] {', '.join(uncalibrated)} not calibrated for "
-                    "this user model: default block and coefficients (run `tautrait traits "
-                    "calibrate` for measured ones)"
-                )
-    resolve_steering(arms, basis, config)
+    side = prepare_user_side(config, arms, console)
+    user_lm = side.lm
     device = device_description(str(user_lm.device) if user_lm else "cpu")
     if resume is not None:
         check_resumable(stored, domain, task_file)
@@ -169,8 +136,8 @@ def prepare_run(
             task_file=task_file,
             tasks=tasks,
             arms=arms,
-            user=user_info,
-            basis=describe(basis) if basis else None,
+            user=side.info,
+            basis=side.basis_record(),
             device=device,
         )
     return PreparedRun(
@@ -181,50 +148,9 @@ def prepare_run(
         task_file=task_file,
         tasks=tasks,
         arms=arms,
-        user_lm=user_lm,
+        user_side=side,
         manifest=manifest,
         resumed=resume is not None,
-    )
-
-
-def _load_basis(config: RunConfig, lm: LocalModel, traits: list[str]) -> TraitBasis:
-    definitions = load_definitions()
-    if config.basis is not None:
-        basis = TraitBasis.load(config.basis)
-        basis.check_model(lm)
-        missing = [t for t in traits if t not in basis.vectors]
-        if missing:
-            raise UserError(
-                f"{config.basis} has no direction for {', '.join(missing)}; "
-                "extract them with `tautrait traits extract`"
-            )
-        return basis
-    return model_basis(lm, [definitions[t] for t in traits], pooling=config.pooling)
-
-
-def _make_user(prepared: PreparedRun, task: Task, arm: Arm, seed: int) -> UserSimulator:
-    config = prepared.config
-    prompt = render_system_prompt(task.scenario, company=prepared.domain.spec.description)
-    if config.user_strategy == "steered":
-        assert prepared.user_lm is not None
-        worker = local_pool.shared_pool().worker(prepared.user_lm)
-        return SteeredUser(
-            worker,
-            prompt,
-            arm.steering,
-            seed=seed,
-            temperature=config.user_temperature,
-            top_p=config.user_top_p,
-            max_tokens=config.user_max_tokens,
-        )
-    return LLMUser(
-        config.user_model,
-        prompt,
-        seed=seed,
-        temperature=config.user_temperature,
-        max_tokens=config.user_max_tokens,
-        api_base=config.user_api_base,
-        retry=RetryPolicy(attempts=config.retry_attempts),
     )
 
 
@@ -292,7 +218,9 @@ async def _play_all(
                 steering=arm.record,
             )
             agent = ToolCallingAgent(settings, prepared.domain, task, seed)
-            user = _make_user(prepared, task, arm, seed)
+            user = make_user(
+                prepared.user_side, prepared.domain.spec.description, task.scenario, arm, seed
+            )
             record = await run_episode(spec, agent, user)
             writer.write(record)
             tally.add(record)

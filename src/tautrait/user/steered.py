@@ -1,5 +1,9 @@
 """The steered user: a local transformers model with trait vectors added to its hidden
-states (TraitBasis). The baseline arm is the same simulator with no vectors."""
+states (TraitBasis). The baseline arm is the same simulator with no vectors.
+
+With ``experts`` instead of ``steering`` it is the mTAD user (seed paper 001): each turn
+is decoded from a weighted mixture of trait experts' next-token distributions, the
+experts being batch rows of the same model under different steering."""
 
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ class SteeredUser:
         system_prompt: The rendered scenario.
         steering: Block -> vector to add (empty for the baseline arm).
         seed: The episode's seed; each turn derives its own from it.
+        experts: (weight, steering) per mixture expert (mTAD); replaces ``steering``.
     """
 
     def __init__(
@@ -41,7 +46,9 @@ class SteeredUser:
         temperature: float,
         top_p: float,
         max_tokens: int,
+        experts: list[tuple[float, dict[int, torch.Tensor]]] | None = None,
     ) -> None:
+        self.experts = experts or []
         self.worker = worker
         self.system_prompt = system_prompt
         self.steering = steering
@@ -80,6 +87,7 @@ class SteeredUser:
             seed=turn_seed(self.seed, len(transcript)),
             steering=self.steering,
             stop_strings=(STOP_MARKER,),
+            experts=self.experts,
         )
         started = time.monotonic()
         try:
@@ -98,6 +106,12 @@ class SteeredUser:
         )
 
     def describe(self) -> dict[str, Any]:
+        if self.experts:
+            return {
+                "strategy": "mtad",
+                "model": self.worker.lm.model_id,
+                "weights": [round(w, 4) for w, _ in self.experts],
+            }
         return {
             "strategy": "steered",
             "model": self.worker.lm.model_id,

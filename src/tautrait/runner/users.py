@@ -1,0 +1,202 @@
+"""The user side of a run: one strategy, prepared once, a simulator per episode.
+
+``--user-strategy``:
+
+- ``steered`` (default): a local model steered by TraitBasis vectors;
+- ``mtad``: the same local model decoding from a weighted mixture of single-trait
+  experts (seed paper 001);
+- ``prompt``: any litellm model, traits written into its prompt by a meta-prompt (the
+  paper's prompt baseline);
+- ``llm``: any litellm model, neutral prompt (no trait arms);
+- ``human``: a person types the customer's messages (no trait arms, one episode at a
+  time).
+
+Every arm of a run shares the simulator model, the scenario prompt and the seeds; only
+the trait mechanism (vectors, experts or style section) differs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from tautrait.errors import UserError
+from tautrait.llm import RetryPolicy
+from tautrait.local import pool as local_pool
+from tautrait.local.models import LocalModel, is_embedded, load_local_model
+from tautrait.runner.arms import Arm, needed_traits
+from tautrait.runner.config import RunConfig
+from tautrait.steering.basis import TraitBasis, describe, model_basis
+from tautrait.steering.traits import load_definitions
+from tautrait.user.base import UserSimulator, render_system_prompt
+from tautrait.user.human import HumanUser
+from tautrait.user.llm import LLMUser
+from tautrait.user.prompted import level_of, write_style
+from tautrait.user.steered import SteeredUser
+
+LOCAL_STRATEGIES = ("steered", "mtad")
+TRAIT_STRATEGIES = ("steered", "mtad", "prompt")
+
+
+def litellm_name(model: str) -> str:
+    """A user model name for litellm: the embedded model or a local folder becomes
+    ``local/<model>``; provider names pass through."""
+    if is_embedded(model) or Path(model).expanduser().is_dir():
+        return f"local/{model}"
+    return model
+
+
+@dataclass
+class UserSide:
+    config: RunConfig
+    lm: LocalModel | None = None
+    basis: TraitBasis | None = None
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def basis_record(self) -> dict[str, Any] | None:
+        return describe(self.basis) if self.basis is not None else None
+
+
+def prepare_user_side(config: RunConfig, arms: list[Arm], console: Console) -> UserSide:
+    """Load what the strategy needs and fill every arm's mechanism and record."""
+    strategy = config.user_strategy
+    traits = needed_traits(arms)
+    if traits and strategy not in TRAIT_STRATEGIES:
+        raise UserError(
+            f"trait arms need --user-strategy steered, mtad or prompt (got "
+            f"{strategy}); the {strategy} user cannot express traits"
+        )
+    side = UserSide(config=config, info={"strategy": strategy, "model": config.user_model})
+    if strategy in LOCAL_STRATEGIES:
+        if is_embedded(config.user_model):
+            console.print(
+                "[dim]loading the embedded user model (the first time converts "
+                "it, about 20 s)[/dim]"
+            )
+        side.lm = load_local_model(config.user_model, device=config.device, dtype=config.dtype)
+        side.info.update(
+            model_id=side.lm.model_id,
+            fingerprint=side.lm.fingerprint,
+            device=str(side.lm.device),
+            dtype=str(side.lm.dtype),
+        )
+        if traits:
+            side.basis = _load_basis(config, side.lm, traits)
+            side.info["chat_template_sha256"] = side.basis.meta.chat_template_sha256
+            uncalibrated = [t for t in traits if t not in side.basis.meta.calibration]
+            if uncalibrated:
+                console.print(
+                    f"[yellow]note:[/yellow] {', '.join(uncalibrated)} not calibrated for "
+                    "this user model: default block and coefficients (run `tautrait traits "
+                    "calibrate` for measured ones)"
+                )
+    elif strategy in ("llm", "prompt"):
+        side.info["model"] = litellm_name(config.user_model)
+    for arm in arms:
+        arm.record = _resolve(arm, side)
+    if strategy == "prompt":
+        asyncio.run(_write_styles(arms, side))
+    return side
+
+
+def _load_basis(config: RunConfig, lm: LocalModel, traits: list[str]) -> TraitBasis:
+    if config.basis is not None:
+        basis = TraitBasis.load(config.basis)
+        basis.check_model(lm)
+        missing = [t for t in traits if t not in basis.vectors]
+        if missing:
+            raise UserError(
+                f"{config.basis} has no direction for {', '.join(missing)}; "
+                "extract them with `tautrait traits extract`"
+            )
+        return basis
+    definitions = load_definitions()
+    return model_basis(lm, [definitions[t] for t in traits], pooling=config.pooling)
+
+
+def _resolve(arm: Arm, side: UserSide) -> dict[str, Any]:
+    config, basis = side.config, side.basis
+    if arm.trait_dict is None:
+        return {"trait_dict": None, "coefficients": {}, "blocks": []}
+    intensities = arm.trait_dict.intensities
+    record: dict[str, Any] = {
+        "trait_dict": arm.trait_dict.raw,
+        "source": arm.trait_dict.source,
+        "intensities": intensities,
+    }
+    if basis is not None:
+        record["coefficients"] = {
+            t: round(c, 6) for t, c in basis.coefficients(intensities).items()
+        }
+        record["calibration"] = {t: basis.calibration(t).source for t in arm.trait_dict.active()}
+        record["compose"] = config.compose
+        record["position"] = config.steering_position
+        if config.user_strategy == "mtad":
+            arm.experts = basis.mixture_experts(intensities, config.compose)
+            record["experts"] = [
+                {
+                    "weight": round(w, 6),
+                    "blocks": sorted(s),
+                    "vector_norms": {str(b): round(float(v.norm()), 4) for b, v in s.items()},
+                }
+                for w, s in arm.experts
+            ]
+        else:
+            arm.steering = basis.steering(intensities, config.compose)
+            record["blocks"] = sorted(arm.steering)
+            record["vector_norms"] = {
+                str(b): round(float(v.norm()), 4) for b, v in arm.steering.items()
+            }
+    if config.user_strategy == "prompt":
+        record["levels"] = {t: level_of(v) for t, v in intensities.items()}
+    return record
+
+
+async def _write_styles(arms: list[Arm], side: UserSide) -> None:
+    config = side.config
+    definitions = load_definitions()
+    for arm in arms:
+        if arm.trait_dict is None:
+            continue
+        arm.style = await write_style(
+            litellm_name(config.user_model),
+            arm.trait_dict.intensities,
+            definitions,
+            api_base=config.user_api_base,
+            retry=RetryPolicy(attempts=config.retry_attempts),
+        )
+        arm.record["style"] = arm.style
+
+
+def make_user(side: UserSide, company: str, scenario: Any, arm: Arm, seed: int) -> UserSimulator:
+    """The simulator of one episode."""
+    config = side.config
+    prompt = render_system_prompt(scenario, company=company, style=arm.style)
+    strategy = config.user_strategy
+    if strategy in LOCAL_STRATEGIES:
+        assert side.lm is not None
+        return SteeredUser(
+            local_pool.shared_pool().worker(side.lm),
+            prompt,
+            arm.steering,
+            seed=seed,
+            temperature=config.user_temperature,
+            top_p=config.user_top_p,
+            max_tokens=config.user_max_tokens,
+            experts=arm.experts,
+        )
+    if strategy == "human":
+        return HumanUser(prompt)
+    return LLMUser(
+        litellm_name(config.user_model),
+        prompt,
+        seed=seed,
+        temperature=config.user_temperature,
+        max_tokens=config.user_max_tokens,
+        api_base=config.user_api_base,
+        retry=RetryPolicy(attempts=config.retry_attempts),
+    )
