@@ -174,8 +174,13 @@ async def _write_styles(arms: list[Arm], side: UserSide) -> None:
 
 def make_user(side: UserSide, company: str, scenario: Any, arm: Arm, seed: int) -> UserSimulator:
     """The simulator of one episode."""
-    config = side.config
     prompt = render_system_prompt(scenario, company=company, style=arm.style)
+    return simulator_for(side, prompt, arm, seed)
+
+
+def simulator_for(side: UserSide, prompt: str, arm: Arm, seed: int) -> UserSimulator:
+    """A simulator with this system prompt, expressing the arm's traits."""
+    config = side.config
     strategy = config.user_strategy
     if strategy in LOCAL_STRATEGIES:
         assert side.lm is not None
