@@ -1,5 +1,6 @@
 import time
 
+import pytest
 import torch
 
 from tautrait.local.generation import GenerationRequest, GenerationWorker, generate_batch
@@ -231,3 +232,52 @@ def test_bad_mixture_weights_are_refused() -> None:
         generate_batch(
             lm, [GenerationRequest(prompt_ids=_ids("x"), experts=[(0.0, {}), (0.0, {})])]
         )
+
+
+def _reference_logits(
+    lm, tokens: list[int], prompt_len: int, vec: torch.Tensor, block: int, position: str
+) -> torch.Tensor:  # type: ignore[no-untyped-def]
+    """Next-token logits of a whole sequence run without a KV cache, the vector added by
+    hand where the position rule says."""
+    first = prompt_len - 1 if position == "generated" else 0
+
+    def hook(module, args, output):  # type: ignore[no-untyped-def]
+        hidden = output[0] if isinstance(output, tuple) else output
+        hidden = hidden.clone()
+        hidden[:, first:] += vec
+        return (hidden, *output[1:]) if isinstance(output, tuple) else hidden
+
+    handle = lm.layers[block].register_forward_hook(hook)
+    try:
+        with torch.inference_mode():
+            return lm.model(input_ids=torch.tensor([tokens])).logits[0, -1]
+    finally:
+        handle.remove()
+
+
+@pytest.mark.parametrize("position", ["all", "generated"])
+def test_steering_positions_are_right_with_the_kv_cache(position: str) -> None:
+    from tautrait.local.generation import GenerationStats, _Batch
+
+    lm = tiny_model()
+    torch.manual_seed(11)
+    vec = torch.randn(lm.hidden_size) * 2
+    prompt = _ids("steer me through the cache")
+    batch = _Batch(lm, position, None, GenerationStats())  # type: ignore[arg-type]
+    batch.admit([GenerationRequest(prompt_ids=prompt, max_new_tokens=8, steering={1: vec})], [None])
+    other = "generated" if position == "all" else "all"
+    tokens = list(prompt)
+    steps = 0
+    while len(batch):
+        assert batch.logits is not None
+        expected = _reference_logits(lm, tokens, len(prompt), vec, 1, position)
+        assert torch.allclose(batch.logits[0], expected, atol=1e-4)
+        if steps > 0:  # after the prompt, the two rules must disagree
+            wrong = _reference_logits(lm, tokens, len(prompt), vec, 1, other)
+            assert not torch.allclose(batch.logits[0], wrong, atol=1e-3)
+        group = batch.rows[0].group
+        batch.step()
+        if group.tokens and len(group.tokens) > len(tokens) - len(prompt):
+            tokens.append(group.tokens[-1])
+        steps += 1
+    assert steps >= 2
