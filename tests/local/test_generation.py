@@ -3,7 +3,12 @@ import time
 import pytest
 import torch
 
-from tautrait.local.generation import GenerationRequest, GenerationWorker, generate_batch
+from tautrait.local.generation import (
+    Expert,
+    GenerationRequest,
+    GenerationWorker,
+    generate_batch,
+)
 from tautrait.local.prefix_cache import PrefixCache
 from tests.tiny import tiny_model
 
@@ -189,12 +194,14 @@ def test_mixture_with_one_hot_weights_reproduces_that_expert() -> None:
         lm,
         [
             GenerationRequest(
-                prompt_ids=prompt, max_new_tokens=16, experts=[(1.0, expert_a), (0.0, expert_b)]
+                prompt_ids=prompt,
+                max_new_tokens=16,
+                experts=[Expert(1.0, expert_a), Expert(0.0, expert_b)],
             ),
             GenerationRequest(
                 prompt_ids=prompt,
                 max_new_tokens=16,
-                experts=[(0.0, expert_a), (1.0, expert_b), (0.0, {})],
+                experts=[Expert(0.0, expert_a), Expert(1.0, expert_b), Expert(0.0)],
             ),
         ],
     )
@@ -210,7 +217,7 @@ def test_mixture_decodes_experts_as_rows_of_one_batch() -> None:
             max_new_tokens=10,
             temperature=0.8,
             seed=3,
-            experts=[(0.5, {}), (0.5, {1: torch.ones(lm.hidden_size) * 3})],
+            experts=[Expert(0.5), Expert(0.5, {1: torch.ones(lm.hidden_size) * 3})],
         )
         first = stats_worker.submit(request).result(timeout=60)
         again = stats_worker.submit(request).result(timeout=60)
@@ -230,7 +237,7 @@ def test_bad_mixture_weights_are_refused() -> None:
 
     with pytest.raises(ValueError, match="non-negative"):
         generate_batch(
-            lm, [GenerationRequest(prompt_ids=_ids("x"), experts=[(0.0, {}), (0.0, {})])]
+            lm, [GenerationRequest(prompt_ids=_ids("x"), experts=[Expert(0.0), Expert(0.0)])]
         )
 
 

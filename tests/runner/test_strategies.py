@@ -39,21 +39,34 @@ def test_mtad_mixes_a_neutral_and_a_trait_expert(run_env: Path, tiny_checkpoint:
     assert len(episodes) == 6 and all(e.reward == 1.0 for e in episodes)
 
 
-def test_prompt_baseline_writes_a_style_per_trait_arm(run_env: Path, tiny_checkpoint: Path) -> None:
+def test_prompt_baseline_writes_a_style_per_trait_arm(run_env: Path) -> None:
+    from tautrait.agent.scripted import register_script
+
+    requests: list[str] = []
+
+    def customer(messages: list[dict[str, Any]], task: dict[str, Any] | None) -> dict[str, Any]:
+        text = messages[-1]["content"]
+        if "role-play brief" in text:
+            requests.append(text)
+            return {"content": "You sound rushed and cut every answer short."}
+        return {"content": "Thanks, that is all. ###STOP###"}
+
+    register_script("customer", customer)
     run_dir = _run(
         run_env,
         user_strategy="prompt",
-        user_model=str(tiny_checkpoint),
+        user_model="scripted/customer",
         trait_dicts=["impatient.json"],
-        user_temperature=0.0,
     )
     manifest = json.loads((run_dir / "run.json").read_text())
-    assert manifest["user"]["model"] == f"local/{tiny_checkpoint}"
     baseline, impatient = manifest["arms"]
     assert "style" not in baseline
-    assert impatient["levels"]["impatience"] == "medium" and impatient["style"]
+    assert impatient["levels"]["impatience"] == "medium"
+    assert impatient["style"] == "You sound rushed and cut every answer short."
+    (request,) = requests
+    assert "impatience (medium)" in request
     episodes = read_episodes(run_dir)
-    assert all(e.status == "completed" for e in episodes)
+    assert all(e.status == "completed" and e.termination == "user_stop" for e in episodes)
 
 
 def test_human_user_types_the_customer(

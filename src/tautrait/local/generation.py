@@ -46,6 +46,16 @@ log = logging.getLogger(__name__)
 FinishReason = Literal["stop", "length"]
 
 
+@dataclass(frozen=True)
+class Expert:
+    """One expert of a decoding-time mixture: the model under some steering, or with a
+    LoRA adapter (by name), weighted."""
+
+    weight: float
+    steering: dict[int, torch.Tensor] = field(default_factory=dict)
+    adapter: str | None = None
+
+
 @dataclass
 class GenerationRequest:
     """One completion to generate.
@@ -59,10 +69,11 @@ class GenerationRequest:
         steering: Block index -> vector ``[hidden]`` added at that block (already
             scaled). Empty means unsteered.
         stop_strings: Generation stops once the decoded text contains any of these.
-        experts: For decoding-time mixtures (mTAD): (weight, steering) per expert. Each
-            expert runs as its own batch row; every step one token is drawn from the
-            weighted mixture of their next-token distributions and fed to all of them.
-            ``steering`` is then ignored.
+        adapter: The LoRA adapter this row runs with (models loaded with adapters).
+        experts: For decoding-time mixtures (mTAD). Each expert runs as its own batch
+            row; every step one token is drawn from the weighted mixture of their
+            next-token distributions and fed to all of them. ``steering`` and
+            ``adapter`` are then ignored.
     """
 
     prompt_ids: list[int]
@@ -72,7 +83,8 @@ class GenerationRequest:
     seed: int = 0
     steering: dict[int, torch.Tensor] = field(default_factory=dict)
     stop_strings: tuple[str, ...] = ()
-    experts: list[tuple[float, dict[int, torch.Tensor]]] = field(default_factory=list)
+    adapter: str | None = None
+    experts: list[Expert] = field(default_factory=list)
 
 
 @dataclass
@@ -198,6 +210,8 @@ class _Group:
 @dataclass
 class _Row:
     group: _Group
+    adapter: str = "__base__"
+    """The LoRA adapter of this row ("__base__": none)."""
 
 
 class _Batch:
@@ -242,18 +256,28 @@ class _Batch:
         rows: list[_Row] = []
         expanded: list[GenerationRequest] = []
         for request, future in zip(requests, futures, strict=True):
-            experts = request.experts or [(1.0, request.steering)]
-            total = sum(w for w, _ in experts)
-            if total <= 0 or any(w < 0 for w, _ in experts):
+            experts = request.experts or [Expert(1.0, request.steering, request.adapter)]
+            total = sum(e.weight for e in experts)
+            if total <= 0 or any(e.weight < 0 for e in experts):
                 raise ValueError("mixture weights must be non-negative and not all zero")
             group = _Group(
-                request, [w / total for w, _ in experts], self._generator(request), future
+                request, [e.weight / total for e in experts], self._generator(request), future
             )
-            for _, steering_k in experts:
-                expanded.append(replace(request, steering=steering_k, experts=[]))
-                rows.append(_Row(group))
+            for expert in experts:
+                expanded.append(
+                    replace(request, steering=expert.steering, adapter=expert.adapter, experts=[])
+                )
+                rows.append(_Row(group, expert.adapter or "__base__"))
         requests = expanded
-        keys = [steering_key(r.steering, self.position) for r in requests]
+        for row in rows:
+            if row.adapter != "__base__" and row.adapter not in self.lm.adapters:
+                known = ", ".join(self.lm.adapters) or "none loaded"
+                raise ValueError(f"unknown LoRA adapter {row.adapter!r} ({known})")
+        # A cache made under one steering or adapter is never reused under another.
+        keys = [
+            f"{row.adapter}|{steering_key(r.steering, self.position)}"
+            for row, r in zip(rows, requests, strict=True)
+        ]
         hits: list[tuple[KV | None, int]] = [
             self.prefix.lookup(k, r.prompt_ids) if self.prefix is not None else (None, 0)
             for k, r in zip(keys, requests, strict=True)
@@ -315,6 +339,8 @@ class _Batch:
             kwargs[self.cache_name] = self._past_cache(hits, past)
         elif self.growing:
             kwargs[self.cache_name] = new_cache()
+        if lm.adapters:
+            kwargs["adapter_names"] = [r.adapter or "__base__" for r in requests]
         with steering.applied("prefill"):
             out = lm.model(
                 input_ids=input_ids.to(device),
@@ -427,13 +453,16 @@ class _Batch:
             self._trim_padding()
         step_ids = torch.tensor(tokens, dtype=torch.long, device=self.lm.device)[:, None]
         self.mask = torch.cat([self.mask, torch.ones_like(step_ids)], dim=-1)
+        kwargs: dict[str, Any] = {self.cache_name: self.cache}
+        if self.lm.adapters:
+            kwargs["adapter_names"] = [row.adapter for row in self.rows]
         with self.steering.applied("decode"):
             out = self.lm.model(
                 input_ids=step_ids,
                 attention_mask=self.mask,
                 position_ids=self.next_pos,
                 use_cache=True,
-                **{self.cache_name: self.cache},
+                **kwargs,
             )
         self.cache = _output_cache(out)
         self.logits = out.logits[:, -1, :]

@@ -156,6 +156,8 @@ class LocalModel:
     tokenizer: Any
     device: torch.device
     dtype: torch.dtype
+    adapters: tuple[str, ...] = ()
+    """Names of the LoRA adapters loaded on top (a PEFT model), one per trait."""
 
     @property
     def layers(self) -> Any:
@@ -182,6 +184,7 @@ def decoder_layers(model: Any) -> Any:
     for path in (
         "model.layers",
         "model.model.layers",
+        "base_model.model.model.layers",
         "transformer.h",
         "gpt_neox.layers",
         "model.decoder.layers",
@@ -219,26 +222,35 @@ def pick_dtype(dtype: str | None, device: torch.device) -> torch.dtype:
     return torch.bfloat16 if device.type == "cuda" else torch.float32
 
 
-_loaded: dict[tuple[str, str, str], LocalModel] = {}
+_loaded: dict[tuple[str, ...], LocalModel] = {}
 _load_lock = threading.Lock()
 
 
 def load_local_model(
-    name: str, *, device: str | None = None, dtype: str | None = None
+    name: str,
+    *,
+    device: str | None = None,
+    dtype: str | None = None,
+    adapters: dict[str, str] | None = None,
 ) -> LocalModel:
-    """Load (once per process) a local model by name; see :func:`resolve_checkpoint`."""
+    """Load (once per process) a local model by name; see :func:`resolve_checkpoint`.
+
+    ``adapters`` (name -> folder of a PEFT LoRA adapter) wraps the model so that every
+    batch row can run with its own adapter (or none); such a model is a separate copy.
+    """
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     checkpoint = resolve_checkpoint(name)
     dev = pick_device(device)
     dt = pick_dtype(dtype, dev)
-    key = (str(checkpoint), str(dev), str(dt))
+    adapters = dict(sorted((adapters or {}).items()))
+    key = (str(checkpoint), str(dev), str(dt), json.dumps(adapters))
     with _load_lock:
         if key in _loaded:
             return _loaded[key]
         tokenizer = AutoTokenizer.from_pretrained(checkpoint)
         model: Any = AutoModelForCausalLM.from_pretrained(checkpoint, dtype=dt)
-        model = model.to(dev).eval()
+        model = _with_adapters(model, adapters).to(dev).eval()
         model_id = EMBEDDED_ID if is_embedded(name) else str(checkpoint)
         local = LocalModel(
             name=name,
@@ -249,6 +261,29 @@ def load_local_model(
             tokenizer=tokenizer,
             device=dev,
             dtype=dt,
+            adapters=tuple(adapters),
         )
         _loaded[key] = local
         return local
+
+
+def _with_adapters(model: Any, adapters: dict[str, str]) -> Any:
+    if not adapters:
+        return model
+    try:
+        from peft import PeftModel
+    except ImportError:
+        raise UserError("LoRA adapters need the peft package: pip install peft") from None
+    wrapped: Any = None
+    for name, folder in adapters.items():
+        path = Path(folder).expanduser()
+        if not (path / "adapter_config.json").is_file():
+            raise UserError(
+                f"adapter {name}: {path} has no adapter_config.json "
+                "(pass a folder saved by PEFT's save_pretrained)"
+            )
+        if wrapped is None:
+            wrapped = PeftModel.from_pretrained(model, str(path), adapter_name=name)
+        else:
+            wrapped.load_adapter(str(path), adapter_name=name)
+    return wrapped

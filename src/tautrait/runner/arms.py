@@ -13,6 +13,7 @@ from typing import Any
 import torch
 
 from tautrait.errors import UserError
+from tautrait.local.generation import Expert
 from tautrait.runner.config import RunConfig
 from tautrait.steering.traits import TraitDict, load_trait_dict
 
@@ -26,8 +27,8 @@ class Arm:
     """None for the baseline arm."""
     steering: dict[int, torch.Tensor] = field(default_factory=dict)
     """Block -> vector (steered strategy)."""
-    experts: list[tuple[float, dict[int, torch.Tensor]]] = field(default_factory=list)
-    """(weight, steering) per expert (mtad strategy)."""
+    experts: list[Expert] = field(default_factory=list)
+    """The mixture's experts (mtad strategy)."""
     style: str = ""
     """The style section of the simulator's prompt (prompt strategy)."""
     record: dict[str, Any] = field(default_factory=dict)

@@ -85,6 +85,8 @@ class RunConfig(BaseModel):
     """Cap on each user message."""
 
     # Steering
+    adapters: list[str] = Field(default_factory=list)
+    """mtad experts as LoRA adapters instead of steering: trait=folder (PEFT format)."""
     basis: Path | None = None
     """A basis file from `tautrait traits extract/calibrate` (else extracted and cached)."""
     pooling: Pooling = "reply"
@@ -110,7 +112,7 @@ class RunConfig(BaseModel):
     output_dir: Path = Path("results")
     """Where run folders are created."""
 
-    @field_validator("trait_dicts", mode="before")
+    @field_validator("trait_dicts", "adapters", mode="before")
     @classmethod
     def _listify(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value

@@ -27,11 +27,12 @@ from rich.console import Console
 from tautrait.errors import UserError
 from tautrait.llm import RetryPolicy
 from tautrait.local import pool as local_pool
+from tautrait.local.generation import Expert
 from tautrait.local.models import LocalModel, is_embedded, load_local_model
 from tautrait.runner.arms import Arm, needed_traits
 from tautrait.runner.config import RunConfig
-from tautrait.steering.basis import TraitBasis, describe, model_basis
-from tautrait.steering.traits import load_definitions
+from tautrait.steering.basis import Compose, TraitBasis, describe, model_basis
+from tautrait.steering.traits import Intensity, alias_table, load_definitions
 from tautrait.user.base import UserSimulator, render_system_prompt
 from tautrait.user.human import HumanUser
 from tautrait.user.llm import LLMUser
@@ -56,6 +57,8 @@ class UserSide:
     lm: LocalModel | None = None
     basis: TraitBasis | None = None
     info: dict[str, Any] = field(default_factory=dict)
+    adapters: dict[str, str] = field(default_factory=dict)
+    """Trait -> LoRA adapter folder (mtad experts)."""
 
     def basis_record(self) -> dict[str, Any] | None:
         return describe(self.basis) if self.basis is not None else None
@@ -70,24 +73,35 @@ def prepare_user_side(config: RunConfig, arms: list[Arm], console: Console) -> U
             f"trait arms need --user-strategy steered, mtad or prompt (got "
             f"{strategy}); the {strategy} user cannot express traits"
         )
-    side = UserSide(config=config, info={"strategy": strategy, "model": config.user_model})
+    side = UserSide(
+        config=config,
+        info={"strategy": strategy, "model": config.user_model},
+        adapters=parse_adapters(config.adapters),
+    )
+    if side.adapters and strategy != "mtad":
+        raise UserError("--adapter gives mtad experts; use it with --user-strategy mtad")
     if strategy in LOCAL_STRATEGIES:
         if is_embedded(config.user_model):
             console.print(
                 "[dim]loading the embedded user model (the first time converts "
                 "it, about 20 s)[/dim]"
             )
-        side.lm = load_local_model(config.user_model, device=config.device, dtype=config.dtype)
+        side.lm = load_local_model(
+            config.user_model, device=config.device, dtype=config.dtype, adapters=side.adapters
+        )
         side.info.update(
             model_id=side.lm.model_id,
             fingerprint=side.lm.fingerprint,
             device=str(side.lm.device),
             dtype=str(side.lm.dtype),
         )
-        if traits:
-            side.basis = _load_basis(config, side.lm, traits)
+        if side.adapters:
+            side.info["adapters"] = dict(side.adapters)
+        steered_traits = [t for t in traits if t not in side.adapters]
+        if steered_traits:
+            side.basis = _load_basis(config, side.lm, steered_traits)
             side.info["chat_template_sha256"] = side.basis.meta.chat_template_sha256
-            uncalibrated = [t for t in traits if t not in side.basis.meta.calibration]
+            uncalibrated = [t for t in steered_traits if t not in side.basis.meta.calibration]
             if uncalibrated:
                 console.print(
                     f"[yellow]note:[/yellow] {', '.join(uncalibrated)} not calibrated for "
@@ -101,6 +115,23 @@ def prepare_user_side(config: RunConfig, arms: list[Arm], console: Console) -> U
     if strategy == "prompt":
         asyncio.run(_write_styles(arms, side))
     return side
+
+
+def parse_adapters(entries: list[str]) -> dict[str, str]:
+    """``trait=folder`` entries -> canonical trait -> folder."""
+    if not entries:
+        return {}
+    aliases = alias_table(load_definitions())
+    adapters: dict[str, str] = {}
+    for entry in entries:
+        name, sep, folder = entry.partition("=")
+        trait = aliases.get(name.strip().lower())
+        if not sep or not folder.strip():
+            raise UserError(f"--adapter {entry!r}: expected trait=folder")
+        if trait is None:
+            raise UserError(f"--adapter {entry!r}: unknown trait {name.strip()!r}")
+        adapters[trait] = folder.strip()
+    return adapters
 
 
 def _load_basis(config: RunConfig, lm: LocalModel, traits: list[str]) -> TraitBasis:
@@ -128,32 +159,70 @@ def _resolve(arm: Arm, side: UserSide) -> dict[str, Any]:
         "source": arm.trait_dict.source,
         "intensities": intensities,
     }
+    steered = {t: v for t, v in intensities.items() if t not in side.adapters}
     if basis is not None:
-        record["coefficients"] = {
-            t: round(c, 6) for t, c in basis.coefficients(intensities).items()
+        record["coefficients"] = {t: round(c, 6) for t, c in basis.coefficients(steered).items()}
+        record["calibration"] = {
+            t: basis.calibration(t).source for t in arm.trait_dict.active() if t in steered
         }
-        record["calibration"] = {t: basis.calibration(t).source for t in arm.trait_dict.active()}
         record["compose"] = config.compose
         record["position"] = config.steering_position
-        if config.user_strategy == "mtad":
-            arm.experts = basis.mixture_experts(intensities, config.compose)
-            record["experts"] = [
-                {
-                    "weight": round(w, 6),
-                    "blocks": sorted(s),
-                    "vector_norms": {str(b): round(float(v.norm()), 4) for b, v in s.items()},
-                }
-                for w, s in arm.experts
-            ]
-        else:
+        if config.user_strategy != "mtad":
             arm.steering = basis.steering(intensities, config.compose)
             record["blocks"] = sorted(arm.steering)
             record["vector_norms"] = {
                 str(b): round(float(v.norm()), 4) for b, v in arm.steering.items()
             }
+    if config.user_strategy == "mtad":
+        arm.experts = mixture(intensities, basis, side.adapters, config.compose)
+        record["experts"] = [
+            {
+                "weight": round(e.weight, 6),
+                "adapter": e.adapter,
+                "blocks": sorted(e.steering),
+                "vector_norms": {str(b): round(float(v.norm()), 4) for b, v in e.steering.items()},
+            }
+            for e in arm.experts
+        ]
     if config.user_strategy == "prompt":
         record["levels"] = {t: level_of(v) for t, v in intensities.items()}
     return record
+
+
+def lora_weight(intensity: Intensity) -> float:
+    """Mixture weight of a LoRA expert: low 0, medium 0.5, high 1; a number x gives x/2
+    (medium is the unit), clipped to [0, 1]."""
+    if isinstance(intensity, str):
+        return {"low": 0.0, "medium": 0.5, "high": 1.0}[intensity]
+    return min(max(intensity / 2, 0.0), 1.0)
+
+
+def mixture(
+    intensities: dict[str, Intensity],
+    basis: TraitBasis | None,
+    adapters: dict[str, str],
+    compose: Compose = "linear",
+) -> list[Expert]:
+    """The mTAD experts of a trait dict: one per active trait (its LoRA adapter when one
+    is given, else the model steered with that trait alone at "high"), weighted by
+    intensity; an unsteered expert takes the remaining weight, so "medium" mixes the
+    trait with the neutral model. Trait weights summing past 1 are normalised and the
+    neutral expert drops out."""
+    experts: list[Expert] = []
+    for trait, intensity in intensities.items():
+        if trait in adapters:
+            weight = lora_weight(intensity)
+            if weight > 0:
+                experts.append(Expert(weight, {}, adapter=trait))
+        elif basis is not None:
+            weight, steering = basis.trait_expert(trait, intensity, compose)
+            if weight > 0:
+                experts.append(Expert(weight, steering))
+    total = sum(e.weight for e in experts)
+    if total > 1.0:
+        return [Expert(e.weight / total, e.steering, e.adapter) for e in experts]
+    neutral = 1.0 - total
+    return ([Expert(neutral)] if neutral > 0 else []) + experts
 
 
 async def _write_styles(arms: list[Arm], side: UserSide) -> None:

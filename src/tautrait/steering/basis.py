@@ -132,30 +132,19 @@ class TraitBasis:
         self._cache[key] = out
         return out
 
-    def mixture_experts(
-        self, intensities: dict[str, Intensity], compose: Compose = "linear"
-    ) -> list[tuple[float, dict[int, torch.Tensor]]]:
-        """Experts and weights for decoding-time mixing (mTAD, seed paper 001).
-
-        Each active trait gets an expert steered with that trait alone at its calibrated
-        "high" (or at minus "high" for a negative intensity), weighted by intensity /
-        high. An unsteered expert takes the remaining weight, so "medium" mixes the
-        trait expert with the neutral model; when the trait weights exceed 1 they are
-        normalised and the neutral expert drops out.
-        """
-        experts: list[tuple[float, dict[int, torch.Tensor]]] = []
-        for trait, coef in self.coefficients(intensities).items():
-            if coef == 0.0:
-                continue
-            cal = self.calibration(trait)
-            sign = 1.0 if coef > 0 else -1.0
-            strength = sign * cal.high / cal.medium  # "high", in units of medium
-            experts.append((abs(coef) / cal.high, self.steering({trait: strength}, compose)))
-        total = sum(w for w, _ in experts)
-        if total > 1.0:
-            return [(w / total, s) for w, s in experts]
-        neutral = 1.0 - total
-        return ([(neutral, {})] if neutral > 0 else []) + experts
+    def trait_expert(
+        self, trait: str, intensity: Intensity, compose: Compose = "linear"
+    ) -> tuple[float, dict[int, torch.Tensor]]:
+        """A single-trait expert for decoding-time mixing (mTAD): the model steered with
+        ``trait`` alone at its calibrated "high" (minus "high" for a negative intensity),
+        and its weight, intensity / high (0 for a neutral intensity)."""
+        coef = self.calibration(trait).coefficient(intensity)
+        if coef == 0.0:
+            return 0.0, {}
+        cal = self.calibration(trait)
+        sign = 1.0 if coef > 0 else -1.0
+        steering = self.steering({trait: sign * cal.high / cal.medium}, compose)
+        return abs(coef) / cal.high, steering
 
     def unit_directions(
         self, block: int, traits: list[str], compose: Compose

@@ -14,7 +14,7 @@ import torch
 
 from tautrait.errors import InfraError
 from tautrait.local.chat import encode_prompt, render_prompt
-from tautrait.local.generation import GenerationRequest, GenerationWorker
+from tautrait.local.generation import Expert, GenerationRequest, GenerationWorker
 from tautrait.user.base import (
     STOP_MARKER,
     UserReply,
@@ -46,7 +46,7 @@ class SteeredUser:
         temperature: float,
         top_p: float,
         max_tokens: int,
-        experts: list[tuple[float, dict[int, torch.Tensor]]] | None = None,
+        experts: list[Expert] | None = None,
     ) -> None:
         self.experts = experts or []
         self.worker = worker
@@ -110,7 +110,7 @@ class SteeredUser:
             return {
                 "strategy": "mtad",
                 "model": self.worker.lm.model_id,
-                "weights": [round(w, 4) for w, _ in self.experts],
+                "weights": [round(e.weight, 4) for e in self.experts],
             }
         return {
             "strategy": "steered",

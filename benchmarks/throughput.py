@@ -1,0 +1,135 @@
+"""Throughput of tautrait's local serving stack, measured (``make bench``).
+
+Prints, for one local model (the embedded SmolLM2 by default):
+
+1. trait extraction time: the paper's four traits, every block, from their pairs;
+2. steering overhead in batched generation: the same batch of prompts decoded
+   unsteered and with every row steered by a different trait vector (tokens/s);
+3. decode tokens/s of the continuous-batching worker with many concurrent requests.
+
+Each figure is the median of ``--repeats`` runs after one warm-up. Run on an idle
+machine; numbers from a shared machine are noisy.
+
+    python benchmarks/throughput.py [--model embedded] [--device cpu] [--batch 16]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+
+import torch
+
+from tautrait.local.chat import encode_prompt, render_prompt
+from tautrait.local.generation import GenerationRequest, GenerationWorker, generate_batch
+from tautrait.local.models import load_local_model
+from tautrait.steering.basis import extract_basis
+from tautrait.steering.extract import SIMULATOR_SYSTEM
+from tautrait.steering.traits import load_definitions
+
+PAPER_TRAITS = ("impatience", "confusion", "skepticism", "incoherence")
+
+
+def timed(fn: Callable[[], object], repeats: int) -> list[float]:
+    fn()  # warm-up
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--model", default="embedded")
+    parser.add_argument("--device", default="auto")
+    parser.add_argument("--dtype", default="auto")
+    parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--tokens", type=int, default=48)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+
+    lm = load_local_model(args.model, device=args.device, dtype=args.dtype)
+    print(
+        f"model: {lm.model_id} on {lm.device} ({lm.dtype}), {lm.num_layers} blocks, "
+        f"torch threads {torch.get_num_threads()}"
+    )
+    definitions = load_definitions()
+    four = [definitions[t] for t in PAPER_TRAITS]
+
+    times = timed(lambda: extract_basis(lm, four), args.repeats)
+    pairs = sum(len(d.pairs) for d in four)
+    print(
+        f"extraction, 4 traits ({pairs} pairs, all blocks): median "
+        f"{statistics.median(times):.2f} s (min {min(times):.2f}, max {max(times):.2f})"
+    )
+
+    basis = extract_basis(lm, list(definitions.values()))
+    prompts = [pair.prompt for d in definitions.values() for pair in d.pairs][: args.batch]
+    ids = [
+        encode_prompt(
+            lm.tokenizer,
+            render_prompt(
+                lm.tokenizer,
+                [{"role": "system", "content": SIMULATOR_SYSTEM}, {"role": "user", "content": p}],
+            ),
+        )
+        for p in prompts
+    ]
+    names = list(definitions)
+
+    def batch(steered: bool) -> int:
+        requests = [
+            GenerationRequest(
+                prompt_ids=x,
+                max_new_tokens=args.tokens,
+                temperature=0.7,
+                seed=i,
+                steering=basis.steering({names[i % len(names)]: "medium"}) if steered else {},
+            )
+            for i, x in enumerate(ids)
+        ]
+        return sum(r.completion_tokens for r in generate_batch(lm, requests))
+
+    for label, steered in (("unsteered", False), ("steered (a trait per row)", True)):
+        tokens = batch(steered)
+        times = timed(lambda s=steered: batch(s), args.repeats)  # type: ignore[misc]
+        rate = tokens / statistics.median(times)
+        print(
+            f"batched generation, {len(ids)} rows, {label}: {rate:.1f} tokens/s "
+            f"(median of {args.repeats}, {tokens} tokens)"
+        )
+
+    worker = GenerationWorker(lm)
+    try:
+
+        def serve() -> int:
+            futures = [
+                worker.submit(
+                    GenerationRequest(
+                        prompt_ids=x, max_new_tokens=args.tokens, temperature=0.7, seed=i
+                    )
+                )
+                for i, x in enumerate(ids)
+            ]
+            return sum(f.result().completion_tokens for f in futures)
+
+        tokens = serve()
+        times = timed(serve, args.repeats)
+        print(
+            f"worker (continuous batching, prefix cache), {len(ids)} concurrent requests: "
+            f"{tokens / statistics.median(times):.1f} tokens/s; mean batch "
+            f"{worker.stats.mean_batch():.1f} rows, {worker.stats.reused_prompt_tokens} of "
+            f"{worker.stats.prompt_tokens} prompt tokens reused"
+        )
+    finally:
+        worker.close()
+
+
+if __name__ == "__main__":
+    main()
