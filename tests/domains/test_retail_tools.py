@@ -882,7 +882,7 @@ def test_issue_goodwill_credit_errors() -> None:
             gift_card_id=g)  # fmt: skip
     refused(e, "issue_goodwill_credit", "more than 0", order_id=o["order_id"], amount=0,
             gift_card_id=g)  # fmt: skip
-    refused(e, "issue_goodwill_credit", "not a number", order_id=o["order_id"],
+    refused(e, "issue_goodwill_credit", "finite number", order_id=o["order_id"],
             amount=float("nan"), gift_card_id=g)  # fmt: skip
     refused(e, "issue_goodwill_credit", "already has gift card", order_id=o["order_id"], amount=5)
     card = first((m for m in user_methods(o["user_id"]) if m["method_type"] != "gift_card"), "card")

@@ -975,7 +975,7 @@ def test_pay_invoice_refusals() -> None:
     p.refused("pay_invoice", "no invoice", patient_id="P-100609", invoice_id="INV-1", amount=5)
     p.refused(
         "pay_invoice",
-        "must be a number",
+        "finite number",
         patient_id="P-106426",
         invoice_id="INV-30189",
         amount=float("nan"),
