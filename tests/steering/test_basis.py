@@ -147,3 +147,24 @@ def test_mixture_weights_from_trait_experts() -> None:
         (pytest.approx(0.5 / 1.5), None),
         (pytest.approx(1 / 1.5), "b"),
     ]
+
+
+def test_shipped_basis_seeds_the_model_basis(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tautrait.steering.basis as module
+
+    monkeypatch.setenv("TAUTRAIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("TAUTRAIT_DATA_PATH", str(tmp_path / "data"))
+    lm = tiny_model()
+    definition = _definition("impatience")
+    shipped = extract_basis(lm, [definition])
+    shipped.meta.calibration["impatience"] = TraitCalibration(
+        blocks=[3], medium=0.05, high=0.1, source="calibrated"
+    )
+    shipped.save(
+        tmp_path / "data" / "traits" / "bases" / f"{lm.fingerprint[:16]}-reply.safetensors"
+    )
+    monkeypatch.setattr(module, "extract_basis", lambda *a, **k: pytest.fail("re-extracted"))
+    basis = model_basis(lm, [definition])
+    assert basis.calibration("impatience").blocks == [3]

@@ -265,8 +265,21 @@ def model_basis_path(fingerprint: str, pooling: str = "reply") -> Path:
     return paths.cache_dir() / "bases" / fingerprint[:16] / f"basis-{pooling}.safetensors"
 
 
+def shipped_basis_path(fingerprint: str, pooling: str = "reply") -> Path | None:
+    """A calibrated basis shipped in ``traits/bases/`` for this model, if any (the
+    embedded model's, so that runs on it use measured levels from the start)."""
+    for root in paths.find_dirs("traits"):
+        path = root / "bases" / f"{fingerprint[:16]}-{pooling}.safetensors"
+        if path.is_file():
+            return path
+    return None
+
+
 def read_model_basis(fingerprint: str, pooling: str = "reply") -> TraitBasis | None:
+    """The model's basis from the cache, else the one shipped for it, else None."""
     path = model_basis_path(fingerprint, pooling)
+    if not path.is_file():
+        path = shipped_basis_path(fingerprint, pooling) or path
     if not path.is_file():
         return None
     try:
