@@ -161,3 +161,89 @@ def test_final_answer_requires_the_last_line() -> None:
     assert final_answer("ANSWER: 1").value == "1"
     assert final_answer("ANSWER: 1\n\n   \n").value == "1"
     assert final_answer("The ANSWER: 1 is my pick").value is None
+
+
+def _synthetic(plan: Any, broken: str | None = None) -> list[Any]:
+    from tautrait.traiteval.conversations import Conversation, Turn
+
+    out = []
+    for method, context, condition in plan.conversation_ids():
+        turns = [Turn("agent", "hello")]
+        for i in range(4):
+            turns += [Turn("user", f"{condition.key} says {i}"), Turn("agent", "ok")]
+        conversation = Conversation(
+            id=f"{method}/{context.id}/{condition.key}",
+            method=method,
+            context=context.id,
+            condition=condition.key,
+            levels=dict(condition.levels),
+            seed=1,
+            turns=turns[:-1],
+        )
+        if conversation.id == broken:
+            conversation.error = "InfraError: boom"
+        out.append(conversation)
+    return out
+
+
+def test_items_show_what_they_claim_in_a_seeded_order() -> None:
+    from tautrait.traiteval.contexts import load_contexts
+    from tautrait.traiteval.conversations import make_plan
+    from tautrait.traiteval.judge import build_items
+    from tautrait.traiteval.settings import EvalSettings
+
+    definitions = load_definitions()
+    settings = EvalSettings(methods=["steered", "prompt"], traits=TRAITS[:3], pairs=1)
+    plan = make_plan(settings, load_contexts()[:1])
+    conversations = _synthetic(plan)
+    items, skipped = build_items(plan, conversations, definitions, seed=3)
+    assert skipped == dict.fromkeys(skipped, 0)
+    by_protocol: dict[str, list[JudgeItem]] = {}
+    for item in items:
+        by_protocol.setdefault(item.protocol, []).append(item)
+    assert {k: len(v) for k, v in by_protocol.items()} == {
+        "fidelity": 2 * 3,
+        "stability": 2 * 3 * 2,
+        "compositionality": 2 * 4,
+        "realism": 1 * 3 * 2,
+    }
+    for item in by_protocol["fidelity"]:
+        high = item.shown[int(item.expected or "0") - 1]
+        assert high.endswith(f"{item.trait}=high")
+        # The conversation shown first is the one rendered first.
+        first = item.prompt.index("=== Conversation 1 ===")
+        second = item.prompt.index("=== Conversation 2 ===")
+        label = item.shown[0].split("/")[-1]
+        assert first < item.prompt.index(f"{label} says 0") < second
+    for item in by_protocol["stability"]:
+        # Four user turns: the start is turns 0-1, the end turns 2-3 (no overlap).
+        start_shown_first = item.shown[0] == "start"
+        body = item.prompt.split("=== Excerpt 2 ===")[0]
+        assert ("says 0" in body) == start_shown_first and ("says 3" in body) != start_shown_first
+        assert "Agent:" not in item.prompt
+    orders = [tuple(i.shown) for i in items if i.protocol != "compositionality"]
+    assert len(set(orders)) > 2  # both orders occur
+    again, _ = build_items(plan, conversations, definitions, seed=3)
+    assert [i.shown for i in again] == [i.shown for i in items]
+    assert [i.prompt for i in again] == [i.prompt for i in items]
+    other, _ = build_items(plan, conversations, definitions, seed=4)
+    assert [i.shown for i in other] != [i.shown for i in items]
+
+
+def test_items_needing_a_failed_conversation_are_skipped() -> None:
+    from tautrait.traiteval.contexts import load_contexts
+    from tautrait.traiteval.conversations import make_plan
+    from tautrait.traiteval.judge import build_items, summarise
+    from tautrait.traiteval.settings import EvalSettings
+
+    settings = EvalSettings(methods=["steered", "prompt"], traits=TRAITS[:3], pairs=1)
+    plan = make_plan(settings, load_contexts()[:1])
+    context = plan.contexts[0].id
+    conversations = _synthetic(plan, broken=f"steered/{context}/neutral")
+    items, skipped = build_items(plan, conversations, load_definitions(), seed=0)
+    # The neutral conversation is the low end of every fidelity pair of its method.
+    assert skipped == {"fidelity": 3, "stability": 0, "compositionality": 0, "realism": 0}
+    summary = summarise(items, plan, settings, skipped)
+    assert summary["fidelity"]["skipped"] == 3
+    assert summary["fidelity"]["by_method"]["steered"]["items"] == 0
+    assert summary["fidelity"]["by_method"]["prompt"]["accuracy"] is None  # nothing answered
