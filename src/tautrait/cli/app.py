@@ -29,7 +29,15 @@ def _root() -> None:
 
 def _register() -> None:
     # Imported for their side effect of adding commands to `app`.
-    from tautrait.cli import chat, domains, report, run, traits, validate  # noqa: F401
+    from tautrait.cli import (  # noqa: F401
+        chat,
+        domains,
+        report,
+        run,
+        traits,
+        traits_eval,
+        validate,
+    )
 
 
 def main() -> None:

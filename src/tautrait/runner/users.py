@@ -228,17 +228,24 @@ def mixture(
 async def _write_styles(arms: list[Arm], side: UserSide) -> None:
     config = side.config
     definitions = load_definitions()
-    for arm in arms:
-        if arm.trait_dict is None:
-            continue
-        arm.style = await write_style(
-            litellm_name(config.user_model),
-            arm.trait_dict.intensities,
-            definitions,
-            api_base=config.user_api_base,
-            retry=RetryPolicy(attempts=config.retry_attempts),
+    todo = [arm for arm in arms if arm.trait_dict is not None]
+    # Concurrently: a local user model writes them in one batch.
+    styles = await asyncio.gather(
+        *(
+            write_style(
+                litellm_name(config.user_model),
+                arm.trait_dict.intensities,
+                definitions,
+                api_base=config.user_api_base,
+                retry=RetryPolicy(attempts=config.retry_attempts),
+            )
+            for arm in todo
+            if arm.trait_dict is not None
         )
-        arm.record["style"] = arm.style
+    )
+    for arm, style in zip(todo, styles, strict=True):
+        arm.style = style
+        arm.record["style"] = style
 
 
 def make_user(side: UserSide, company: str, scenario: Any, arm: Arm, seed: int) -> UserSimulator:
