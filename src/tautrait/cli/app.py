@@ -29,7 +29,7 @@ def _root() -> None:
 
 def _register() -> None:
     # Imported for their side effect of adding commands to `app`.
-    from tautrait.cli import domains, report, run, validate  # noqa: F401
+    from tautrait.cli import compare, domains, report, run, validate, view  # noqa: F401
 
 
 def main() -> None:
