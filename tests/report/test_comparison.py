@@ -32,7 +32,7 @@ def test_a_consistent_drop_is_a_regression_by_ci_and_by_test(tmp_path: Path) -> 
     # 8 lost, 0 gained: p = 2 / 2^8 = 0.0078; every resample drops by 80 points or more
     assert arm.delta.p_value == pytest.approx(2 / 256)
     assert len(arm.reasons) == 2
-    assert "CI of the delta lies below -0 points" in arm.reasons[0]
+    assert "CI of the delta lies below 0 points" in arm.reasons[0]
     assert "paired test is significant" in arm.reasons[1]
     assert [f.direction for f in arm.delta.flips] == ["lost"] * 8
 

@@ -56,9 +56,9 @@ def regression_reasons(delta: Delta, max_drop: float, alpha: float) -> list[str]
     if delta.abs_ci is not None and delta.abs_ci.high is not None:
         high = delta.abs_ci.high * 100
         if high < -max_drop:
+            limit = f"-{max_drop:g}" if max_drop else "0"
             reasons.append(
-                f"the {level} CI of the delta lies below -{max_drop:g} points "
-                f"(upper bound {high:+.1f})"
+                f"the {level} CI of the delta lies below {limit} points (upper bound {high:+.1f})"
             )
     if delta.significant and delta.abs_delta is not None and delta.abs_delta < 0:
         reasons.append(

@@ -270,6 +270,7 @@ def render_markdown(report: Report, link_base: Path | None = None) -> str:
 def render_comparison_markdown(c: Comparison, link_base: Path | None = None) -> str:
     """``tautrait compare --format md``."""
     verdict = "**regression**" if c.regression else "no regression"
+    limit = f"-{c.max_drop:g}" if c.max_drop else "0"
     out = [
         "# tautrait compare",
         "",
@@ -277,7 +278,7 @@ def render_comparison_markdown(c: Comparison, link_base: Path | None = None) -> 
         f"({_esc(c.run_a.agent)}) on {len(c.tasks)} {_esc(c.run_a.domain)} task(s): {verdict}.",
         "",
         f"Regression: the {_level(c.alpha)} paired-bootstrap CI of B - A lies below "
-        f"-{c.max_drop:g} points, or the Holm-corrected paired test is significant at "
+        f"{limit} points, or the Holm-corrected paired test is significant at "
         f"α = {c.alpha:g} with B below A.",
         "",
     ]

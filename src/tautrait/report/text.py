@@ -119,8 +119,8 @@ def _flips(console: Console, d: Delta, a_name: str, b_name: str) -> None:
     for f in d.flips[:MAX_FLIPS]:
         console.print(
             f"  {f.direction:6} {f.task_id} trial {f.trial}: "
-            f"{n.where(f.baseline.source, f.baseline.line, f.baseline.index)} vs "
-            f"{n.where(f.trait.source, f.trait.line, f.trait.index)}",
+            f"{f.baseline.run_id} {n.where(f.baseline.source, f.baseline.line, f.baseline.index)}"
+            f" vs {f.trait.run_id} {n.where(f.trait.source, f.trait.line, f.trait.index)}",
             highlight=False,
         )
     if len(d.flips) > MAX_FLIPS:
