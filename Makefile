@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.tautrait-installed
 
 DEMO_FLAGS ?= --env retail --trait-dict skeptical.json --task-split dev --limit 4 --max-steps 8
 
-.PHONY: setup demo test check lint types unit bench clean
+.PHONY: setup demo test check lint types unit browser bench clean
 
 setup: $(STAMP)
 
@@ -33,8 +33,17 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(STAMP) browser
 	$(BIN)/pytest
+
+# The HTML report is tested in a real headless browser: Debian's chromium, installed here
+# when missing (CI runs as root). TAUTRAIT_SKIP_BROWSER_TESTS=1 skips the install and
+# the browser test; without it, a missing browser fails the suite.
+browser:
+ifneq ($(TAUTRAIT_SKIP_BROWSER_TESTS),1)
+	@command -v chromium >/dev/null 2>&1 || \
+		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+endif
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py

@@ -64,8 +64,14 @@ def test_gold_agent_passes_every_task_in_both_arms(run_env: Path, tiny_checkpoin
     assert manifest["user"]["fingerprint"] and manifest["basis"]["traits"]["skepticism"]
     assert manifest["arms"][1]["trait_dict"]["skepticism"] == "medium"
     report = (run_dir / "report.md").read_text()
-    assert "| skeptical | 3 | 100.0% | 100.0% | +0.0 | +0.0% |" in report
-    assert "| baseline | 3 | 6 | 6 | 0 | 100.0% | 100.0% | 100.0% |" in report
+    assert (
+        "| skeptical | 3 | 6 | 0 | 100.0% | 100.0% | +0.0 [+0.0, +0.0] | +0.0% [+0.0, +0.0] |"
+        in report
+    )
+    assert (
+        "| baseline | 3 | 6 | 6 | 0 | 100.0% | [100.0%, 100.0%] bootstrap | 1.000 | 100.0% | 100.0% |"
+        in report
+    )
 
 
 def test_null_agent_fails_every_task(run_env: Path, tiny_checkpoint: Path) -> None:
@@ -101,7 +107,7 @@ def test_provider_outage_is_an_infra_error_not_a_failure(
     assert by_task["mock-0"].reward == 1.0
     report = (run_dir / "report.md").read_text()
     assert "| baseline | 2 | 3 | 2 | 1 | 100.0% |" in report
-    assert "1 episode(s) ended in an infrastructure error" in report
+    assert "**Infrastructure errors: 1**" in report
 
 
 def test_resume_finishes_without_repeating_or_losing(run_env: Path, tiny_checkpoint: Path) -> None:

@@ -97,7 +97,9 @@ def test_eval_writes_json_and_markdown(
         right = sum(
             1
             for i in items
-            if i["protocol"] == "fidelity" and i["methods"] == [method] and i["outcome"]
+            if i["protocol"] == "fidelity"
+            and i["methods"] == [method]
+            and i["outcome"]
             and i["expected"] == "1"
         )
         assert row["counts"].get("correct", 0) == right

@@ -105,7 +105,9 @@ register_script("traiteval-parse", _scripted_judge)
 
 def _ask(kind: str) -> str:
     async def go() -> str:
-        return (await complete("scripted/traiteval-parse", [{"role": "user", "content": kind}])).content
+        return (
+            await complete("scripted/traiteval-parse", [{"role": "user", "content": kind}])
+        ).content
 
     return asyncio.run(go())
 

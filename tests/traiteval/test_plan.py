@@ -37,7 +37,7 @@ def test_the_contexts_file() -> None:
 def test_a_bad_contexts_file_is_a_user_error(tmp_path: Path) -> None:
     path = tmp_path / "c.json"
     path.write_text(json.dumps([{"id": "x", "intent": "i"}]))
-    with pytest.raises(UserError, match="c.json"):
+    with pytest.raises(UserError, match=r"c\.json"):
         load_contexts(path)
     with pytest.raises(UserError, match="not found"):
         load_contexts(tmp_path / "missing.json")

@@ -31,12 +31,14 @@ def _register() -> None:
     # Imported for their side effect of adding commands to `app`.
     from tautrait.cli import (  # noqa: F401
         chat,
+        compare,
         domains,
         report,
         run,
         traits,
         traits_eval,
         validate,
+        view,
     )
 
 

@@ -27,8 +27,6 @@ from tautrait.domain.tasks import Task, TaskFile, load_tasks
 from tautrait.errors import UserError
 from tautrait.llm import RetryPolicy
 from tautrait.local import pool as local_pool
-from tautrait.report.markdown import render_markdown
-from tautrait.report.summary import summarize
 from tautrait.runner.arms import Arm, parse_arms
 from tautrait.runner.config import EMBEDDED_AGENT, RunConfig
 from tautrait.runner.episode import EpisodeSpec, run_episode
@@ -280,8 +278,7 @@ def execute_run(prepared: PreparedRun, console: Console | None = None) -> Path:
 
 
 def write_report(run_dir: Path) -> Path:
-    manifest = json.loads((run_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
-    summary = summarize(manifest, read_episodes(run_dir))
-    path = run_dir / REPORT_FILE
-    path.write_text(render_markdown(summary), encoding="utf-8")
-    return path
+    """Recompute ``run_dir/report.md`` from the run's episodes; return its path."""
+    from tautrait.report.output import write_run_report
+
+    return write_run_report(run_dir)

@@ -1,0 +1,287 @@
+"""The JSON report (``tautrait report --format json``): a versioned, documented schema.
+
+``schema_version`` changes whenever a field changes meaning or goes away; new fields may
+be added within a version. ``docs/report-schema.md`` explains the fields and
+``docs/report.schema.json`` is the JSON Schema generated from these models (a test keeps
+it in sync). Every number is recomputed from ``episodes.jsonl`` (or an imported results
+file) each time; nothing here is cached anywhere.
+
+Units: rates and deltas named ``*_rate`` or ``abs_delta`` are fractions in [0, 1] or
+[-1, 1]; ``rel_delta_pct`` is percent (the paper's %-delta); interval bounds use the unit
+of the value they bound, and a bound of null is unbounded.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+REPORT_SCHEMA_VERSION = 1
+"""Also the ``schema_version`` default below (a Literal, so a reader can dispatch on it)."""
+
+SourceKind = Literal["tautrait", "tau-bench"]
+TestName = Literal["mcnemar_exact", "sign_test"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+
+class Interval(_Model):
+    """A confidence interval."""
+
+    low: float | None
+    """Lower bound; null when unbounded below."""
+    high: float | None
+    """Upper bound; null when unbounded above (a relative change from a zero baseline)."""
+
+
+class EpisodeRef(_Model):
+    """Where one episode's full trajectory lives."""
+
+    episode_id: str
+    """``run_id/task_id/trial/arm``; also the anchor of the episode in the HTML report."""
+    run_id: str
+    task_id: str
+    trial: int
+    arm: str
+    source: str
+    """The episodes file (``.../episodes.jsonl``) or the imported results file."""
+    line: int | None
+    """1-based line of ``episodes.jsonl`` holding the record; null for imported files."""
+    index: int | None = None
+    """0-based position in an imported results file's list; null for tautrait runs."""
+
+
+class SideUsage(_Model):
+    """Tokens and cost of one side (agent or user simulator), summed over episodes."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    calls: int = 0
+    cost: float | None = 0.0
+    """USD; null when some call's price was unknown."""
+
+
+class PassHatK(_Model):
+    k: int
+    value: float
+    """Mean over tasks of C(c, k) / C(n, k)."""
+    tasks: int
+    """Tasks with at least k completed trials (the others are left out at this k)."""
+
+
+class ArmStats(_Model):
+    """One arm of one row: its own episodes, infrastructure errors excluded."""
+
+    arm: str
+    trait_dict: dict[str, Any] | None
+    """The arm's trait dict as given (null for the baseline)."""
+    steering: dict[str, Any] = Field(default_factory=dict)
+    """What the arm's steering resolved to (coefficients, blocks), from ``run.json``."""
+    episodes: int
+    completed: int
+    infra_errors: int
+    """Episodes that ended in an infrastructure error: never scored, always counted."""
+    tasks: int
+    """Tasks with at least one completed episode."""
+    trials: int
+    """The most completed trials any task has."""
+    pass_rate: float | None
+    """Mean over tasks of the task's share of passing trials (reward 1)."""
+    pass_rate_ci: Interval | None
+    ci_method: Literal["wilson", "bootstrap"] | None
+    """Wilson when every task ran once; a bootstrap over tasks otherwise."""
+    mean_reward: float | None
+    """Mean over tasks of the task's mean reward (equals the pass rate for 0/1 rewards)."""
+    pass_hat_k: list[PassHatK]
+    agent: SideUsage
+    user: SideUsage
+    terminations: dict[str, int]
+    """How episodes ended (user_stop, transfer, max_steps, ...)."""
+
+
+class Flip(_Model):
+    """One (task, trial) whose outcome differs between the baseline and the trait arm."""
+
+    task_id: str
+    trial: int
+    run_id: str
+    direction: Literal["lost", "gained"]
+    """lost: passes in the baseline, fails under the trait; gained: the reverse."""
+    baseline: EpisodeRef
+    trait: EpisodeRef
+
+
+class Delta(_Model):
+    """A trait arm against its paired baseline (same runs, tasks, trials and seeds)."""
+
+    arm: str
+    baseline: str
+    paired_tasks: int
+    """Tasks with at least one (trial) pair where both episodes completed."""
+    paired_episodes: int
+    """Pairs scored: (task, trial) completed in both arms."""
+    excluded_infra: int
+    """Pairs left out because either episode was an infrastructure error (both sides go)."""
+    unpaired: int
+    """Episodes whose counterpart is missing (e.g. an unfinished run); not scored."""
+    trials: int
+    """The most pairs any task has; 1 means single-trial (McNemar), more means sign test."""
+    baseline_rate: float | None
+    """Pass rate of the baseline on the paired episodes."""
+    arm_rate: float | None
+    """Pass rate of the trait arm on the paired episodes."""
+    abs_delta: float | None
+    """arm_rate - baseline_rate (a fraction; x100 for points)."""
+    abs_ci: Interval | None
+    """Paired bootstrap over tasks."""
+    rel_delta_pct: float | None
+    """(arm_rate - baseline_rate) / baseline_rate x 100; null when the baseline is 0."""
+    rel_ci: Interval | None
+    """Paired bootstrap over tasks, in percent."""
+    test: TestName
+    """mcnemar_exact for single-trial pass/fail, sign_test over tasks for several trials."""
+    worse: int
+    """Tasks whose pass share went down (McNemar's b)."""
+    better: int
+    """Tasks whose pass share went up (McNemar's c)."""
+    p_value: float | None
+    p_holm: float | None
+    """Holm-adjusted across the deltas of the same row (or of the same comparison)."""
+    significant: bool
+    """p_holm < alpha."""
+    min_detectable_delta: float | None
+    """The smallest |abs_delta| that could reach p_holm < alpha at this size (best case:
+    every changed task moves the same way by one trial); null when none could."""
+    flips: list[Flip]
+
+
+class Row(_Model):
+    """One row of the table: a domain x agent (and user simulator), pooling its runs."""
+
+    domain: str
+    agent: str
+    """The agent model as given to ``--model``."""
+    label: str
+    """The row's display name: the agent, plus the settings that tell rows apart."""
+    temperature: float | None
+    user: str
+    """User simulator: ``strategy:model``."""
+    runs: list[str]
+    """Run ids pooled in this row (trials of several runs pair within their own run)."""
+    tasks: list[str]
+    """Task ids analysed (the common tasks when runs were forced together)."""
+    arms: list[ArmStats]
+    deltas: list[Delta]
+    average_rel_delta_pct: float | None
+    """Mean of the row's rel_delta_pct (the paper's Average column)."""
+    average_ci: Interval | None
+    """Joint bootstrap of that mean, when every delta uses the same paired tasks."""
+
+
+class RunInfo(_Model):
+    """One input: a tautrait run folder or an imported tau-bench / tau-trait file."""
+
+    run_id: str
+    kind: SourceKind
+    source: str
+    domain: str
+    agent: str
+    temperature: float | None
+    user: str
+    arms: list[str]
+    created_at: str | None
+    domain_sha256: str | None
+    tasks_sha256: str | None
+    task_split: str | None
+    task_ids: list[str]
+    episodes: int
+    git_commit: str | None = None
+    notes: list[str] = Field(default_factory=list)
+    """Anything skipped while reading (torn or unreadable lines)."""
+
+
+class BootstrapSettings(_Model):
+    resamples: int
+    seed: int
+    confidence: float
+
+
+class Report(_Model):
+    """``tautrait report --format json``."""
+
+    schema_version: Literal[1] = 1
+    generator: str
+    """``tautrait <version>``."""
+    alpha: float
+    """Significance level of the Holm-corrected tests; intervals are at 1 - alpha."""
+    bootstrap: BootstrapSettings
+    forced: bool
+    """True when runs over different task sets were analysed on their common tasks."""
+    traits: list[str]
+    """The table's columns, in order (every non-baseline arm name)."""
+    runs: list[RunInfo]
+    rows: list[Row]
+    infra_errors: int
+    """Infrastructure errors over every input (excluded from every score)."""
+    notes: list[str] = Field(default_factory=list)
+
+
+class ArmComparison(_Model):
+    """One arm of ``tautrait compare``: run B against run A on paired tasks."""
+
+    arm_a: str
+    arm_b: str
+    delta: Delta
+    """``arm`` is arm_b and ``baseline`` is arm_a; lost flips pass in A and fail in B."""
+    regression: bool
+    reasons: list[str]
+    """Why it counts as a regression (empty when it does not)."""
+
+
+class Comparison(_Model):
+    """``tautrait compare --format json``."""
+
+    schema_version: Literal[1] = 1
+    generator: str
+    alpha: float
+    max_drop: float
+    """Points (x100 of a rate): a regression when the delta's upper bound is below -max_drop."""
+    bootstrap: BootstrapSettings
+    forced: bool
+    run_a: RunInfo
+    run_b: RunInfo
+    tasks: list[str]
+    """Task ids analysed."""
+    arms: list[ArmComparison]
+    regression: bool
+    """True when any arm regressed: ``tautrait compare`` then exits 1."""
+    notes: list[str] = Field(default_factory=list)
+
+
+SCHEMA_FILES: dict[str, type[BaseModel]] = {
+    "report.schema.json": Report,
+    "compare.schema.json": Comparison,
+}
+"""The JSON Schema files under ``docs/``, generated from these models."""
+
+
+def json_schema_text(model: type[BaseModel]) -> str:
+    """The JSON Schema of ``model`` as the text checked in under ``docs/``."""
+    schema = model.model_json_schema(mode="serialization")
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_schema_files(folder: Path) -> list[Path]:
+    """Regenerate ``docs/*.schema.json`` after changing a model (a test checks they match)."""
+    paths = []
+    for name, model in SCHEMA_FILES.items():
+        path = folder / name
+        path.write_text(json_schema_text(model), encoding="utf-8")
+        paths.append(path)
+    return paths
