@@ -146,7 +146,7 @@ async def complete(
     try:
         async for attempt in AsyncRetrying(
             stop=stop_after_attempt(policy.attempts),
-            wait=wait_exponential_jitter(initial=policy.initial_s, max=policy.max_s),
+            wait=wait_exponential_jitter(multiplier=policy.initial_s, max=policy.max_s),
             retry=retry_if_exception(is_transient),
             reraise=True,
         ):

@@ -85,6 +85,33 @@ def test_prefix_cache_gives_the_same_tokens_and_respects_steering() -> None:
     assert cache.hits == hits
 
 
+def test_prefix_cache_budget_is_bytes_with_lru_eviction() -> None:
+    def kv(tokens: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
+        # Two blocks, 2 heads x tokens x 4 dims, fp32: 2 * 2 * (2 * tokens * 4) * 4 bytes.
+        return [(torch.zeros(2, tokens, 4), torch.zeros(2, tokens, 4)) for _ in range(2)]
+
+    per_token = 2 * 2 * (2 * 4) * 4
+    cache = PrefixCache(max_bytes=per_token * 100, min_tokens=4)
+    first, second, third = ([i] * 41 for i in (1, 2, 3))
+    cache.store("k", first, kv(40))
+    cache.store("k", second, kv(40))
+    assert cache.nbytes == per_token * 80
+    assert cache.lookup("k", [*second, 9])[1] == 40
+    assert cache.lookup("k", [*first, 9])[1] == 40  # first is now the most recent
+    cache.store("k", third, kv(40))  # over budget: the least recently used goes
+    assert cache.nbytes == per_token * 80
+    assert cache.lookup("k", [*second, 9]) == (None, 0)
+    assert cache.lookup("k", [*first, 9])[1] == 40
+    assert cache.lookup("k", [*third, 9])[1] == 40
+    cache.store("k", first + [5] * 10, kv(50))  # extends first: replaces it
+    assert sorted(len(e.tokens) for e in cache._entries) == [40, 50]
+    cache.store("k", [4] * 200, kv(199))  # larger than the whole budget: not kept
+    assert cache.lookup("k", [4] * 201) == (None, 0)
+    off = PrefixCache(max_bytes=0, min_tokens=4)
+    off.store("k", first, kv(40))
+    assert off.lookup("k", [*first, 9]) == (None, 0)
+
+
 def test_stop_strings_and_length() -> None:
     lm = tiny_model()
     free = generate_batch(lm, [GenerationRequest(prompt_ids=_ids("q"), max_new_tokens=10)])[0]
@@ -99,7 +126,7 @@ def test_stop_strings_and_length() -> None:
 
 def test_worker_admits_requests_mid_batch_with_identical_results() -> None:
     lm = tiny_model()
-    worker = GenerationWorker(lm, prefix_cache_tokens=0)
+    worker = GenerationWorker(lm, prefix_cache_mb=0)
     try:
         futures = []
         for prompt in PROMPTS:
@@ -149,7 +176,7 @@ def test_mixed_steering_rows_join_and_leave_a_running_batch() -> None:
         ].token_ids
         for (p, s), n in zip(plans, (40, 6, 24, 9), strict=True)
     ]
-    worker = GenerationWorker(lm, prefix_cache_tokens=0, gather_ms=0)
+    worker = GenerationWorker(lm, prefix_cache_mb=0, gather_ms=0)
     try:
         futures = []
         for (prompt, steering), n in zip(plans, (40, 6, 24, 9), strict=True):
@@ -210,7 +237,7 @@ def test_mixture_with_one_hot_weights_reproduces_that_expert() -> None:
 
 def test_mixture_decodes_experts_as_rows_of_one_batch() -> None:
     lm = tiny_model()
-    stats_worker = GenerationWorker(lm, prefix_cache_tokens=0)
+    stats_worker = GenerationWorker(lm, prefix_cache_mb=0)
     try:
         request = GenerationRequest(
             prompt_ids=_ids("blend"),

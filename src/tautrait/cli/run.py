@@ -58,7 +58,7 @@ def run(
     compose: Annotated[str | None, _opt("compose")] = None,
     max_concurrency: Annotated[int | None, _opt("max_concurrency")] = None,
     max_batch_size: Annotated[int | None, _opt("max_batch_size")] = None,
-    prefix_cache_tokens: Annotated[int | None, _opt("prefix_cache_tokens")] = None,
+    prefix_cache_mb: Annotated[int | None, _opt("prefix_cache_mb")] = None,
     device: Annotated[str | None, _opt("device")] = None,
     dtype: Annotated[str | None, _opt("dtype")] = None,
     retry_attempts: Annotated[int | None, _opt("retry_attempts")] = None,

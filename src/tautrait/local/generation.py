@@ -38,7 +38,7 @@ from tautrait.local.kv_cache import (
     supports_growing_cache,
 )
 from tautrait.local.models import LocalModel
-from tautrait.local.prefix_cache import KV, PrefixCache, steering_key
+from tautrait.local.prefix_cache import DEFAULT_MAX_BYTES, KV, PrefixCache, steering_key
 from tautrait.steering.control import Steering, SteeringPosition
 
 log = logging.getLogger(__name__)
@@ -114,7 +114,9 @@ class GenerationStats:
 
 
 def _cache_kwarg(model: Any) -> str:
-    params = inspect.signature(model.forward).parameters
+    # A PEFT wrapper passes keyword arguments through to the model it wraps.
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    params = inspect.signature(base.forward).parameters
     return "cache" if "cache" in params else "past_key_values"
 
 
@@ -241,7 +243,7 @@ class _Batch:
         self.joinable = self.growing
         """Rows can join a running batch (full-attention models only)."""
         if not self.growing and prefix is not None:
-            prefix.max_tokens = 0
+            prefix.max_bytes = 0
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -287,7 +289,7 @@ class _Batch:
         )
         cache, mask, logits, next_pos = self._prefill(requests, hits, steering)
         layers = full_attention_layers(cache) if self.growing else None
-        if layers is not None and self.prefix is not None and self.prefix.max_tokens > 0:
+        if layers is not None and self.prefix is not None and self.prefix.max_bytes > 0:
             self._store_prefixes(keys, requests, layers, mask)
         if not self.rows:
             self.cache, self.mask, self.logits, self.next_pos = cache, mask, logits, next_pos
@@ -545,7 +547,7 @@ class GenerationWorker:
         position: Where steering applies (see :mod:`tautrait.steering.control`).
         gather_ms: When idle, after the first request wait this long for others to
             arrive, so they share the first prefill.
-        prefix_cache_tokens: Token budget of the prompt-prefix KV cache (0 disables it);
+        prefix_cache_mb: Memory budget of the prompt-prefix KV cache in MiB (0 disables it);
             see :mod:`tautrait.local.prefix_cache`.
     """
 
@@ -556,13 +558,13 @@ class GenerationWorker:
         max_batch_size: int = 16,
         position: SteeringPosition = "all",
         gather_ms: float = 5.0,
-        prefix_cache_tokens: int = 32768,
+        prefix_cache_mb: int = DEFAULT_MAX_BYTES // 2**20,
     ) -> None:
         self.lm = lm
         self.max_batch_size = max_batch_size
         self.position = position
         self.gather_s = gather_ms / 1000
-        self.prefix_cache = PrefixCache(max_tokens=prefix_cache_tokens)
+        self.prefix_cache = PrefixCache(max_bytes=prefix_cache_mb * 2**20)
         self.stats = GenerationStats()
         self._queue: queue.Queue[_Job | None] = queue.Queue()
         self._closing = False

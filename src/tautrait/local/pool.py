@@ -22,7 +22,7 @@ class PoolSettings:
     dtype: str | None = None
     max_batch_size: int = 16
     position: SteeringPosition = "all"
-    prefix_cache_tokens: int = 32768
+    prefix_cache_mb: int = 4096
 
 
 class ModelPool:
@@ -41,7 +41,7 @@ class ModelPool:
                     lm,
                     max_batch_size=self.settings.max_batch_size,
                     position=self.settings.position,
-                    prefix_cache_tokens=self.settings.prefix_cache_tokens,
+                    prefix_cache_mb=self.settings.prefix_cache_mb,
                 )
             return self._workers[key]
 

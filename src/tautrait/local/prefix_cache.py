@@ -10,7 +10,9 @@ Entries are keyed by the request's **steering**: steering changes the keys and v
 every block after the one it is added at, so a cache made under one steering setting is
 never reused under another. The last prompt token is never stored, because with
 ``position="generated"`` it is the one position steered during prefill. Memory is
-bounded by a token budget with least-recently-used eviction; an entry that is a prefix
+bounded by a byte budget (keys and values as stored, on the model's device) with
+least-recently-used eviction. The budget must hold the working set, every conversation
+in flight, or LRU eviction discards each entry just before it is needed; an entry that is a prefix
 of a newer one with the same key is dropped (a conversation keeps one entry).
 """
 
@@ -22,6 +24,8 @@ import threading
 from dataclasses import dataclass
 
 import torch
+
+DEFAULT_MAX_BYTES = 4096 * 2**20
 
 KV = list[tuple[torch.Tensor, torch.Tensor]]
 """Per block: keys and values of one sequence, each ``[heads, tokens, head_dim]``."""
@@ -44,17 +48,21 @@ class _Entry:
     kv: KV
     last_used: int
 
+    @property
+    def nbytes(self) -> int:
+        return sum(k.numel() * k.element_size() + v.numel() * v.element_size() for k, v in self.kv)
+
 
 class PrefixCache:
     """See the module docstring.
 
     Args:
-        max_tokens: Total tokens held across entries (0 disables the cache).
+        max_bytes: Total size of the keys and values held (0 disables the cache).
         min_tokens: Prompts shorter than this are not stored.
     """
 
-    def __init__(self, max_tokens: int = 32768, min_tokens: int = 32) -> None:
-        self.max_tokens = max_tokens
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES, min_tokens: int = 32) -> None:
+        self.max_bytes = max_bytes
         self.min_tokens = min_tokens
         self._entries: list[_Entry] = []
         self._clock = itertools.count()
@@ -67,9 +75,13 @@ class PrefixCache:
     def tokens(self) -> int:
         return sum(len(e.tokens) for e in self._entries)
 
+    @property
+    def nbytes(self) -> int:
+        return sum(e.nbytes for e in self._entries)
+
     def lookup(self, key: str, prompt: list[int]) -> tuple[KV | None, int]:
         """The KV of the longest cached prefix of ``prompt`` (at most len - 1 tokens)."""
-        if self.max_tokens <= 0 or len(prompt) < 2:
+        if self.max_bytes <= 0 or len(prompt) < 2:
             return None, 0
         query = torch.tensor(prompt[:-1], dtype=torch.long)
         best: _Entry | None = None
@@ -96,7 +108,8 @@ class PrefixCache:
     def store(self, key: str, prompt: list[int], kv: KV) -> None:
         """Keep the KV of ``prompt[:-1]`` (``kv`` must cover exactly those tokens)."""
         tokens = torch.tensor(prompt[:-1], dtype=torch.long)
-        if self.max_tokens <= 0 or len(tokens) < self.min_tokens or len(tokens) > self.max_tokens:
+        new = _Entry(key, tokens, kv, 0)
+        if self.max_bytes <= 0 or len(tokens) < self.min_tokens or new.nbytes > self.max_bytes:
             return
         with self._lock:
             kept = []
@@ -108,10 +121,12 @@ class PrefixCache:
                 )
                 if not covered:
                     kept.append(entry)
-            kept.append(_Entry(key, tokens, kv, next(self._clock)))
+            new.last_used = next(self._clock)
+            kept.append(new)
             kept.sort(key=lambda e: e.last_used)
-            while sum(len(e.tokens) for e in kept) > self.max_tokens:
-                kept.pop(0)
+            total = sum(e.nbytes for e in kept)
+            while total > self.max_bytes:
+                total -= kept.pop(0).nbytes
             self._entries = kept
 
     def clear(self) -> None:

@@ -101,8 +101,9 @@ class RunConfig(BaseModel):
     """Episodes in flight at once."""
     max_batch_size: int = Field(16, ge=1)
     """Generation requests decoded together by a local model."""
-    prefix_cache_tokens: int = Field(32768, ge=0)
-    """Token budget for reusing the KV cache of repeated prompt prefixes (0: off)."""
+    prefix_cache_mb: int = Field(4096, ge=0)
+    """Memory (MiB) for reusing the KV cache of repeated prompt prefixes (0: off); it
+    should hold every conversation in flight."""
     device: str = "auto"
     """Device of local models: auto, cpu, cuda, cuda:1..."""
     dtype: str = "auto"

@@ -115,7 +115,7 @@ def prepare_run(
             dtype=config.dtype,
             max_batch_size=config.max_batch_size,
             position=config.steering_position,
-            prefix_cache_tokens=config.prefix_cache_tokens,
+            prefix_cache_mb=config.prefix_cache_mb,
         )
     )
     side = prepare_user_side(config, arms, console)
@@ -172,8 +172,10 @@ class _Tally:
         self.errors = 0
         self.tokens = 0
         self.cost: float | None = 0.0
+        self.finished = 0
 
     def add(self, record: EpisodeRecord) -> None:
+        self.finished += 1
         if record.status == "completed":
             self.done[record.arm] += 1
             self.passed[record.arm] += int(record.reward == 1.0)
@@ -223,6 +225,17 @@ async def _play_all(
             writer.write(record)
             tally.add(record)
             progress.update(bar, advance=1, stats=tally.line())
+            if progress.disable:  # not a terminal (CI, a log file): a line per episode
+                outcome = (
+                    f"reward {record.reward:g}" if record.status == "completed" else record.status
+                )
+                progress.console.print(
+                    f"episode {tally.finished}/{len(pending)}: {task.id} trial {trial} {arm.name}: "
+                    f"{outcome} ({record.termination or record.error}, {record.steps} steps, "
+                    f"{record.duration_s:.0f} s)",
+                    highlight=False,
+                    soft_wrap=True,
+                )
 
     await asyncio.gather(*(one(t, k, a) for t, k, a in pending))
 
