@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.tautrait-installed
 
-DEMO_FLAGS ?= --env retail --trait-dict skeptical.json --task-split dev --limit 4 --max-steps 8
+DEMO_FLAGS ?= --env retail --trait-dict skeptical.json --task-split dev --limit 4 --max-steps 4 --agent-max-tokens 96 --user-max-tokens 48
 
 .PHONY: setup demo test check lint types unit browser bench clean
 
