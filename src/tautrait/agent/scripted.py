@@ -4,7 +4,8 @@ Registered with litellm like any provider, so a scripted agent runs the very cod
 real one does (litellm call, tool-call parsing, execution, grading). Built in:
 
 - ``scripted/gold`` performs the task's gold actions one call per turn, then states
-  every required output. On a valid task it must earn reward 1: ``tautrait run --model
+  every required output (before the last action when that one ends the episode, such
+  as a transfer to a human agent). On a valid task it must earn reward 1: ``tautrait run --model
   scripted/gold`` is an end-to-end check of a domain and of the harness.
 - ``scripted/null`` never calls a tool and only says it cannot help: it must earn 0 on
   every task (the do-nothing baseline).
@@ -29,7 +30,8 @@ from litellm.types.utils import (
     Usage,
 )
 
-# (messages, task as a dict or None) -> {"content": str | None, "tool_calls": [(name, kwargs)]}
+# (messages, the task as a dict plus "ending_tools" (names of tools that end the episode),
+#  or None) -> {"content": str | None, "tool_calls": [(name, kwargs)]}
 Script = Callable[[list[dict[str, Any]], dict[str, Any] | None], dict[str, Any]]
 
 _scripts: dict[str, Script] = {}
@@ -45,12 +47,18 @@ def gold_script(messages: list[dict[str, Any]], task: dict[str, Any] | None) -> 
         raise ValueError("scripted/gold needs the task (metadata['task'])")
     done = sum(len(m.get("tool_calls") or []) for m in messages if m["role"] == "assistant")
     actions = task.get("gold_actions", [])
+    outputs = task.get("required_outputs", [])
+    stated = "All done. For your records: " + "; ".join(outputs) + "."
     if done < len(actions):
         action = actions[done]
+        ends = done == len(actions) - 1 and action["name"] in task.get("ending_tools", [])
+        said = any(m["role"] == "assistant" and m.get("content") == stated for m in messages)
+        if ends and outputs and not said:
+            # The episode ends with this call: state the outputs while there is a turn.
+            return {"content": stated}
         return {"content": None, "tool_calls": [(action["name"], action.get("kwargs", {}))]}
-    outputs = task.get("required_outputs", [])
     if outputs:
-        return {"content": "All done. For your records: " + "; ".join(outputs) + "."}
+        return {"content": stated}
     return {"content": "All done. Is there anything else I can help with?"}
 
 
@@ -76,7 +84,10 @@ class ScriptedProvider(CustomLLM):
         if model not in _scripts:
             raise ValueError(f"no script named {model!r}; known: {', '.join(sorted(_scripts))}")
         metadata = (kwargs.get("litellm_params") or {}).get("metadata") or {}
-        step = _scripts[model](messages, metadata.get("task"))
+        task = metadata.get("task")
+        if task is not None:
+            task = {**task, "ending_tools": metadata.get("ending_tools", [])}
+        step = _scripts[model](messages, task)
         calls = [
             ChatCompletionMessageToolCall(
                 id=f"call_{len(messages)}_{i}",

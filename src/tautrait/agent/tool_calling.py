@@ -56,5 +56,8 @@ class ToolCallingAgent:
             max_tokens=s.max_tokens,
             api_base=s.api_base,
             retry=s.retry,
-            metadata={"task": self.task.model_dump()},
+            metadata={
+                "task": self.task.model_dump(),
+                "ending_tools": [t.name for t in self.domain.spec.tools if t.ends_episode],
+            },
         )
