@@ -9,7 +9,7 @@ from tautrait.local.generation import (
     GenerationWorker,
     generate_batch,
 )
-from tautrait.local.prefix_cache import PrefixCache
+from tautrait.local.prefix_cache import PrefixCache, defer_shared_prefixes
 from tests.tiny import tiny_model
 
 
@@ -139,6 +139,45 @@ def test_worker_admits_requests_mid_batch_with_identical_results() -> None:
         worker.close()
     assert [r.token_ids for r in results] == [_alone(p) for p in PROMPTS]
     assert worker.stats.requests == len(PROMPTS)
+
+
+def test_requests_sharing_an_uncached_prefix_are_held_back_once() -> None:
+    cache = PrefixCache(min_tokens=4)
+    shared = list(range(100, 140))
+    prompts = [[*shared, 1, 2], [*shared, 3, 4], [*shared, 5], [7, 8, 9, 10, 11, 12]]
+    assert defer_shared_prefixes(["k", "k", "k", "k"], prompts, cache) == [
+        False,
+        True,
+        True,
+        False,
+    ]
+    # Other steering or adapter (another key), or a request that must go now (None).
+    assert defer_shared_prefixes(["k", "j", None, "k"], prompts, cache) == [False] * 4
+    # A short common prefix is not worth a round.
+    assert defer_shared_prefixes(["k", "k"], [[1, 2, 3, 9], [1, 2, 3, 8]], cache) == [False] * 2
+    # Once the prefix is cached nobody waits.
+    cache.store("k", [*shared, 0], [(torch.zeros(1, 40, 2), torch.zeros(1, 40, 2))])
+    assert defer_shared_prefixes(["k"] * 3, prompts[:3], cache) == [False] * 3
+    off = PrefixCache(max_bytes=0)
+    assert defer_shared_prefixes(["k"] * 3, prompts[:3], off) == [False] * 3
+
+
+def test_worker_prefills_a_prefix_shared_by_simultaneous_requests_once() -> None:
+    lm = tiny_model()
+    shared = _ids("a long system prompt that every conversation starts with, word for word, ")
+    prompts = [shared + _ids(tail) for tail in ("first", "the second", "third one", "4")]
+    worker = GenerationWorker(lm, gather_ms=300)
+    try:
+        futures = [
+            worker.submit(GenerationRequest(prompt_ids=p, max_new_tokens=8)) for p in prompts
+        ]
+        results = [f.result(timeout=60) for f in futures]
+    finally:
+        worker.close()
+    alone = generate_batch(lm, [GenerationRequest(prompt_ids=p, max_new_tokens=8) for p in prompts])
+    assert [r.token_ids for r in results] == [r.token_ids for r in alone]
+    assert worker.stats.requests == 4
+    assert worker.stats.reused_prompt_tokens >= 3 * (len(shared) - 1)
 
 
 def test_worker_reports_failures_to_callers() -> None:

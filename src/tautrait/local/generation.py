@@ -38,7 +38,13 @@ from tautrait.local.kv_cache import (
     supports_growing_cache,
 )
 from tautrait.local.models import LocalModel
-from tautrait.local.prefix_cache import DEFAULT_MAX_BYTES, KV, PrefixCache, steering_key
+from tautrait.local.prefix_cache import (
+    DEFAULT_MAX_BYTES,
+    KV,
+    PrefixCache,
+    defer_shared_prefixes,
+    steering_key,
+)
 from tautrait.steering.control import Steering, SteeringPosition
 
 log = logging.getLogger(__name__)
@@ -536,6 +542,7 @@ def generate_batch(
 class _Job:
     request: GenerationRequest
     future: Future[GenerationResult]
+    held: bool = False
 
 
 class GenerationWorker:
@@ -567,6 +574,8 @@ class GenerationWorker:
         self.prefix_cache = PrefixCache(max_bytes=prefix_cache_mb * 2**20)
         self.stats = GenerationStats()
         self._queue: queue.Queue[_Job | None] = queue.Queue()
+        self._held: list[_Job] = []
+        """Jobs held back one round so that they reuse a prefix being prefilled."""
         self._closing = False
         self._thread = threading.Thread(target=self._loop, name=f"gen-{lm.name}", daemon=True)
         self._thread.start()
@@ -584,9 +593,12 @@ class GenerationWorker:
         self._thread.join(timeout=30)
 
     def _take(self, block: bool, limit: int) -> list[_Job]:
-        """Up to ``limit`` waiting jobs; when ``block``, wait for the first one."""
-        jobs: list[_Job] = []
+        """Up to ``limit`` waiting jobs (held-back ones first); when ``block``, wait for
+        the first one."""
+        jobs, self._held = self._held[:limit], self._held[limit:]
         deadline = None
+        if jobs:
+            block = False
         while len(jobs) < limit:
             try:
                 if block and not jobs:
@@ -605,16 +617,36 @@ class GenerationWorker:
                 jobs.append(job)
         return jobs
 
+    def _hold_back(self, jobs: list[_Job]) -> list[_Job]:
+        """The jobs to admit now; the rest wait one round in ``_held`` (see
+        :func:`~tautrait.local.prefix_cache.defer_shared_prefixes`)."""
+        if len(jobs) < 2:
+            return jobs
+        keys: list[str | None] = [
+            None  # held once already, or a mixture (several rows): admit now
+            if j.held or j.request.experts
+            else f"{j.request.adapter or '__base__'}|"
+            f"{steering_key(j.request.steering, self.position)}"
+            for j in jobs
+        ]
+        defer = defer_shared_prefixes(keys, [j.request.prompt_ids for j in jobs], self.prefix_cache)
+        held = [j for j, d in zip(jobs, defer, strict=True) if d]
+        for job in held:
+            job.held = True
+        self._held = held + self._held
+        return [j for j, d in zip(jobs, defer, strict=True) if not d]
+
     def _loop(self) -> None:
         torch.set_grad_enabled(False)
         batch = _Batch(self.lm, self.position, self.prefix_cache, self.stats)
-        while not (self._closing and not len(batch)):
+        while not (self._closing and not len(batch) and not self._held):
             room = self.max_batch_size - len(batch)
             if len(batch) and not batch.joinable:
                 room = 0
             jobs = (
                 self._take(block=not len(batch) and not self._closing, limit=room) if room else []
             )
+            jobs = self._hold_back(jobs)
             try:
                 with torch.inference_mode():
                     if jobs:

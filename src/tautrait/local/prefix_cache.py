@@ -105,6 +105,23 @@ class PrefixCache:
             self.reused_tokens += best_len
             return [(k[:, :best_len], v[:, :best_len]) for k, v in best.kv], best_len
 
+    def cached_length(self, key: str, prompt: list[int]) -> int:
+        """How much of ``prompt`` a lookup would reuse now (no statistics, no LRU touch)."""
+        if self.max_bytes <= 0 or len(prompt) < 2:
+            return 0
+        query = torch.tensor(prompt[:-1], dtype=torch.long)
+        best = 0
+        with self._lock:
+            for entry in self._entries:
+                if entry.key != key:
+                    continue
+                n = min(len(entry.tokens), len(query))
+                if n <= best:
+                    continue
+                same = entry.tokens[:n] == query[:n]
+                best = max(best, n if bool(same.all()) else int(torch.argmin(same.int())))
+        return best if best >= self.min_tokens else 0
+
     def store(self, key: str, prompt: list[int], kv: KV) -> None:
         """Keep the KV of ``prompt[:-1]`` (``kv`` must cover exactly those tokens)."""
         tokens = torch.tensor(prompt[:-1], dtype=torch.long)
@@ -132,3 +149,37 @@ class PrefixCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+def common_prefix_length(a: list[int], b: list[int]) -> int:
+    n = min(len(a), len(b))
+    if n == 0:
+        return 0
+    same = torch.tensor(a[:n]) == torch.tensor(b[:n])
+    return n if bool(same.all()) else int(torch.argmin(same.int()))
+
+
+def defer_shared_prefixes(
+    keys: list[str | None], prompts: list[list[int]], cache: PrefixCache
+) -> list[bool]:
+    """Which requests arriving together to hold back one round: those sharing a long
+    uncached prefix (a policy, a system prompt) with an earlier one of the same key. Once
+    the earlier one is prefilled its prefix is cached, and the held-back ones reuse it
+    instead of each encoding it again. ``None`` keys are never deferred."""
+    if cache.max_bytes <= 0:
+        return [False] * len(prompts)
+    defer = [False] * len(prompts)
+    admitted: list[int] = []
+    for i, (key, prompt) in enumerate(zip(keys, prompts, strict=True)):
+        if key is not None:
+            cached = cache.cached_length(key, prompt)
+            for j in admitted:
+                if keys[j] != key:
+                    continue
+                shared = common_prefix_length(prompt[:-1], prompts[j][:-1])
+                if shared >= cache.min_tokens and shared >= cached + cache.min_tokens:
+                    defer[i] = True
+                    break
+        if not defer[i]:
+            admitted.append(i)
+    return defer
