@@ -17,16 +17,9 @@ import typer
 from rich.console import Console
 
 from tautrait.cli.app import app
+from tautrait.cli.traits import UserModel
 from tautrait.errors import UserError
 
-UserModel = Annotated[
-    str,
-    typer.Option(
-        "--user-model",
-        envvar="TAUTRAIT_USER_MODEL",
-        help="A local checkpoint folder, or 'embedded'.",
-    ),
-]
 Strategy = Annotated[str, typer.Option("--user-strategy", help="steered, mtad or prompt.")]
 
 

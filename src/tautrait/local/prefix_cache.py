@@ -83,21 +83,9 @@ class PrefixCache:
         """The KV of the longest cached prefix of ``prompt`` (at most len - 1 tokens)."""
         if self.max_bytes <= 0 or len(prompt) < 2:
             return None, 0
-        query = torch.tensor(prompt[:-1], dtype=torch.long)
-        best: _Entry | None = None
-        best_len = 0
         with self._lock:
             self.lookups += 1
-            for entry in self._entries:
-                if entry.key != key:
-                    continue
-                n = min(len(entry.tokens), len(query))
-                if n <= best_len:
-                    continue
-                same = entry.tokens[:n] == query[:n]
-                match = n if bool(same.all()) else int(torch.argmin(same.int()))
-                if match > best_len:
-                    best, best_len = entry, match
+            best, best_len = self._longest(key, prompt)
             if best is None or best_len < self.min_tokens:
                 return None, 0
             best.last_used = next(self._clock)
@@ -109,18 +97,26 @@ class PrefixCache:
         """How much of ``prompt`` a lookup would reuse now (no statistics, no LRU touch)."""
         if self.max_bytes <= 0 or len(prompt) < 2:
             return 0
-        query = torch.tensor(prompt[:-1], dtype=torch.long)
-        best = 0
         with self._lock:
-            for entry in self._entries:
-                if entry.key != key:
-                    continue
-                n = min(len(entry.tokens), len(query))
-                if n <= best:
-                    continue
-                same = entry.tokens[:n] == query[:n]
-                best = max(best, n if bool(same.all()) else int(torch.argmin(same.int())))
+            _, best = self._longest(key, prompt)
         return best if best >= self.min_tokens else 0
+
+    def _longest(self, key: str, prompt: list[int]) -> tuple[_Entry | None, int]:
+        """The entry sharing the longest prefix with ``prompt[:-1]`` (caller holds the lock)."""
+        query = torch.tensor(prompt[:-1], dtype=torch.long)
+        best: _Entry | None = None
+        best_len = 0
+        for entry in self._entries:
+            if entry.key != key:
+                continue
+            n = min(len(entry.tokens), len(query))
+            if n <= best_len:
+                continue
+            same = entry.tokens[:n] == query[:n]
+            match = n if bool(same.all()) else int(torch.argmin(same.int()))
+            if match > best_len:
+                best, best_len = entry, match
+        return best, best_len
 
     def store(self, key: str, prompt: list[int], kv: KV) -> None:
         """Keep the KV of ``prompt[:-1]`` (``kv`` must cover exactly those tokens)."""

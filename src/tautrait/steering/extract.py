@@ -70,10 +70,10 @@ def encode_pair_side(
     return _Encoded(ids=ids, pool=pool)
 
 
-def block_outputs(
+def left_padded(
     lm: LocalModel, batch: Sequence[_Encoded]
-) -> tuple[list[torch.Tensor], torch.Tensor]:
-    """Run a left-padded batch; return each block's output (fp32, [B, T, D]) and the pool mask."""
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Token ids, attention mask and pool mask of a batch, left-padded to one width."""
     pad = lm.tokenizer.pad_token_id
     pad = int(pad) if pad is not None else 0
     width = max(len(e.ids) for e in batch)
@@ -85,6 +85,14 @@ def block_outputs(
         ids[row, width - n :] = torch.tensor(enc.ids)
         attn[row, width - n :] = 1
         pool[row, width - n :] = torch.tensor(enc.pool)
+    return ids, attn, pool
+
+
+def block_outputs(
+    lm: LocalModel, batch: Sequence[_Encoded]
+) -> tuple[list[torch.Tensor], torch.Tensor]:
+    """Run a left-padded batch; return each block's output (fp32, [B, T, D]) and the pool mask."""
+    ids, attn, pool = left_padded(lm, batch)
     captured: list[torch.Tensor] = [torch.empty(0)] * lm.num_layers
     handles = []
 

@@ -21,7 +21,7 @@ import torch
 
 from tautrait.local.models import LocalModel
 from tautrait.steering.control import Steering
-from tautrait.steering.extract import SIMULATOR_SYSTEM, encode_pair_side
+from tautrait.steering.extract import SIMULATOR_SYSTEM, encode_pair_side, left_padded
 from tautrait.steering.traits import ContrastivePair
 
 
@@ -42,22 +42,12 @@ def reply_logprobs(
 ) -> list[float]:
     """Mean log p(reply token | everything before it), per row, under the row's steering."""
     out: list[float] = []
-    pad = lm.tokenizer.pad_token_id
-    pad = int(pad) if pad is not None else 0
     for start in range(0, len(rows), batch_size):
         chunk = rows[start : start + batch_size]
         encoded = [
             encode_pair_side(lm.tokenizer, r.prompt, r.reply, "reply", system) for r in chunk
         ]
-        width = max(len(e.ids) for e in encoded)
-        ids = torch.full((len(chunk), width), pad, dtype=torch.long)
-        attn = torch.zeros((len(chunk), width), dtype=torch.long)
-        target = torch.zeros((len(chunk), width), dtype=torch.bool)
-        for row, enc in enumerate(encoded):
-            n = len(enc.ids)
-            ids[row, width - n :] = torch.tensor(enc.ids)
-            attn[row, width - n :] = 1
-            target[row, width - n :] = torch.tensor(enc.pool)
+        ids, attn, target = left_padded(lm, encoded)
         blocks = sorted({b for r in chunk for b in r.steering})
         deltas = {}
         for block in blocks:

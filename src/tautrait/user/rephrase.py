@@ -32,6 +32,14 @@ def kept_details(original: str, rewrite: str) -> bool:
     return all(d in rewrite for d in details(original))
 
 
+def _user_turns(messages: list[Any]) -> list[tuple[dict[str, Any], str]]:
+    return [
+        (m, "content")
+        for m in messages
+        if isinstance(m, dict) and m.get("role") == "user" and isinstance(m.get("content"), str)
+    ]
+
+
 def user_texts(item: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
     """Places holding user messages in a JSONL record, as (container, key) pairs:
     BFCL's ``question`` (a list of turns of messages), message lists, or a text field."""
@@ -40,25 +48,13 @@ def user_texts(item: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
     if isinstance(question, list):
         for turn in question:
             messages = turn if isinstance(turn, list) else [turn]
-            places += [
-                (m, "content")
-                for m in messages
-                if isinstance(m, dict)
-                and m.get("role") == "user"
-                and isinstance(m.get("content"), str)
-            ]
+            places += _user_turns(messages)
         if places:
             return places
     for key in _MESSAGE_LISTS:
         value = item.get(key)
         if isinstance(value, list):
-            places += [
-                (m, "content")
-                for m in value
-                if isinstance(m, dict)
-                and m.get("role") == "user"
-                and isinstance(m.get("content"), str)
-            ]
+            places += _user_turns(value)
     if places:
         return places
     for key in _TEXT_FIELDS:
