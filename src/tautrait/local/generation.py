@@ -25,7 +25,7 @@ import logging
 import queue
 import threading
 import time
-from concurrent.futures import Future
+from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -80,6 +80,10 @@ class GenerationRequest:
             row; every step one token is drawn from the weighted mixture of their
             next-token distributions and fed to all of them. ``steering`` and
             ``adapter`` are then ignored.
+        cancel: Set it to abandon the request (its caller is gone): its rows leave the
+            batch before the next decoding step and its future fails with
+            ``CancelledError``. :meth:`GenerationWorker.generate` sets it when the
+            awaiting task is cancelled.
     """
 
     prompt_ids: list[int]
@@ -91,6 +95,10 @@ class GenerationRequest:
     stop_strings: tuple[str, ...] = ()
     adapter: str | None = None
     experts: list[Expert] = field(default_factory=list)
+    cancel: threading.Event | None = field(default=None, compare=False, repr=False)
+
+    def abandoned(self) -> bool:
+        return self.cancel is not None and self.cancel.is_set()
 
 
 @dataclass
@@ -200,6 +208,8 @@ class _Group:
     future: Future[GenerationResult] | None = None
     tokens: list[int] = field(default_factory=list)
     finish: FinishReason | None = None
+    abandoned: bool = False
+    """Retired because its caller went away (no result is made for it)."""
 
     def next_token(self, logits: torch.Tensor, greedy: int) -> int:
         """The group's next token from its rows' logits (``[k, vocab]``)."""
@@ -432,6 +442,10 @@ class _Batch:
         done: list[_Group] = []
         for indices in members.values():
             group = self.rows[indices[0]].group
+            if group.request.abandoned():
+                group.finish, group.abandoned = "length", True
+                done.append(group)
+                continue
             token = group.next_token(self.logits[indices], greedy[indices[0]])
             for i in indices:
                 tokens[i] = token
@@ -586,7 +600,15 @@ class GenerationWorker:
         return future
 
     async def generate(self, request: GenerationRequest) -> GenerationResult:
-        return await asyncio.wrap_future(self.submit(request))
+        """Generate ``request``; cancelling the awaiting task frees its batch rows."""
+        if request.cancel is None:
+            request = replace(request, cancel=threading.Event())
+        assert request.cancel is not None
+        try:
+            return await asyncio.wrap_future(self.submit(request))
+        except asyncio.CancelledError:
+            request.cancel.set()
+            raise
 
     def close(self) -> None:
         self._queue.put(None)
@@ -636,6 +658,14 @@ class GenerationWorker:
         self._held = held + self._held
         return [j for j, d in zip(jobs, defer, strict=True) if not d]
 
+    @staticmethod
+    def _drop_abandoned(jobs: list[_Job]) -> list[_Job]:
+        """The jobs whose caller is still waiting (the others are never prefilled)."""
+        for job in jobs:
+            if job.request.abandoned():
+                job.future.set_exception(CancelledError())
+        return [j for j in jobs if not j.request.abandoned()]
+
     def _loop(self) -> None:
         torch.set_grad_enabled(False)
         batch = _Batch(self.lm, self.position, self.prefix_cache, self.stats)
@@ -646,7 +676,7 @@ class GenerationWorker:
             jobs = (
                 self._take(block=not len(batch) and not self._closing, limit=room) if room else []
             )
-            jobs = self._hold_back(jobs)
+            jobs = self._hold_back(self._drop_abandoned(jobs))
             try:
                 with torch.inference_mode():
                     if jobs:
@@ -655,7 +685,10 @@ class GenerationWorker:
                         continue
                     for group in batch.step():
                         assert group.future is not None
-                        group.future.set_result(batch.result(group))
+                        if group.abandoned:
+                            group.future.set_exception(CancelledError())
+                        else:
+                            group.future.set_result(batch.result(group))
             except BaseException as exc:  # hand the failure to every waiting caller
                 log.exception("generation failed")
                 for row in batch.rows:
