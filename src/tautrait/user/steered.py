@@ -15,6 +15,7 @@ import torch
 from tautrait.errors import InfraError
 from tautrait.local.chat import encode_prompt, render_prompt
 from tautrait.local.generation import Expert, GenerationRequest, GenerationWorker
+from tautrait.local.models import LocalModel
 from tautrait.user.base import (
     STOP_MARKER,
     UserReply,
@@ -23,6 +24,38 @@ from tautrait.user.base import (
     split_stop,
     turn_seed,
 )
+
+
+class PromptTooLong(ValueError):
+    """Even the system prompt and the latest message do not fit the model's context."""
+
+
+def fit_prompt(lm: LocalModel, messages: list[dict[str, str]], max_tokens: int) -> list[int]:
+    """Token ids of ``messages`` leaving ``max_tokens`` of the context free, dropping the
+    oldest turns after the system prompt (two at a time, so roles keep alternating) when
+    the conversation outgrows it; the latest message is always kept.
+
+    The steered user and ``tautrait serve``'s ``/steer`` share it, so a conversation
+    played through the server is cut exactly where the in-process simulator cuts it.
+
+    Raises:
+        PromptTooLong: the system prompt and the latest message alone do not fit.
+    """
+    head = messages[:1] if messages and messages[0]["role"] == "system" else []
+    turns = messages[len(head) :]
+    budget = lm.context_length - max_tokens
+    start = 0
+    while True:
+        ids = encode_prompt(lm.tokenizer, render_prompt(lm.tokenizer, head + turns[start:]))
+        if len(ids) <= budget or start >= len(turns) - 1:
+            if len(ids) > budget:
+                raise PromptTooLong(
+                    f"the system prompt and the latest message ({len(ids)} tokens) do not "
+                    f"fit the user model's {lm.context_length}-token context with "
+                    f"{max_tokens} tokens kept for the reply"
+                )
+            return ids
+        start += 2 if start + 2 < len(turns) else 1
 
 
 class SteeredUser:
@@ -60,23 +93,11 @@ class SteeredUser:
     def prompt_ids(self, transcript: list[Utterance]) -> list[int]:
         """The prompt, dropping the oldest turns if the conversation outgrows the model's
         context (the scenario and the latest messages are always kept)."""
-        lm = self.worker.lm
-        budget = lm.context_length - self.max_tokens
-        start = 0
-        while True:
-            text = render_prompt(
-                lm.tokenizer, simulator_messages(self.system_prompt, transcript[start:])
-            )
-            ids = encode_prompt(lm.tokenizer, text)
-            if len(ids) <= budget or start >= len(transcript) - 1:
-                if len(ids) > budget:
-                    raise InfraError(
-                        "user_model",
-                        f"the scenario alone ({len(ids)} tokens) "
-                        f"does not fit the user model's context ({budget})",
-                    )
-                return ids
-            start += 2 if start + 2 < len(transcript) else 1
+        messages = simulator_messages(self.system_prompt, transcript)
+        try:
+            return fit_prompt(self.worker.lm, messages, self.max_tokens)
+        except PromptTooLong as exc:
+            raise InfraError("user_model", str(exc)) from None
 
     async def reply(self, transcript: list[Utterance]) -> UserReply:
         request = GenerationRequest(
