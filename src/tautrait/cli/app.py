@@ -35,6 +35,7 @@ def _register() -> None:
         domains,
         report,
         run,
+        serve,
         traits,
         traits_eval,
         validate,
