@@ -7,10 +7,12 @@ code path, so existing scripts keep working::
         --user-strategy llm --user-model-provider steer --max-concurrency 5 \\
         --trait-dict traits/skeptical.json --log-dir results
 
-Differences, each announced on stderr when it applies: ``--user-model-provider steer``
-(the tau-trait remote server) runs the local steered simulator instead; ``--task-ids``
-are positions in the split, as in tau-bench; results go to a run folder under
-``--log-dir`` (``--result-fp`` is not used).
+``--user-model-provider steer --endpoint URL`` plays the user through that steering
+server (``tautrait serve``, or tau-trait's hosted one), with the key from
+``STEER_API_KEY`` as in tau-trait; without ``--endpoint`` it runs the local steered
+simulator. Differences, each announced on stderr when it applies: ``--task-ids`` are
+positions in the split, as in tau-bench; results go to a run folder under ``--log-dir``
+(``--result-fp`` is not used).
 """
 
 from __future__ import annotations
@@ -53,7 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--api-base", default=None)
     p.add_argument("--max-steps", type=int, default=30)
     p.add_argument("--result-fp", default=None, help=argparse.SUPPRESS)
-    p.add_argument("--endpoint", default=None, help=argparse.SUPPRESS)
+    p.add_argument(
+        "--endpoint",
+        default=None,
+        help="with --user-model-provider steer: the steering server (tautrait serve) URL",
+    )
     p.add_argument("--few-shot-displays-path", default=None, help=argparse.SUPPRESS)
     return p
 
@@ -96,7 +102,12 @@ def to_config(args: argparse.Namespace) -> dict[str, Any]:
     provider = (args.user_model_provider or "").lower()
     if args.user_strategy != "llm":
         raise UserError(f"--user-strategy {args.user_strategy} is not supported; use llm")
-    if provider in STEER_PROVIDERS or (not provider and args.trait_dict):
+    if provider == "steer" and args.endpoint:
+        values["user_strategy"] = "steer"
+        values["user_endpoint"] = args.endpoint
+        if args.user_model:
+            _note(f"--user-model {args.user_model} is ignored: the server at --endpoint decides")
+    elif provider in STEER_PROVIDERS or (not provider and args.trait_dict):
         values["user_strategy"] = "steered"
         if args.user_model and (provider != "steer" or args.user_model == "embedded"):
             values["user_model"] = args.user_model

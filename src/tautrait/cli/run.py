@@ -39,6 +39,8 @@ def run(
     user_strategy: Annotated[str | None, _opt("user_strategy")] = None,
     user_model: Annotated[str | None, _opt("user_model")] = None,
     user_api_base: Annotated[str | None, _opt("user_api_base")] = None,
+    user_endpoint: Annotated[str | None, _opt("user_endpoint")] = None,
+    user_api_key: Annotated[str | None, _opt("user_api_key")] = None,
     user_temperature: Annotated[float | None, _opt("user_temperature")] = None,
     user_top_p: Annotated[float | None, _opt("user_top_p")] = None,
     user_max_tokens: Annotated[int | None, _opt("user_max_tokens")] = None,
@@ -90,6 +92,8 @@ def run(
         "user_strategy": user_strategy,
         "user_model": user_model,
         "user_api_base": user_api_base,
+        "user_endpoint": user_endpoint,
+        "user_api_key": user_api_key,
         "user_temperature": user_temperature,
         "user_top_p": user_top_p,
         "user_max_tokens": user_max_tokens,
@@ -116,14 +120,17 @@ def run(
     }
     if resume is not None:
         given = sorted(
-            k for k, v in explicit.items() if v is not None and k not in ("max_concurrency",)
+            k
+            for k, v in explicit.items()
+            if v is not None and k not in ("max_concurrency", "user_api_key")
         )
         if given or config is not None:
             raise UserError(
                 "--resume reuses the run's stored settings; drop "
                 + ", ".join("--" + k.replace("_", "-") for k in given or ["config"])
             )
-        run_config = RunConfig()
+        # Secrets are never stored, so a resumed run takes its key from this invocation.
+        run_config = RunConfig.model_validate({"user_api_key": user_api_key})
     else:
         run_config = build_config(explicit, config)
     start(run_config, resume=resume, max_concurrency=max_concurrency)

@@ -12,11 +12,11 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from tautrait.errors import UserError
 
-UserStrategy = Literal["steered", "mtad", "prompt", "llm", "human"]
+UserStrategy = Literal["steered", "mtad", "prompt", "llm", "human", "steer"]
 SteeringPosition = Literal["all", "generated"]
 Compose = Literal["linear", "orthogonal"]
 Pooling = Literal["reply", "all"]
@@ -72,12 +72,18 @@ class RunConfig(BaseModel):
     user_strategy: UserStrategy = "steered"
     """steered: a local model with TraitBasis vectors; mtad: a local model mixing trait
     experts at decoding; prompt: any litellm model with the traits in its prompt; llm:
-    any litellm model, neutral; human: you type the customer's turns."""
+    any litellm model, neutral; human: you type the customer's turns; steer: a steering
+    server (`tautrait serve`, or the seed's hosted one) at --user-endpoint."""
     user_model: str = "embedded"
     """steered/mtad: a local checkpoint folder or "embedded"; prompt/llm: a litellm model
     (the embedded model or a folder is served locally)."""
     user_api_base: str | None = None
     """Base URL for the user's provider (llm strategy)."""
+    user_endpoint: str | None = None
+    """steer: the steering server's URL, e.g. http://gpu:8000 (its /steer) or a full
+    route such as https://host/steer_bare."""
+    user_api_key: SecretStr | None = Field(None, exclude=True)
+    """steer: the server's API key (else STEER_API_KEY); never written to results."""
     user_temperature: float = Field(0.7, ge=0)
     """The user's sampling temperature (seeded per episode and turn)."""
     user_top_p: float = Field(0.95, gt=0, le=1)

@@ -101,7 +101,8 @@ def prepare_run(
         if not manifest_path.is_file():
             raise UserError(f"{resume} is not a run folder (no {MANIFEST_FILE})")
         stored = json.loads(manifest_path.read_text(encoding="utf-8"))
-        config = RunConfig.model_validate(stored["config"])
+        # Secrets are never stored: the resumed run takes them from the config given.
+        config = RunConfig.model_validate({**stored["config"], "user_api_key": config.user_api_key})
     domain = load_domain(config.env)
     task_file = load_tasks(config.env, config.task_split)
     tasks = select_tasks(task_file, config)

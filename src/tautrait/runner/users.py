@@ -9,7 +9,9 @@
   paper's prompt baseline);
 - ``llm``: any litellm model, neutral prompt (no trait arms);
 - ``human``: a person types the customer's messages (no trait arms, one episode at a
-  time).
+  time);
+- ``steer``: a steering server (``tautrait serve``, or the seed's hosted service) at
+  ``--user-endpoint`` plays the steered user remotely.
 
 Every arm of a run shares the simulator model, the scenario prompt and the seeds; only
 the trait mechanism (vectors, experts or style section) differs.
@@ -18,6 +20,7 @@ the trait mechanism (vectors, experts or style section) differs.
 from __future__ import annotations
 
 import asyncio
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,10 +40,11 @@ from tautrait.user.base import UserSimulator, render_system_prompt
 from tautrait.user.human import HumanUser
 from tautrait.user.llm import LLMUser
 from tautrait.user.prompted import level_of, write_style
+from tautrait.user.steer import SteerEndpoint, SteerUser, connect
 from tautrait.user.steered import SteeredUser
 
 LOCAL_STRATEGIES = ("steered", "mtad")
-TRAIT_STRATEGIES = ("steered", "mtad", "prompt")
+TRAIT_STRATEGIES = ("steered", "mtad", "prompt", "steer")
 
 
 def litellm_name(model: str) -> str:
@@ -59,6 +63,8 @@ class UserSide:
     info: dict[str, Any] = field(default_factory=dict)
     adapters: dict[str, str] = field(default_factory=dict)
     """Trait -> LoRA adapter folder (mtad experts)."""
+    steer: SteerEndpoint | None = None
+    """The remote simulator (steer strategy)."""
 
     def basis_record(self) -> dict[str, Any] | None:
         return describe(self.basis) if self.basis is not None else None
@@ -110,6 +116,9 @@ def prepare_user_side(config: RunConfig, arms: list[Arm], console: Console) -> U
                 )
     elif strategy in ("llm", "prompt"):
         side.info["model"] = litellm_name(config.user_model)
+    elif strategy == "steer":
+        side.steer = _connect_steer(config, traits)
+        side.info.update(side.steer.record())
     for arm in arms:
         arm.record = _resolve(arm, side)
     if strategy == "prompt":
@@ -132,6 +141,24 @@ def parse_adapters(entries: list[str]) -> dict[str, str]:
             raise UserError(f"--adapter {entry!r}: unknown trait {name.strip()!r}")
         adapters[trait] = folder.strip()
     return adapters
+
+
+def _connect_steer(config: RunConfig, traits: list[str]) -> SteerEndpoint:
+    if not config.user_endpoint:
+        raise UserError(
+            "--user-strategy steer needs --user-endpoint URL (a `tautrait serve` server, "
+            "e.g. http://127.0.0.1:8000)"
+        )
+    key = config.user_api_key.get_secret_value() if config.user_api_key else None
+    endpoint = connect(config.user_endpoint, key or os.environ.get("STEER_API_KEY") or None)
+    served = (endpoint.server or {}).get("traits")
+    missing = [t for t in traits if served is not None and t not in served]
+    if missing:
+        raise UserError(
+            f"the steer server at {endpoint.record()['endpoint']} has no direction for "
+            f"{', '.join(missing)}; it serves {', '.join(served or [])}"
+        )
+    return endpoint
 
 
 def _load_basis(config: RunConfig, lm: LocalModel, traits: list[str]) -> TraitBasis:
@@ -186,6 +213,8 @@ def _resolve(arm: Arm, side: UserSide) -> dict[str, Any]:
         ]
     if config.user_strategy == "prompt":
         record["levels"] = {t: level_of(v) for t, v in intensities.items()}
+    if side.steer is not None:
+        record.update(side.steer.steering_record(intensities))
     return record
 
 
@@ -272,6 +301,18 @@ def simulator_for(side: UserSide, prompt: str, arm: Arm, seed: int) -> UserSimul
         )
     if strategy == "human":
         return HumanUser(prompt)
+    if strategy == "steer":
+        assert side.steer is not None
+        return SteerUser(
+            side.steer,
+            prompt,
+            arm.trait_dict.raw if arm.trait_dict is not None else None,
+            seed=seed,
+            temperature=config.user_temperature,
+            top_p=config.user_top_p,
+            max_tokens=config.user_max_tokens,
+            retry=RetryPolicy(attempts=config.retry_attempts),
+        )
     return LLMUser(
         litellm_name(config.user_model),
         prompt,
