@@ -135,3 +135,47 @@ def test_run_py_rejects_unsupported_strategies() -> None:
         timeout=120,
     )
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_run_py_maps_the_steer_provider_with_an_endpoint_to_the_steer_strategy() -> None:
+    sys.path.insert(0, str(ROOT))
+    try:
+        import run as shim
+    finally:
+        sys.path.remove(str(ROOT))
+    args = [
+        "--user-model",
+        "gpt-4o",
+        "--user-model-provider",
+        "steer",
+        "--trait-dict",
+        "skeptical.json",
+        "--endpoint",
+        "https://steer.example/steer_bare",
+    ]
+    values = shim.to_config(shim.build_parser().parse_args(args))
+    assert values["user_strategy"] == "steer"
+    assert values["user_endpoint"] == "https://steer.example/steer_bare"
+    assert "user_model" not in values
+    local = shim.to_config(shim.build_parser().parse_args(args[:-2]))
+    assert local["user_strategy"] == "steered" and "user_endpoint" not in local
+
+
+def test_run_refuses_an_unreachable_steer_server_in_one_line() -> None:
+    result = tautrait(
+        "run",
+        "--env",
+        "retail",
+        "--user-strategy",
+        "steer",
+        "--user-endpoint",
+        "http://127.0.0.1:9",
+        "--user-api-key",
+        "sk-do-not-print",
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert (
+        len(lines) == 1 and "cannot reach the steer server at http://127.0.0.1:9/health" in lines[0]
+    )
+    assert "sk-do-not-print" not in result.stderr + result.stdout

@@ -6,6 +6,7 @@ provider's rules; the API key is never written.
 """
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -111,7 +112,7 @@ def test_a_steer_run_equals_the_in_process_steered_run(
 
 
 def _stand_in(
-    handle: Callable[[str, dict[str, Any] | None], tuple[int, Any]],
+    handle: Callable[[str, dict[str, Any] | None, dict[str, str]], tuple[int, Any]],
 ) -> tuple[Any, list[tuple[str, Any, dict[str, str]]]]:
     """A bare ASGI server of the seed's protocol; records every request it gets."""
     seen: list[tuple[str, Any, dict[str, str]]] = []
@@ -126,7 +127,7 @@ def _stand_in(
         data = json.loads(body) if body else None
         headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
         seen.append((scope["path"], data, headers))
-        status, answer = handle(scope["path"], data)
+        status, answer = handle(scope["path"], data, headers)
         payload = json.dumps(answer).encode()
         await send(
             {
@@ -146,7 +147,7 @@ def test_another_servers_protocol_gets_the_seeds_four_fields(
     """The seed's hosted service: no /health, key from STEER_API_KEY, unseeded turns."""
     monkeypatch.setenv("STEER_API_KEY", KEY)
 
-    def hosted(path: str, body: dict[str, Any] | None) -> tuple[int, Any]:
+    def hosted(path: str, body: Any, headers: dict[str, str]) -> tuple[int, Any]:
         if path != "/steer_bare":
             return 404, {"detail": "Not Found"}
         return 200, {"response": "I want to return order O1. ###STOP###"}
@@ -187,7 +188,7 @@ def test_another_servers_protocol_gets_the_seeds_four_fields(
 def test_server_failures_are_infra_errors_after_the_retry_rules(
     run_env: Path, status: int, attempts: int, kind: str
 ) -> None:
-    app, seen = _stand_in(lambda path, body: (status, {"error": {"message": "no"}}))
+    app, seen = _stand_in(lambda path, body, headers: (status, {"error": {"message": "no"}}))
     with ServerThread(app) as server:
         run_dir = _run(
             _config(
@@ -213,7 +214,7 @@ def test_a_run_refuses_a_server_it_cannot_use(run_env: Path, tiny_checkpoint: Pa
         prepare_run(_config(run_env, user_strategy="steer"))
     with pytest.raises(UserError, match="not an http"):
         prepare_run(_config(run_env, user_strategy="steer", user_endpoint="gpu:8000"))
-    app, _ = _stand_in(lambda path, body: (401, {"error": {"message": "key"}}))
+    app, _ = _stand_in(lambda path, body, headers: (401, {"error": {"message": "key"}}))
     with ServerThread(app) as server:
         url = server.url
         with pytest.raises(UserError, match="refused the API key"):
@@ -221,7 +222,7 @@ def test_a_run_refuses_a_server_it_cannot_use(run_env: Path, tiny_checkpoint: Pa
     with pytest.raises(UserError, match="cannot reach the steer server"):
         prepare_run(_config(run_env, user_strategy="steer", user_endpoint=url))
     health = {"server": "tautrait", "traits": ["impatience"], "model": {"name": "m"}}
-    app, _ = _stand_in(lambda path, body: (200, health))
+    app, _ = _stand_in(lambda path, body, headers: (200, health))
     with (
         ServerThread(app) as server,
         pytest.raises(UserError, match="no direction for skepticism"),
@@ -235,3 +236,34 @@ def test_a_run_refuses_a_server_it_cannot_use(run_env: Path, tiny_checkpoint: Pa
             )
         )
     assert not run_env.exists()
+
+
+def test_a_resumed_steer_run_takes_the_key_from_the_invocation(run_env: Path) -> None:
+    import subprocess
+    import sys
+
+    health = {"server": "tautrait", "traits": ["skepticism"], "model": {"name": "m"}}
+
+    def keyed(path: str, body: Any, headers: dict[str, str]) -> tuple[int, Any]:
+        if headers.get("api-key") != KEY:
+            return 401, {"error": {"message": "key"}}
+        return (200, health) if path == "/health" else (200, {"response": "Bye. ###STOP###"})
+
+    app, _ = _stand_in(keyed)
+    with ServerThread(app) as server:
+        config = _config(run_env, user_strategy="steer", user_endpoint=server.url, user_api_key=KEY)
+        run_dir = _run(config)
+        assert [e.status for e in read_episodes(run_dir)] == ["completed"] * 3
+        with pytest.raises(UserError, match="refused the API key"):
+            prepare_run(RunConfig(), resume=run_dir)
+        assert prepare_run(RunConfig(user_api_key=KEY), resume=run_dir).config.user_api_key
+        result = subprocess.run(
+            [sys.executable, "-m", "tautrait", "run", "--resume", str(run_dir)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**os.environ, "TAUTRAIT_USER_API_KEY": KEY},
+        )
+    assert result.returncode == 0, result.stderr
+    assert "3 already done, 0 to run" in " ".join(result.stderr.split())
+    assert KEY not in _files_text(run_dir) + result.stderr + result.stdout

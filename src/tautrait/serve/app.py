@@ -171,12 +171,15 @@ async def unless_disconnected(request: Request, work: Coroutine[Any, Any, T]) ->
     watcher = asyncio.ensure_future(_disconnected(request))
     try:
         await asyncio.wait({task, watcher}, return_when=asyncio.FIRST_COMPLETED)
-    finally:
+    except asyncio.CancelledError:  # the server is shutting down
+        task.cancel()
         watcher.cancel()
-        if not task.done():
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-            raise ClientGone()
+        raise
+    watcher.cancel()
+    if not task.done():
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        raise ClientGone()
     return task.result()
 
 
@@ -376,6 +379,14 @@ def run_server(config: ServeConfig, console: Console | None = None) -> None:
         highlight=False,
         soft_wrap=True,
     )
+    uncalibrated = [
+        t for t, c in health.basis["traits"].items() if c["calibration"] != "calibrated"
+    ]
+    if uncalibrated:
+        console.print(
+            f"[yellow]note:[/yellow] {', '.join(uncalibrated)} not calibrated for this model: "
+            "default block and coefficients (run `tautrait traits calibrate` for measured ones)"
+        )
     server = uvicorn.Server(
         uvicorn.Config(create_app(service, config), log_level="info", timeout_keep_alive=30)
     )
