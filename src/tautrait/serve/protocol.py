@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Role = Literal["system", "user", "assistant"]
 MAX_SEED = 2**63
+MAX_MESSAGES = 4096
 
 
 class TextPart(BaseModel):
@@ -42,7 +43,7 @@ class ChatMessage(BaseModel):
 class _Request(BaseModel):
     model_config = ConfigDict(extra="ignore", allow_inf_nan=False)
 
-    messages: list[ChatMessage] = Field(min_length=1)
+    messages: list[ChatMessage] = Field(min_length=1, max_length=MAX_MESSAGES)
     trait_dict: dict[str, Any] | None = None
     """Trait -> level ("low", "medium", "high") or number (multiples of the calibrated
     "medium"); the seed's files work unchanged. Empty or absent: the unsteered model."""

@@ -17,7 +17,9 @@ import asyncio
 import hashlib
 import math
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,8 @@ from tautrait.user.steered import PromptTooLong, fit_prompt
 MAX_INTENSITY = 10.0
 """Numeric intensities beyond this many "medium"s are refused: far past any calibrated
 "high", they only make the model degenerate."""
+STEERING_CACHE = 1024
+"""Distinct trait settings whose vectors are kept; clients can send endless numbers."""
 
 
 class BadRequest(Exception):
@@ -120,6 +124,9 @@ class SteeringService:
         self.served = 0
         self.abandoned = 0
         self._pool = pool
+        # Rendering and tokenising a long conversation takes a while; off the event loop,
+        # one at a time (a tokenizer is not meant to be shared by threads).
+        self._prompts = ThreadPoolExecutor(max_workers=1, thread_name_prefix="serve-prompt")
 
     # -- request pieces -------------------------------------------------------------------
 
@@ -156,6 +163,8 @@ class SteeringService:
                 f"it serves {', '.join(sorted(self.basis.vectors))}",
                 param="trait_dict",
             )
+        if len(self.basis._cache) >= STEERING_CACHE:
+            self.basis._cache.clear()
         return self.basis.steering(parsed.intensities, self.compose)
 
     def check_max_tokens(self, max_tokens: int) -> None:
@@ -222,7 +231,9 @@ class SteeringService:
         if max_tokens is not None:
             self.check_max_tokens(max_tokens)
         steering = self.steering(trait_dict)
-        ids, wanted = self.prompt_ids(messages, max_tokens, fit=fit)
+        ids, wanted = await asyncio.get_running_loop().run_in_executor(
+            self._prompts, partial(self.prompt_ids, messages, max_tokens, fit=fit)
+        )
         if seed is None:
             seed = secrets.randbelow(2**32)
         request = GenerationRequest(
@@ -296,6 +307,7 @@ class SteeringService:
         )
 
     def close(self) -> None:
+        self._prompts.shutdown(wait=False, cancel_futures=True)
         if self._pool is not None:
             self._pool.close()
         else:

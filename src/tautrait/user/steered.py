@@ -35,6 +35,8 @@ def fit_prompt(lm: LocalModel, messages: list[dict[str, str]], max_tokens: int) 
     oldest turns after the system prompt (two at a time, so roles keep alternating) when
     the conversation outgrows it; the latest message is always kept.
 
+    The cut is the first of those that fits, found by bisection (a prompt only shrinks as
+    turns are dropped), so a long conversation costs a few encodings, not one per turn.
     The steered user and ``tautrait serve``'s ``/steer`` share it, so a conversation
     played through the server is cut exactly where the in-process simulator cuts it.
 
@@ -44,18 +46,34 @@ def fit_prompt(lm: LocalModel, messages: list[dict[str, str]], max_tokens: int) 
     head = messages[:1] if messages and messages[0]["role"] == "system" else []
     turns = messages[len(head) :]
     budget = lm.context_length - max_tokens
-    start = 0
-    while True:
-        ids = encode_prompt(lm.tokenizer, render_prompt(lm.tokenizer, head + turns[start:]))
-        if len(ids) <= budget or start >= len(turns) - 1:
-            if len(ids) > budget:
-                raise PromptTooLong(
-                    f"the system prompt and the latest message ({len(ids)} tokens) do not "
-                    f"fit the user model's {lm.context_length}-token context with "
-                    f"{max_tokens} tokens kept for the reply"
-                )
-            return ids
-        start += 2 if start + 2 < len(turns) else 1
+    starts = [0]
+    while starts[-1] < len(turns) - 1:
+        last = starts[-1]
+        starts.append(last + 2 if last + 2 < len(turns) else last + 1)
+    encoded: dict[int, list[int]] = {}
+
+    def ids(i: int) -> list[int]:
+        if i not in encoded:
+            text = render_prompt(lm.tokenizer, head + turns[starts[i] :])
+            encoded[i] = encode_prompt(lm.tokenizer, text)
+        return encoded[i]
+
+    low, high = 0, len(starts) - 1
+    if len(ids(low)) <= budget:
+        return ids(low)
+    if len(ids(high)) > budget:
+        raise PromptTooLong(
+            f"the system prompt and the latest message ({len(ids(high))} tokens) do not "
+            f"fit the user model's {lm.context_length}-token context with "
+            f"{max_tokens} tokens kept for the reply"
+        )
+    while high - low > 1:
+        middle = (low + high) // 2
+        if len(ids(middle)) <= budget:
+            high = middle
+        else:
+            low = middle
+    return ids(high)
 
 
 class SteeredUser:
