@@ -251,9 +251,35 @@ def test_a_resumed_steer_run_takes_the_key_from_the_invocation(run_env: Path) ->
 
     app, _ = _stand_in(keyed)
     with ServerThread(app) as server:
-        config = _config(run_env, user_strategy="steer", user_endpoint=server.url, user_api_key=KEY)
-        run_dir = _run(config)
+        # The first run from the command line, the key as a flag (so it is in sys.argv).
+        first = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "tautrait",
+                "run",
+                "--env",
+                "mock",
+                "--model",
+                "scripted/gold",
+                "--user-strategy",
+                "steer",
+                "--user-endpoint",
+                server.url,
+                "--user-api-key",
+                KEY,
+                "--output-dir",
+                str(run_env),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert first.returncode == 0, first.stderr
+        (run_dir,) = run_env.iterdir()
         assert [e.status for e in read_episodes(run_dir)] == ["completed"] * 3
+        command = json.loads((run_dir / "run.json").read_text())["command"]
+        assert command[command.index("--user-api-key") + 1] == "***"
         with pytest.raises(UserError, match="refused the API key"):
             prepare_run(RunConfig(), resume=run_dir)
         assert prepare_run(RunConfig(user_api_key=KEY), resume=run_dir).config.user_api_key
@@ -266,4 +292,20 @@ def test_a_resumed_steer_run_takes_the_key_from_the_invocation(run_env: Path) ->
         )
     assert result.returncode == 0, result.stderr
     assert "3 already done, 0 to run" in " ".join(result.stderr.split())
-    assert KEY not in _files_text(run_dir) + result.stderr + result.stdout
+    assert KEY not in _files_text(run_dir) + result.stderr + result.stdout + first.stderr
+
+
+def test_secret_flags_are_redacted_from_the_recorded_command() -> None:
+    from tautrait.runner.manifest import redacted_command
+
+    argv = ["tautrait", "run", "--user-api-key", "k1", "--api-key=k2", "--seed", "3", "--env"]
+    assert redacted_command(argv) == [
+        "tautrait",
+        "run",
+        "--user-api-key",
+        "***",
+        "--api-key=***",
+        "--seed",
+        "3",
+        "--env",
+    ]

@@ -102,6 +102,24 @@ def simulator_template_hash() -> str:
     return hashlib.sha256(source.encode()).hexdigest()
 
 
+def redacted_command(argv: list[str]) -> list[str]:
+    """The command line with the values of secret flags (``--user-api-key KEY``,
+    ``--api-key=KEY``) replaced by ``***``: run.json is published, keys are not."""
+    out: list[str] = []
+    hide_next = False
+    for arg in argv:
+        flag, eq, _ = arg.partition("=")
+        secret = flag.startswith("--") and flag.endswith(("-key", "-token", "-secret"))
+        if hide_next:
+            out.append("***")
+        elif secret and eq:
+            out.append(f"{flag}=***")
+        else:
+            out.append(arg)
+        hide_next = secret and not eq and not hide_next
+    return out
+
+
 def new_run_id(env: str) -> str:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     salt = hashlib.sha256(f"{stamp}{sys.argv}{id(env)}".encode()).hexdigest()[:6]
@@ -126,7 +144,7 @@ def build_manifest(
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "tautrait_version": __version__,
         "git": git_commit(),
-        "command": sys.argv,
+        "command": redacted_command(sys.argv),
         "config": config.model_dump(mode="json"),
         "environment": {
             "python": platform.python_version(),
