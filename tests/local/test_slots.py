@@ -201,3 +201,28 @@ def test_a_compiled_step_decodes_the_same_tokens(monkeypatch: pytest.MonkeyPatch
     got = generate_batch(tiny_model(), requests, engine=compiled)
     expected = generate_batch(tiny_model(), requests, engine=EAGER)
     assert [r.token_ids for r in got] == [r.token_ids for r in expected]
+
+
+def test_requests_admitted_together_are_prefilled_in_chunks() -> None:
+    lm = tiny_model()
+    requests = _requests(sampled=True, steered=True)
+    batch = Batch(lm, "all", None, GenerationStats(), SLOTS)
+    batch.prefill_tokens = 30  # a few prompts per forward call
+    calls = []
+    real = batch._prefill
+
+    def counted(groups: list) -> object:  # type: ignore[type-arg]
+        calls.append(len(groups))
+        return real(groups)
+
+    batch._prefill = counted  # type: ignore[method-assign]
+    assert batch.admit(requests, [None] * len(requests)) == []
+    assert len(calls) >= 3 and sum(calls) == len(requests)
+    assert [row.group.request for row in batch.rows] == requests  # order kept
+    tokens = {}
+    while len(batch):
+        for group in batch.step():
+            tokens[id(group.request)] = group.tokens
+    expected = generate_batch(lm, requests, engine=EAGER)
+    assert [tokens[id(r)] for r in requests] == [r.token_ids for r in expected]
+    assert batch.stats.requests == len(requests)

@@ -53,11 +53,14 @@ from tautrait.local.sampling import DeviceSampler, ExactSampler, Sampler, counte
 from tautrait.steering.control import Steering, SteeringPosition
 
 
-def cache_kwarg(model: Any) -> str:
+def _forward_params(model: Any) -> Any:
     # A PEFT wrapper passes keyword arguments through to the model it wraps.
     base = model.get_base_model() if hasattr(model, "get_base_model") else model
-    params = inspect.signature(base.forward).parameters
-    return "cache" if "cache" in params else "past_key_values"
+    return inspect.signature(base.forward).parameters
+
+
+def cache_kwarg(model: Any) -> str:
+    return "cache" if "cache" in _forward_params(model) else "past_key_values"
 
 
 def _output_cache(output: Any) -> Any:
@@ -306,10 +309,19 @@ class Batch:
         self.rows: list[Row] = []
         self.growing = supports_growing_cache(lm.model)
         self.decoder: Decoder
+        self.prefill_tokens: int | None = None
+        """Prompt tokens prefilled in one forward call at most (None: all admitted at once)."""
+        self.last_logits_only = False
+        """Ask the model for the prompts' last logits only, not ``[rows, tokens, vocab]``."""
         if self.engine.kv == "slots":
-            from tautrait.local.slots import SlotDecoder
+            from tautrait.local.slots import PREFILL_TOKENS, SlotDecoder
 
             self.decoder = SlotDecoder(lm, self.engine.step, self.pad, rows_hint)
+            # The CPU path keeps its historical shapes (its transcripts are pinned); the
+            # slot path saves the memory: at 128k vocabulary, 64 prompts of 1,000 tokens
+            # would otherwise produce 16 GB of bf16 logits.
+            self.prefill_tokens = PREFILL_TOKENS
+            self.last_logits_only = "logits_to_keep" in _forward_params(lm.model)
         else:
             self.decoder = GrowingDecoder(lm, position)
         self.sampler: Sampler = (
@@ -344,6 +356,11 @@ class Batch:
             (failed if group.error is not None else groups).append(group)
         if not groups:
             return failed
+        chunks = self._chunks(groups)
+        if len(chunks) > 1:
+            for chunk in chunks:
+                failed += self.admit([g.request for g in chunk], [g.future for g in chunk])
+            return failed
         started = time.monotonic()
         try:
             new = self._prefill(groups)
@@ -360,6 +377,22 @@ class Batch:
         self.stats.requests += len(groups)
         self.stats.prefill_s += time.monotonic() - started
         return failed
+
+    def _chunks(self, groups: list[Group]) -> list[list[Group]]:
+        """Consecutive runs of groups of at most ``prefill_tokens`` prompt tokens (a
+        group larger than that goes alone)."""
+        if self.prefill_tokens is None:
+            return [groups]
+        chunks: list[list[Group]] = [[]]
+        tokens = 0
+        for group in groups:
+            size = len(group.request.prompt_ids) * len(group.weights)
+            if chunks[-1] and tokens + size > self.prefill_tokens:
+                chunks.append([])
+                tokens = 0
+            chunks[-1].append(group)
+            tokens += size
+        return chunks
 
     def _group(self, request: GenerationRequest, future: Future[GenerationResult] | None) -> Group:
         """The request as a group, or with ``error`` set when it cannot run."""
@@ -455,6 +488,8 @@ class Batch:
             kwargs[self.cache_name] = new_cache()
         if lm.adapters:
             kwargs["adapter_names"] = [r.adapter or "__base__" for r in requests]
+        if self.last_logits_only:
+            kwargs["logits_to_keep"] = 1
         with steering.applied("prefill"):
             out = lm.model(
                 input_ids=input_ids.to(device),

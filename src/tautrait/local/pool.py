@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from tautrait.local.engine import EngineOptions
 from tautrait.local.generation import GenerationWorker
 from tautrait.local.models import LocalModel
 from tautrait.steering.control import SteeringPosition
@@ -23,6 +24,9 @@ class PoolSettings:
     max_batch_size: int = 16
     position: SteeringPosition = "all"
     prefix_cache_mb: int = 4096
+    engine: EngineOptions = field(default_factory=EngineOptions)
+    """KV layout, step runner, sampler: "auto" = as always on a CPU, slots, CUDA graphs
+    and the device sampler on a GPU (:mod:`tautrait.local.engine`)."""
 
 
 class ModelPool:
@@ -42,6 +46,7 @@ class ModelPool:
                     max_batch_size=self.settings.max_batch_size,
                     position=self.settings.position,
                     prefix_cache_mb=self.settings.prefix_cache_mb,
+                    engine=self.settings.engine,
                 )
             return self._workers[key]
 

@@ -43,6 +43,10 @@ from tautrait.steering.control import SlotSteering
 GRANULE = 256
 """The finest step of attended-length buckets (columns)."""
 
+PREFILL_TOKENS = 16384
+"""Prompt tokens prefilled per forward call at most (requests admitted together are
+split into calls of about this size, bounding the activations' memory)."""
+
 
 def row_bucket(rows: int) -> int:
     """The batch size a step of ``rows`` rows runs at: 1, 2, 4, 8, then multiples of 8."""
