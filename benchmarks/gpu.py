@@ -105,7 +105,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--prompt", type=int, default=None, help="prompt tokens (128; tiny 32)")
     parser.add_argument("--steps", type=int, default=None, help="steps a run (128; tiny 32)")
     parser.add_argument("--repeats", type=int, default=5, help="A B B A rounds per batch")
-    parser.add_argument("--greedy", action="store_true", help="greedy (default: T 0.7, top-p 0.95)")
+    parser.add_argument("--temperature", type=float, default=0.7, help="0: greedy")
+    parser.add_argument(
+        "--top-p",
+        type=float,
+        default=1.0,
+        help="nucleus mass (random weights give a flat distribution: below 1 every step "
+        "sorts the whole vocabulary, which a trained model's peaked one avoids)",
+    )
     parser.add_argument("--steer-norm", type=float, default=0.5)
     parser.add_argument("--kv", default="auto", choices=["auto", "growing", "slots"])
     parser.add_argument(
@@ -126,6 +133,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--batches: at least one size, each >= 1")
     if args.steps < 2 or args.prompt < 1 or args.repeats < 1:
         parser.error("--steps >= 2, --prompt >= 1, --repeats >= 1")
+    if not (args.temperature >= 0 and 0 < args.top_p <= 1):
+        parser.error("--temperature >= 0 and 0 < --top-p <= 1")
     return args
 
 
@@ -225,7 +234,7 @@ def measure(args: argparse.Namespace, setup: Setup) -> tuple[list[Row], Any]:
     generator = torch.Generator().manual_seed(args.seed)
     vocab = lm.model.config.vocab_size
     scale = args.steer_norm * typical_norm(lm, block, generator)
-    sampling = {} if args.greedy else {"temperature": 0.7, "top_p": 0.95}
+    sampling = {"temperature": args.temperature, "top_p": args.top_p}
 
     def sync() -> None:
         if lm.device.type == "cuda":
@@ -347,7 +356,9 @@ def summarise(
         "prompt_tokens": args.prompt,
         "decode_steps": args.steps,
         "repeats": args.repeats,
-        "sampling": "greedy" if args.greedy else "temperature 0.7, top-p 0.95",
+        "sampling": (
+            f"temperature {args.temperature}, top-p {args.top_p}" if args.temperature else "greedy"
+        ),
         "steer_norm": args.steer_norm,
         "rows": out_rows,
         "goals": goals(out_rows, setup),

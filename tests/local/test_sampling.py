@@ -2,8 +2,10 @@
 
 import math
 
+import pytest
 import torch
 
+from tautrait.local import sampling
 from tautrait.local.batch import Group
 from tautrait.local.request import GenerationRequest
 from tautrait.local.sampling import (
@@ -96,3 +98,20 @@ def test_exact_sampler_is_the_per_row_generator() -> None:
     expected = int(torch.multinomial(probs, 1, generator=torch.Generator().manual_seed(5)).item())
     (token,) = ExactSampler().choose([(_group(0.7, seed=5), [0])], LOGITS[None])
     assert token == expected
+
+
+def test_the_nucleus_from_top_candidates_equals_the_full_sort(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    torch.manual_seed(1)
+    peaked = torch.randn(4, 300) * 6  # nucleus within a few tokens
+    flat = torch.randn(2, 300) * 0.1  # nucleus of most of the vocabulary
+    logits = torch.cat([peaked, flat])
+    temperature = torch.full((6,), 0.7)
+    top_p = torch.tensor([0.9, 0.5, 0.95, 1.0, 0.9, 0.3])
+    full = filtered_probs(logits, temperature, top_p)
+    monkeypatch.setattr(sampling, "NUCLEUS_CANDIDATES", 16)
+    assert torch.equal(filtered_probs(logits[:4], temperature[:4], top_p[:4]), full[:4])
+    assert torch.equal(filtered_probs(logits, temperature, top_p), full)  # falls back
+    kept = (full[4] > 0).sum()
+    assert 16 < kept < 300

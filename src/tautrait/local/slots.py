@@ -5,7 +5,7 @@ buffers. Row ``r`` of the batch is slot ``r``; its token at position ``p`` sits 
 column ``p`` (no padding: prompts are copied in left-aligned after their prefill).
 A decoding step feeds one token per row and
 
-- writes each row's new key and value at that row's own position (a scatter),
+- writes each row's new key and value at that row's own position (an index_put),
 - attends over the first ``L`` columns with a mask ``column <= position``,
 - steers through :class:`~tautrait.steering.control.SlotSteering`: per block a
   ``[slots, hidden]`` buffer added in a hook, no Python per row.
@@ -67,7 +67,7 @@ class SlotCache:
     """What the model gets as its cache during a slot decoding step.
 
     ``update`` writes each row's new key and value (one token) at column
-    ``index[row]`` of its slot and returns the buffers' first ``length`` columns.
+    ``columns[row]`` of its slot and returns the buffers' first ``length`` columns.
     Duck-typed: transformers' attention layers only call ``update``; a 4D attention
     mask and explicit position ids keep the model from asking anything else.
     """
@@ -76,15 +76,16 @@ class SlotCache:
         self,
         keys: list[torch.Tensor],
         values: list[torch.Tensor],
-        index: torch.Tensor,
-        rows: int,
+        rows: torch.Tensor,
+        columns: torch.Tensor,
         length: int,
     ) -> None:
         self.keys = keys
         self.values = values
-        self.index = index
-        """``[rows, 1, 1, 1]`` column of each row's new token."""
         self.rows = rows
+        """``[size]``: 0, 1, ... (the slots stepped)."""
+        self.columns = columns
+        """``[size]``: the column of each row's new token."""
         self.length = length
 
     def update(
@@ -95,11 +96,13 @@ class SlotCache:
         *args: Any,
         **kwargs: Any,
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        keys = self.keys[layer_idx][: self.rows, :, : self.length]
-        values = self.values[layer_idx][: self.rows, :, : self.length]
-        where = self.index.expand(-1, key_states.shape[1], -1, key_states.shape[3])
-        keys.scatter_(2, where, key_states)
-        values.scatter_(2, where, value_states)
+        size = self.rows.shape[0]
+        keys = self.keys[layer_idx][:size, :, : self.length]
+        values = self.values[layer_idx][:size, :, : self.length]
+        # An index_put, not a scatter: the same on a GPU, and a CPU's bf16 scatter is
+        # thousands of times slower.
+        keys[self.rows, :, self.columns] = key_states[:, :, -1]
+        values[self.rows, :, self.columns] = value_states[:, :, -1]
         return keys, values
 
 
@@ -142,6 +145,7 @@ class SlotDecoder:
         self.input_ids = torch.full((self.slots,), pad, dtype=torch.long, device=self.device)
         self.positions = torch.zeros(self.slots, dtype=torch.long, device=self.device)
         self.columns = torch.zeros(0, dtype=torch.long, device=self.device)
+        self.slot_index = torch.arange(self.slots, device=self.device)
         self.steering = SlotSteering(lm.model, self.slots, lm.hidden_size, self.device)
         self.lengths: list[int] = []
         """Per live row (= slot), its next position: the tokens its slot holds."""
@@ -239,6 +243,7 @@ class SlotDecoder:
         if slots != self.slots:
             ids = torch.full((slots,), self.pad, dtype=torch.long, device=self.device)
             self.input_ids, self.positions = ids, torch.zeros_like(ids)
+            self.slot_index = torch.arange(slots, device=self.device)
             self.steering.grow(slots)
             self.slots = slots
         self.capacity = capacity
@@ -284,7 +289,7 @@ class SlotDecoder:
             mask = torch.zeros(mask.shape, dtype=self.lm.dtype, device=self.device).masked_fill(
                 ~mask, low
             )
-        cache = SlotCache(self.keys, self.values, positions[:, :, None, None], size, length)
+        cache = SlotCache(self.keys, self.values, self.slot_index[:size], positions[:, 0], length)
         with self.steering.hooked(blocks):
             out = self.model(
                 input_ids=ids,
