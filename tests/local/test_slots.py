@@ -123,9 +123,10 @@ def test_replayed_steps_read_only_their_buffers(monkeypatch: pytest.MonkeyPatch)
     tokens, _ = _run_worker(graphs, requests)
     assert tokens == alone
     (emulator,) = emulators
-    # Several buckets (batch sizes, steered block sets), each recorded once, replayed often.
-    assert emulator.captures >= 3
-    assert emulator.replays > 4 * emulator.captures
+    # Several buckets (batch sizes, steered block sets), each recorded once, replayed
+    # many times (how many buckets depends on how the arrivals overlapped).
+    assert emulator.captures >= 2
+    assert emulator.replays >= max(LENGTHS) > emulator.captures
 
 
 def test_buffers_grow_for_a_long_row_mid_batch() -> None:
