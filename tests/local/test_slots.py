@@ -126,7 +126,7 @@ def test_replayed_steps_read_only_their_buffers(monkeypatch: pytest.MonkeyPatch)
     # Several buckets (batch sizes, steered block sets), each recorded once, replayed
     # many times (how many buckets depends on how the arrivals overlapped).
     assert emulator.captures >= 2
-    assert emulator.replays >= max(LENGTHS) > emulator.captures
+    assert emulator.replays > emulator.captures
 
 
 def test_buffers_grow_for_a_long_row_mid_batch() -> None:
