@@ -185,3 +185,28 @@ def test_cancelling_the_awaiting_task_frees_its_row() -> None:
         assert worker.stats.decode_steps == steps  # nothing left decoding
     finally:
         worker.close()
+
+
+@pytest.mark.parametrize("name", ["eager", "slots"])
+def test_no_room_for_new_rows_fails_them_not_the_batch(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = ENGINES[name]
+    batch = Batch(tiny_model(), "all", None, GenerationStats(), engine)
+    good = _good()
+    assert batch.admit([good], [None]) == []
+    batch.step()
+
+    def no_room(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("CUDA out of memory (injected)")
+
+    target = batch.decoder
+    monkeypatch.setattr(target, "_reserve" if name == "slots" else "join", no_room)
+    late = GenerationRequest(prompt_ids=_ids("one more"), max_new_tokens=5, steering=good.steering)
+    (failed,) = batch.admit([late], [None])
+    assert failed.request is late and "out of memory" in str(failed.error)
+    tokens: list[int] = []
+    while len(batch):
+        for group in batch.step():
+            tokens = group.tokens
+    assert tokens == _alone(good, engine)

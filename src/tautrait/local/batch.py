@@ -372,7 +372,12 @@ class Batch:
             for group in groups:
                 failed += self.admit([group.request], [group.future])
             return failed
-        self.decoder.join(new)
+        try:
+            self.decoder.join(new)
+        except Exception as exc:  # no room for them (memory): they fail, the batch goes on
+            for group in groups:
+                group.error = exc
+            return [*failed, *groups]
         self.rows.extend(new.rows)
         self.stats.requests += len(groups)
         self.stats.prefill_s += time.monotonic() - started

@@ -167,16 +167,21 @@ class SlotDecoder:
         count = new.mask.shape[0]
         self._reserve(self.rows + count, max([*self.needs, *new.needs]), layers)
         lengths = new.next_pos[:, 0].tolist()
-        for i in range(count):
-            slot = self.rows + i
-            columns = new.mask[i].nonzero().squeeze(-1)
-            n = int(lengths[i])
-            if columns.numel() != n:
-                raise RuntimeError("prefill mask and positions disagree")
-            for layer, keys, values in zip(layers, self.keys, self.values, strict=True):
-                keys[slot, :, :n] = layer.keys[i].index_select(1, columns)
-                values[slot, :, :n] = layer.values[i].index_select(1, columns)
-            self.steering.set_row(slot, new.rows[i].steering)
+        try:
+            for i in range(count):
+                slot = self.rows + i
+                columns = new.mask[i].nonzero().squeeze(-1)
+                n = int(lengths[i])
+                if columns.numel() != n:
+                    raise RuntimeError("prefill mask and positions disagree")
+                for layer, keys, values in zip(layers, self.keys, self.values, strict=True):
+                    keys[slot, :, :n] = layer.keys[i].index_select(1, columns)
+                    values[slot, :, :n] = layer.values[i].index_select(1, columns)
+                self.steering.set_row(slot, new.rows[i].steering)
+        except BaseException:
+            for slot in range(self.rows, self.rows + count):  # the batch stays as it was
+                self.steering.clear_row(slot)
+            raise
         self.lengths += [int(n) for n in lengths]
         self.needs += new.needs
         self.logits = new.logits if self.logits is None else torch.cat([self.logits, new.logits])
