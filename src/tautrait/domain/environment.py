@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from tautrait.domain.database import WriteTracker, session_for, state_hash
+from tautrait.domain.database import session_for
 from tautrait.domain.loader import Domain
 from tautrait.domain.tools import ToolContext, ToolError
 
@@ -47,7 +47,6 @@ class Environment:
     def __init__(self, domain: Domain) -> None:
         self.domain = domain
         self.engine = domain.seed.fresh_copy()
-        self.writes = WriteTracker(self.engine, domain.spec.metadata)
 
     def execute(self, name: str, arguments: dict[str, Any] | str) -> ToolResult:
         """Run one tool call; never raises for anything the caller sent."""
@@ -92,14 +91,9 @@ class Environment:
         return ToolResult(render_result(value), "ok", ends_episode=spec.ends_episode)
 
     def state_hash(self) -> str:
-        """The canonical hash of this episode's database (re-reading only the tables
-        written to; see :class:`~tautrait.domain.database.WriteTracker`)."""
-        return state_hash(
-            self.engine,
-            self.domain.spec.metadata,
-            known=self.domain.seed.table_digests,
-            dirty=self.writes.dirty(),
-        )
+        """The canonical hash of this episode's database, computed from the rows its
+        tool calls wrote (see :meth:`~tautrait.domain.database.SeedDatabase.hash_copy`)."""
+        return self.domain.seed.hash_copy(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -81,8 +81,8 @@ def validate_task(domain: Domain, task: Task, report: DomainValidation, where: s
     env.close()
     if second != full:
         problems.append(
-            f"{where}: the incremental state hash missed a write (a tool writes in a way "
-            "the write tracker cannot attribute); report this as a tautrait bug"
+            f"{where}: the incremental state hash differs from a full recomputation "
+            "(a write the write log missed); report this as a tautrait bug"
         )
         return
     if first == second:
