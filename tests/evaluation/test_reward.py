@@ -1,12 +1,17 @@
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from tautrait.domain.environment import Environment
 from tautrait.domain.loader import load_domain
-from tautrait.domain.tasks import GoldAction, load_tasks
+from tautrait.domain.tasks import GoldAction, Task, load_tasks
+from tautrait.evaluation import reward
 from tautrait.evaluation.reward import (
     GoldReplayError,
     compute_reward,
     contains_output,
+    gold_hash,
     normalise_text,
     replay_gold,
 )
@@ -79,3 +84,48 @@ def test_failing_gold_action_is_a_task_error(mock_data_path: None) -> None:
     )
     with pytest.raises(GoldReplayError, match="only pending"):
         replay_gold(domain, bad)
+
+
+def _count_replays(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A fresh gold cache, and the ids of the tasks actually replayed."""
+    replayed: list[str] = []
+    apply = reward._apply_gold
+
+    def counting(env: Environment, task: Task) -> object:
+        replayed.append(task.id)
+        time.sleep(0.05)  # long enough for every caller to arrive while it runs
+        return apply(env, task)
+
+    monkeypatch.setattr(reward, "_gold_states", {})
+    monkeypatch.setattr(reward, "_gold_locks", {})
+    monkeypatch.setattr(reward, "_apply_gold", counting)
+    return replayed
+
+
+def test_gold_state_is_computed_once_per_process(
+    mock_data_path: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    replayed = _count_replays(monkeypatch)
+    domain = load_domain("mock")
+    task = load_tasks("mock", "test").tasks[0]
+    # Another task with the same gold actions has the same gold state.
+    twin = task.model_copy(update={"id": "twin", "required_outputs": []})
+    with ThreadPoolExecutor(8) as pool:
+        hashes = set(pool.map(lambda t: gold_hash(domain, t), [task, twin] * 8))
+    assert replayed == [task.id] or replayed == [twin.id]
+    env = replay_gold(domain, task)
+    assert hashes == {env.state_hash()} != {domain.seed.seed_hash}
+
+
+def test_failed_gold_replay_is_remembered_and_names_each_task(
+    mock_data_path: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    replayed = _count_replays(monkeypatch)
+    domain = load_domain("mock")
+    task = load_tasks("mock", "test").tasks[0]
+    actions = [GoldAction(name="cancel_order", kwargs={"order_id": "O2", "reason": "mistake"})]
+    for task_id in ("bad-1", "bad-2", "bad-1"):
+        bad = task.model_copy(update={"id": task_id, "gold_actions": actions})
+        with pytest.raises(GoldReplayError, match=f"task {task_id}: gold action #0 cancel_order"):
+            gold_hash(domain, bad)
+    assert replayed == ["bad-1"]

@@ -8,14 +8,17 @@ Required outputs are matched after normalising case, whitespace and thousands
 separators ("$1,234.50" matches "1234.50"), as whole tokens: "5.65" is not found in
 "15.65", nor "ready" in "already". The hand-off check exists because a transfer writes
 nothing: without it, a task whose right answer is to transfer could be passed by an
-agent that never does. The gold hash is computed once per task and cached.
+agent that never does. The gold state's hash is computed once per process for each
+domain version and list of gold actions, and shared by every episode of the task.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from pydantic import BaseModel
 
@@ -72,7 +75,17 @@ def outputs_found(required: Iterable[str], agent_messages: Iterable[str]) -> dic
     return {out: any(contains_output(m, out) for m in messages) for out in required}
 
 
-_gold_cache: dict[tuple[str, str, str], str] = {}
+@dataclass(frozen=True)
+class _ReplayFailure:
+    index: int
+    name: str
+    content: str
+
+
+# (domain content hash, gold actions as canonical JSON) -> the gold state's hash, or why
+# the replay failed. Computed once per process: every arm and trial of a task shares it.
+_gold_states: dict[tuple[str, str], str | _ReplayFailure] = {}
+_gold_locks: dict[tuple[str, str], threading.Lock] = {}
 _gold_lock = threading.Lock()
 
 
@@ -83,30 +96,59 @@ def replay_gold(domain: Domain, task: Task) -> Environment:
         GoldReplayError: a gold action returned an error or crashed.
     """
     env = Environment(domain)
-    for index, action in enumerate(task.gold_actions):
-        result = env.execute(action.name, action.kwargs)
-        if result.outcome != "ok":
-            env.close()
-            raise GoldReplayError(
-                f"task {task.id}: gold action #{index} {action.name} failed: {result.content}"
-            )
+    failure = _apply_gold(env, task)
+    if failure is not None:
+        env.close()
+        raise _replay_error(task, failure)
     return env
 
 
+def _apply_gold(env: Environment, task: Task) -> _ReplayFailure | None:
+    for index, action in enumerate(task.gold_actions):
+        result = env.execute(action.name, action.kwargs)
+        if result.outcome != "ok":
+            return _ReplayFailure(index, action.name, result.content)
+    return None
+
+
+def _replay_error(task: Task, failure: _ReplayFailure) -> GoldReplayError:
+    return GoldReplayError(
+        f"task {task.id}: gold action #{failure.index} {failure.name} failed: {failure.content}"
+    )
+
+
 def gold_hash(domain: Domain, task: Task) -> str:
-    """The state hash after replaying the gold actions (cached per domain version)."""
-    key = (domain.content_hash, task.id, task.model_dump_json())
+    """The state hash after replaying the gold actions.
+
+    Computed once per process for a domain version and a list of gold actions (the
+    only inputs of the gold state), however many episodes, arms or threads ask for it at
+    once: the first caller replays, the others wait for its result.
+
+    Raises:
+        GoldReplayError: a gold action returned an error or crashed.
+    """
+    actions = json.dumps([a.model_dump(mode="json") for a in task.gold_actions], sort_keys=True)
+    key = (domain.content_hash, actions)
     with _gold_lock:
-        if key in _gold_cache:
-            return _gold_cache[key]
-    env = replay_gold(domain, task)
+        state = _gold_states.get(key)
+        once = _gold_locks.setdefault(key, threading.Lock())
+    if state is None:
+        with once:
+            state = _gold_states.get(key) or _replay_once(domain, task, key)
+    if isinstance(state, _ReplayFailure):
+        raise _replay_error(task, state)
+    return state
+
+
+def _replay_once(domain: Domain, task: Task, key: tuple[str, str]) -> str | _ReplayFailure:
+    env = Environment(domain)
     try:
-        value = env.state_hash()
+        state = _apply_gold(env, task) or env.state_hash()
     finally:
         env.close()
     with _gold_lock:
-        _gold_cache[key] = value
-    return value
+        _gold_states[key] = state
+    return state
 
 
 def expects_transfer(domain: Domain, task: Task) -> bool:
