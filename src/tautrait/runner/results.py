@@ -96,11 +96,18 @@ class ResultsWriter:
         _drop_torn_tail(path)
 
     def write(self, record: EpisodeRecord) -> None:
-        line = record.model_dump_json() + "\n"
-        with self._lock, self.path.open("a", encoding="utf-8") as handle:
-            handle.write(line)
-            handle.flush()
-            os.fsync(handle.fileno())
+        """Append the record; it is on disk when this returns."""
+        line = (record.model_dump_json() + "\n").encode("utf-8")
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            with self._lock:
+                view = memoryview(line)
+                while view:
+                    view = view[os.write(fd, view) :]
+            # Outside the lock: writers arriving together share the disk's flushes.
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _drop_torn_tail(path: Path) -> None:
