@@ -10,6 +10,12 @@ exponential backoff. A call that still fails, or fails for a reason retrying can
 is then recorded as an infrastructure error and kept out of the score, never counted as
 an agent failure. A context-window overflow is different: it is the agent's conversation
 that no longer fits, so it raises :class:`ContextOverflow` and the episode is scored.
+
+The in-process providers (``local/`` and ``scripted/``) are called directly, not through
+``litellm.acompletion``: litellm's per-call logging, cost lookup and response
+post-processing cost milliseconds per call and buy nothing for them (nothing is sent
+anywhere and their cost is 0). Their failures still go through litellm's own exception
+mapping, so the contract above is the same as through litellm.
 """
 
 from __future__ import annotations
@@ -31,6 +37,8 @@ from tautrait.errors import InfraError
 
 _setup_lock = threading.Lock()
 _litellm: Any = None
+# Provider prefix -> tautrait's custom handler, called directly by complete().
+_in_process: dict[str, Any] = {}
 
 
 def litellm_module() -> Any:
@@ -53,9 +61,10 @@ def litellm_module() -> Any:
                 for p in (litellm.custom_provider_map or [])
                 if p.get("provider") not in ("local", "scripted")
             ]
+            _in_process.update(local=LocalProvider(), scripted=ScriptedProvider())
             providers += [
-                {"provider": "local", "custom_handler": LocalProvider()},
-                {"provider": "scripted", "custom_handler": ScriptedProvider()},
+                {"provider": name, "custom_handler": handler}
+                for name, handler in _in_process.items()
             ]
             litellm.custom_provider_map = providers
             _litellm = litellm
@@ -141,6 +150,8 @@ async def complete(
     if metadata and model.startswith("scripted/"):
         # Only the in-process test provider reads it; never sent to a real service.
         kwargs["metadata"] = metadata
+    provider, _, name = model.partition("/")
+    handler = _in_process.get(provider)
     started = time.monotonic()
     attempts = 0
     try:
@@ -152,7 +163,10 @@ async def complete(
         ):
             with attempt:
                 attempts += 1
-                response = await litellm.acompletion(**kwargs)
+                if handler is not None:
+                    response = await _call_in_process(handler, provider, name, kwargs)
+                else:
+                    response = await litellm.acompletion(**kwargs)
     except Exception as exc:
         names = {cls.__name__ for cls in type(exc).__mro__}
         if "ContextWindowExceededError" in names:
@@ -160,6 +174,33 @@ async def complete(
         kind = "provider_transient" if is_transient(exc) else "provider_error"
         raise InfraError(kind, f"{model}: {type(exc).__name__}: {exc}", attempts=attempts) from exc
     return _to_completion(response, model, time.monotonic() - started, attempts)
+
+
+async def _call_in_process(handler: Any, provider: str, name: str, kwargs: dict[str, Any]) -> Any:
+    """Call an in-process handler as litellm would, exceptions mapped as litellm maps them
+    (its own types pass through; anything else becomes an APIConnectionError)."""
+    optional = {k: kwargs[k] for k in ("temperature", "max_tokens", "seed", "tools") if k in kwargs}
+    try:
+        return await handler.acompletion(
+            model=name,
+            messages=kwargs["messages"],
+            optional_params=optional,
+            litellm_params={"metadata": kwargs.get("metadata")},
+            api_base=kwargs.get("api_base"),
+            timeout=kwargs["timeout"],
+        )
+    except Exception as exc:
+        from litellm.litellm_core_utils.exception_mapping_utils import exception_type
+
+        try:
+            mapped = exception_type(
+                model=kwargs["model"], original_exception=exc, custom_llm_provider=provider
+            )
+        except Exception as raised:
+            mapped = raised
+        if mapped is exc:
+            raise
+        raise mapped from exc
 
 
 def _to_completion(response: Any, model: str, latency: float, attempts: int) -> Completion:

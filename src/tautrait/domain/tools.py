@@ -22,6 +22,7 @@ replay and validation rely on it, and the environment checks it on every call.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 import types
@@ -66,17 +67,12 @@ class ToolSpec:
     arguments: type[BaseModel]
 
     def schema(self) -> dict[str, Any]:
-        """The OpenAI-style function schema (the format litellm passes to every provider)."""
-        params = self.arguments.model_json_schema()
-        params.pop("title", None)
-        for prop in params.get("properties", {}).values():
-            prop.pop("title", None)
-        params.setdefault("properties", {})
-        params["additionalProperties"] = False
-        return {
-            "type": "function",
-            "function": {"name": self.name, "description": self.description, "parameters": params},
-        }
+        """The OpenAI-style function schema (the format litellm passes to every provider).
+
+        Built once per tool (pydantic takes milliseconds to write one) and shared by every
+        caller, who must not mutate it.
+        """
+        return _function_schema(self)
 
     def validate(self, kwargs: dict[str, Any]) -> dict[str, Any]:
         """Check and coerce arguments; raise :class:`ToolError` describing every problem."""
@@ -89,6 +85,20 @@ class ToolSpec:
             )
             raise ToolError(f"invalid arguments for {self.name}: {problems}") from None
         return {name: getattr(parsed, name) for name in type(parsed).model_fields}
+
+
+@functools.cache
+def _function_schema(spec: ToolSpec) -> dict[str, Any]:
+    params = spec.arguments.model_json_schema()
+    params.pop("title", None)
+    for prop in params.get("properties", {}).values():
+        prop.pop("title", None)
+    params.setdefault("properties", {})
+    params["additionalProperties"] = False
+    return {
+        "type": "function",
+        "function": {"name": spec.name, "description": spec.description, "parameters": params},
+    }
 
 
 _TOOL_ATTR = "__tautrait_tool__"
