@@ -10,6 +10,7 @@ progress, and writes ``report.md``.
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import json
 import random
@@ -25,7 +26,7 @@ from tautrait.agent.tool_calling import AgentSettings, ToolCallingAgent
 from tautrait.domain.loader import Domain, load_domain
 from tautrait.domain.tasks import Task, TaskFile, load_tasks
 from tautrait.errors import UserError
-from tautrait.llm import RetryPolicy
+from tautrait.llm import RetryPolicy, litellm_module
 from tautrait.local import pool as local_pool
 from tautrait.runner.arms import Arm, parse_arms
 from tautrait.runner.config import EMBEDDED_AGENT, RunConfig
@@ -200,44 +201,63 @@ async def _play_all(
     progress: Progress,
     bar: Any,
 ) -> None:
+    """Play ``pending`` with ``max_concurrency`` workers pulling episodes one at a time.
+
+    An episode's agent, user, database and trajectory exist only while it is played: a
+    queue of 10,000 episodes holds 10,000 tuples of references, not 10,000 coroutines.
+    """
     config = prepared.config
-    semaphore = asyncio.Semaphore(config.max_concurrency)
     settings = _agent_settings(config)
+    queue = iter(pending)
 
     async def one(task: Task, trial: int, arm: Arm) -> None:
-        async with semaphore:
-            seed = episode_seed(config.seed, task.id, trial)
-            spec = EpisodeSpec(
-                run_id=prepared.run_id,
-                domain=prepared.domain,
-                task=task,
-                trial=trial,
-                arm=arm.name,
-                seed=seed,
-                max_steps=config.max_steps,
-                steering=arm.record,
+        seed = episode_seed(config.seed, task.id, trial)
+        spec = EpisodeSpec(
+            run_id=prepared.run_id,
+            domain=prepared.domain,
+            task=task,
+            trial=trial,
+            arm=arm.name,
+            seed=seed,
+            max_steps=config.max_steps,
+            steering=arm.record,
+        )
+        agent = ToolCallingAgent(settings, prepared.domain, task, seed)
+        user = make_user(
+            prepared.user_side, prepared.domain.spec.description, task.scenario, arm, seed
+        )
+        record = await run_episode(spec, agent, user)
+        # An fsync takes milliseconds: in a thread, other episodes run meanwhile.
+        await asyncio.to_thread(writer.write, record)
+        tally.add(record)
+        progress.update(bar, advance=1, stats=tally.line())
+        if progress.disable:  # not a terminal (CI, a log file): a line per episode
+            outcome = f"reward {record.reward:g}" if record.status == "completed" else record.status
+            progress.console.print(
+                f"episode {tally.finished}/{len(pending)}: {task.id} trial {trial} {arm.name}: "
+                f"{outcome} ({record.termination or record.error}, {record.steps} steps, "
+                f"{record.duration_s:.0f} s)",
+                highlight=False,
+                soft_wrap=True,
             )
-            agent = ToolCallingAgent(settings, prepared.domain, task, seed)
-            user = make_user(
-                prepared.user_side, prepared.domain.spec.description, task.scenario, arm, seed
-            )
-            record = await run_episode(spec, agent, user)
-            writer.write(record)
-            tally.add(record)
-            progress.update(bar, advance=1, stats=tally.line())
-            if progress.disable:  # not a terminal (CI, a log file): a line per episode
-                outcome = (
-                    f"reward {record.reward:g}" if record.status == "completed" else record.status
-                )
-                progress.console.print(
-                    f"episode {tally.finished}/{len(pending)}: {task.id} trial {trial} {arm.name}: "
-                    f"{outcome} ({record.termination or record.error}, {record.steps} steps, "
-                    f"{record.duration_s:.0f} s)",
-                    highlight=False,
-                    soft_wrap=True,
-                )
 
-    await asyncio.gather(*(one(t, k, a) for t, k, a in pending))
+    async def worker() -> None:
+        # One shared iterator: asyncio never switches inside next(), so each episode
+        # is taken exactly once.
+        for task, trial, arm in queue:
+            await one(task, trial, arm)
+
+    # Everything alive now (modules, the domain, the models) lives as long as the run:
+    # frozen, the collector stops re-scanning it. A full collection of an unfrozen heap
+    # (litellm, torch: over half a million objects) takes most of a second, and the many
+    # short-lived objects of concurrent episodes trigger one every few seconds.
+    litellm_module()  # imported first, so that it is frozen too
+    gc.freeze()
+    try:
+        workers = min(config.max_concurrency, len(pending))
+        await asyncio.gather(*(worker() for _ in range(workers)))
+    finally:
+        gc.unfreeze()
 
 
 def execute_run(prepared: PreparedRun, console: Console | None = None) -> Path:
