@@ -46,6 +46,7 @@ ifneq ($(TAUTRAIT_SKIP_BROWSER_TESTS),1)
 endif
 
 bench: $(STAMP)
+	$(BIN)/python benchmarks/harness.py
 	$(BIN)/python benchmarks/throughput.py
 
 clean:
