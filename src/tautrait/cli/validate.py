@@ -24,7 +24,9 @@ def validate(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
-    """Replay every task's gold actions and check the validity gates (exit 1 on a problem)."""
+    """Replay every task's gold actions and check the validity gates and the fairness checks
+    (order of independent writes, authentication enforced, no echoed outputs); exit 1 on a
+    problem. --json also gives each task's checks."""
     names = sorted(available_domains()) if env == "all" else [env]
     if not names:
         raise UserError("no domains found; check TAUTRAIT_DATA_PATH")
@@ -52,6 +54,9 @@ def _print_table(results: dict[str, DomainValidation]) -> None:
         "null fail",
         "writes",
         "deterministic",
+        "order sensitive",
+        "auth enforced",
+        "echoed",
         "problems",
     ):
         table.add_column(column, justify="left" if column == "domain" else "right")
@@ -63,6 +68,9 @@ def _print_table(results: dict[str, DomainValidation]) -> None:
             str(r.null_fail),
             str(r.writes),
             str(r.deterministic),
+            str(r.order_sensitive),
+            f"{r.auth_enforced}/{sum(c.auth.endswith('enforced') for c in r.checks.values())}",
+            str(r.echoed),
             str(len(r.problems)),
         )
     console.print(table)
