@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from tautrait.domain.environment import Environment
 from tautrait.domain.loader import load_domain
+from tests.domains.sessions import signed_in
 
 DOMAIN = load_domain("airline")
 TABLES = DOMAIN.spec.metadata.tables
@@ -31,7 +32,9 @@ Row = dict[str, Any]
 
 
 def fresh() -> Environment:
-    return Environment(DOMAIN)
+    """A fresh episode with every account holder verified (authentication is tested in
+    test_airline_policy.py)."""
+    return signed_in(DOMAIN, "users", "user_id")
 
 
 def ok(env: Environment, name: str, **kwargs: Any) -> Any:

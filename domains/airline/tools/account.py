@@ -41,6 +41,7 @@ def authenticate_customer(ctx: ToolContext, identifier: str, date_of_birth: date
             "identity not verified: no account matches that member number or email together "
             "with that date of birth"
         )
+    ctx.auth.grant(user.user_id)
     return {
         "verified": True,
         "user_id": user.user_id,
