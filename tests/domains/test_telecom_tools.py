@@ -12,13 +12,16 @@ from typing import Any
 
 from tautrait.domain.environment import Environment
 from tautrait.domain.loader import load_domain
+from tests.domains.sessions import signed_in
 
 DOMAIN = load_domain("telecom")
 SEED_HASH = DOMAIN.seed.seed_hash
 
 
 def fresh() -> Environment:
-    return Environment(DOMAIN)
+    """A fresh episode with every account verified (authentication is tested in
+    test_telecom_policy.py)."""
+    return signed_in(DOMAIN, "customers", "account_id")
 
 
 def ok(env: Environment, name: str, **kwargs: Any) -> Any:
@@ -539,7 +542,21 @@ def test_make_payment() -> None:
         amount=31.04,
     )
     assert rest["invoice"]["status"] == "paid" and rest["invoice"]["balance"] == "0.00"
-    assert rest["payment_id"] == "PAY-INV4141439-2"
+    # Ids say what each payment is, so paying the two parts in the other order leaves the
+    # same rows.
+    assert part["payment_id"] == "PAY-INV4141439-PM66340-2001"
+    assert rest["payment_id"] == "PAY-INV4141439-PM66340-3104"
+    other = fresh()
+    for amount in (31.04, 20.005):
+        ok(
+            other,
+            "make_payment",
+            account_id="AC186528",
+            invoice_id="INV4141439",
+            method_id="PM66340",
+            amount=amount,
+        )
+    assert other.state_hash() == env.state_hash()
 
 
 def test_make_payment_refusals() -> None:
