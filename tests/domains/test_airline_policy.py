@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from tautrait.domain.environment import Environment
 from tautrait.domain.loader import load_domain
-from tests.domains.sessions import check_writes_need_authentication, signed_in
+from tests.domains.grading import check_writes_need_authentication, signed_in
 
 DOMAIN = load_domain("airline")
 TABLES = DOMAIN.spec.metadata.tables

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from tautrait.domain.environment import Environment
 from tautrait.domain.loader import load_domain
+from tests.domains.grading import check_typed_variants_reach_gold, check_writes_need_authentication
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "domains" / "retail" / "data"
@@ -635,6 +636,68 @@ def test_R15_addresses_must_be_in_a_served_region() -> None:
         refused(e, tool, "5 digits", **key, **{**ADDRESS, "postal_code": "4231"})
         refused(e, tool, "city", **key, **{**ADDRESS, "city": ""})
         ok(e, tool, **key, **ADDRESS)
+
+
+def test_changes_need_the_customer_authenticated() -> None:
+    e = Environment(DOMAIN)
+    u = next(iter(USERS.values()))
+    refused(e, "find_user_id_by_email", "no account", email=u["email"] + ".org")
+    assert e.auth.verified == frozenset()
+    ok(e, "find_user_id_by_name_zip", first_name=u["first_name"].upper(),
+       last_name=u["last_name"], postal_code=u["postal_code"])  # fmt: skip
+    assert e.auth.verified == {u["user_id"]}
+    check_writes_need_authentication(
+        DOMAIN, ("find_user_id_by_email", "find_user_id_by_name_zip"), stranger="U000000"
+    )
+
+
+def test_addresses_are_stored_in_one_form_however_they_are_typed() -> None:
+    address = ["address_line1", "address_line2", "city"]
+    checked = check_typed_variants_reach_gold(
+        DOMAIN, {"modify_pending_order_address": address, "update_user_default_address": address}
+    )
+    assert len(checked) >= 3
+    e = signed_in()
+    u = next(iter(USERS.values()))
+    typed = {"address_line1": u["address_line1"].upper(), "city": f"  {u['city'].lower()} ",
+             "region": u["region"].lower(), "postal_code": u["postal_code"],
+             "address_line2": (u["address_line2"] or "").lower()}  # fmt: skip
+    refused(e, "update_user_default_address", "already", user_id=u["user_id"], **typed)
+
+
+def test_request_and_payment_ids_do_not_depend_on_the_order_of_requests() -> None:
+    def ok_order(o: dict[str, Any]) -> bool:
+        its = ITEMS[o["order_id"]]
+        return (
+            o["status"] == "delivered"
+            and len(its) >= 2
+            and all(
+                PRODUCTS[i["product_id"]]["returnable"] and i["status"] == "active" for i in its
+            )
+            and not any(r["order_id"] == o["order_id"] for r in RETURNS)
+            and date.fromisoformat(SHIPMENTS[o["order_id"]]["delivered_at"][:10])
+            >= TODAY - timedelta(days=30)
+        )
+
+    o = first(orders(ok_order), "delivered order with two returnable items in its window")
+    a, b = ITEMS[o["order_id"]][:2]
+    ret_a = {"order_id": o["order_id"], "item_ids": [a["item_id"]], "reason": "no longer needed",
+             "refund_method_id": o["payment_method_id"]}  # fmt: skip
+    ret_b = {**ret_a, "item_ids": [b["item_id"]], "reason": "damaged or defective"}
+    states = []
+    for first_call, second_call in ((ret_a, ret_b), (ret_b, ret_a)):
+        e = signed_in()
+        ids = [ok(e, "return_delivered_order_items", **c)["return_id"]
+               for c in (first_call, second_call)]  # fmt: skip
+        states.append(e.state_hash())
+        number = o["order_id"][3:]
+        assert sorted(ids) == [f"RT-{number}-I{a['line_no']}", f"RT-{number}-I{b['line_no']}"]
+    assert states[0] == states[1]
+    # A request withdrawn and made again gets its own id, after the first.
+    e = signed_in()
+    rid = ok(e, "return_delivered_order_items", **ret_a)["return_id"]
+    ok(e, "withdraw_return_request", return_id=rid)
+    assert ok(e, "return_delivered_order_items", **ret_a)["return_id"] == f"{rid}-R2"
 
 
 def test_every_policy_rule_has_a_test() -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from tautrait.domain.environment import Environment
 from tautrait.domain.loader import load_domain
-from tests.domains.sessions import signed_in
+from tests.domains.grading import signed_in
 
 DOMAIN = load_domain("telecom")
 SEED_HASH = DOMAIN.seed.seed_hash
@@ -424,6 +424,18 @@ def test_swap_sim() -> None:
     assert sims[result["new_sim_device_id"]] == "active"
     assert sims[result["deactivated_sims"][0]] == "deactivated"
     assert line["last_sim_swap"] == "2026-06-10"
+    assert result["new_sim_device_id"] == f"DV-SIM-{NEW_SIM}"  # the whole ICCID: no clash
+
+
+def test_swap_sim_reads_the_iccid_however_it_is_typed() -> None:
+    hashes = set()
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in NEW_SIM)
+    spaced = "\u00a0".join([NEW_SIM[:4], NEW_SIM[4:10], NEW_SIM[10:]])
+    for typed in (NEW_SIM, spaced, "-".join([NEW_SIM[:7], NEW_SIM[7:]]), full_width):
+        env = fresh()
+        ok(env, "swap_sim", account_id="AC494693", line_id="LN49853", new_iccid=typed)
+        hashes.add(env.state_hash())
+    assert len(hashes) == 1
 
 
 def test_swap_sim_refusals() -> None:

@@ -12,7 +12,8 @@ from sqlalchemy import select, update
 
 from tautrait.domain.environment import Environment
 from tautrait.domain.loader import load_domain
-from tests.domains.sessions import signed_in
+from tautrait.domain.tasks import available_splits, load_tasks
+from tests.domains.grading import check_typed_variants_reach_gold, signed_in
 
 DOMAIN = load_domain("telehealth")
 TABLES = DOMAIN.spec.metadata.tables
@@ -1077,3 +1078,35 @@ def test_no_tool_crashes_on_odd_arguments() -> None:
             }
             result = env.execute(name, kwargs)
             assert result.outcome != "crash", (name, kwargs, result.content)
+
+
+def test_contact_details_and_member_ids_are_stored_in_one_form() -> None:
+    checked = check_typed_variants_reach_gold(
+        DOMAIN,
+        {
+            "update_contact_info": ["street", "city", "email"],
+            "update_insurance": ["member_id"],
+        },
+    )
+    assert len(checked) >= 3
+
+
+def test_new_ids_do_not_depend_on_the_order_of_independent_requests() -> None:
+    # telehealth-dev-09 asks for two refills and sets no order (max + 1 ids broke it).
+    task = next(
+        t
+        for split in available_splits("telehealth")
+        for t in load_tasks("telehealth", split).tasks
+        if t.id == "telehealth-dev-09"
+    )
+    *before, lisinopril, losartan = task.gold_actions
+    assert lisinopril.name == losartan.name == "request_refill"
+    states, ids = [], []
+    for refills in ((lisinopril, losartan), (losartan, lisinopril)):
+        p = Probe()
+        for action in before:
+            p.ok(action.name, **action.kwargs)
+        ids.append(sorted(p.ok(a.name, **a.kwargs)["refill_id"] for a in refills))
+        states.append(p.env.state_hash())
+    assert states[0] == states[1] and ids[0] == ids[1]
+    assert all(i.startswith(("RF-75213-", "RF-75231-")) for i in ids[0])

@@ -152,7 +152,8 @@ def check_authentication(
         return "no writes"
     if not domain.spec.requires_authentication:
         return "not required"
-    skipped = [a for i, a in enumerate(task.gold_actions) if i not in set(auth_steps)]
+    steps = set(auth_steps)
+    skipped = [a for i, a in enumerate(task.gold_actions) if i not in steps]
     replay = replay_actions(domain, skipped)
     return "enforced" if replay.state_hash != gold_hash else "not enforced"
 
