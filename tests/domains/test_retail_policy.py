@@ -646,6 +646,8 @@ def test_changes_need_the_customer_authenticated() -> None:
     ok(e, "find_user_id_by_name_zip", first_name=u["first_name"].upper(),
        last_name=u["last_name"], postal_code=u["postal_code"])  # fmt: skip
     assert e.auth.verified == {u["user_id"]}
+    typed = "\u00a0" + "".join(chr(ord(c) + 0xFEE0) for c in u["email"].upper())  # full width
+    assert ok(Environment(DOMAIN), "find_user_id_by_email", email=typed)["user_id"] == u["user_id"]
     check_writes_need_authentication(
         DOMAIN, ("find_user_id_by_email", "find_user_id_by_name_zip"), stranger="U000000"
     )

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from tautrait.domain import ToolContext, ToolError, tool
-from tautrait.domain.text import dictated
+from tautrait.domain.text import dictated, plain
 
 from ..schema import Order, PaymentMethod, User
 from ._common import (
@@ -39,7 +39,7 @@ def find_user_id_by_email(ctx: ToolContext, email: str) -> dict[str, Any]:
     Raises:
         No account uses this email address.
     """
-    address = email.strip().lower()
+    address = plain(email).lower()
     user = ctx.session.scalar(select(User).where(func.lower(User.email) == address))
     if user is None:
         raise ToolError(f"No account uses the email address {email!r}.")
