@@ -131,6 +131,12 @@ def test_validate_json_shape(mock_data_path: None, capsys: pytest.CaptureFixture
         "echoed_outputs": [],
     }
     assert mock["checks"]["mock-1"]["auth"] == "no writes"
+    with pytest.raises(SystemExit) as exit_info:
+        app(["validate", "--env", "mock"])
+    assert exit_info.value.code == 0
+    text = capsys.readouterr().out
+    assert "Task validity" in text and "Fairness of grading" in text
+    assert "problems: 0" in text
 
 
 # --- the fairness checks, each with a task crafted to fail it ---------------------------
