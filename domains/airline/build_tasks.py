@@ -302,8 +302,12 @@ class Replayer:
         return results
 
     def refused(self, actions: list[Row], attempt: Row) -> str:
-        """Replay ``actions`` then check that ``attempt`` is refused; return the message."""
+        """Replay ``actions`` then check that ``attempt`` is refused by a rule; return the
+        message. Every account holder counts as verified here, so that the refusal checked
+        is the rule's, never the missing authentication's."""
         env = self._env_cls(self.domain)
+        for user_id in self._user_ids(env):
+            env.auth.grant(user_id)
         try:
             for a in actions:
                 r = env.execute(a["name"], a["kwargs"])
@@ -316,6 +320,11 @@ class Replayer:
             raise RuntimeError(f"expected {attempt['name']} to be refused, got {r.outcome}")
         return r.content
 
+    @staticmethod
+    def _user_ids(env: Any) -> list[str]:
+        with env.engine.connect() as conn:
+            return [row[0] for row in conn.exec_driver_sql("SELECT user_id FROM users")]
+
 
 @dataclass
 class Spec:
@@ -326,6 +335,8 @@ class Spec:
     gold: list[Row]
     outputs: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    order_stated: bool = False
+    """The goal dictates the order of writes whose final state depends on it."""
 
 
 @dataclass
@@ -1363,6 +1374,7 @@ def downgrade_then_bag(c: Ctx) -> Spec:
         gold=gold,
         outputs=[money(-results[3]["cabin_difference"]), money(results[4]["bag_fee_charged"])],
         tags=["change-cabin", "downgrade", "bags", "multi-write"],
+        order_stated=True,  # the bag fee depends on the cabin
     )
 
 
@@ -2042,10 +2054,12 @@ def partial_trip_return_cancelled_transfer(c: Ctx) -> Spec:
             "for your flight home and you are stressed but polite."
         ),
         goal=(
-            f"Your return flight {gone['flight_number']} on {gone['flight_date']} "
-            f"(reservation {res['reservation_id']}) was cancelled by Larkline. You need to get "
-            "home: ask the agent to rebook you or refund the unused part. If the agent says "
-            "they cannot do it themselves and offers a human colleague, accept the transfer."
+            # The flight number is the required output: the user does not know it.
+            f"Your return flight on {gone['flight_date']} (reservation "
+            f"{res['reservation_id']}) was cancelled by Larkline; the notice did not show the "
+            "flight number, so ask the agent which flight it was. You need to get home: ask "
+            "the agent to rebook you or refund the unused part. If the agent says they cannot "
+            "do it themselves and offers a human colleague, accept the transfer."
         ),
         known_info=(
             f"Email {user['email']}, date of birth {user['date_of_birth']}, reservation "
@@ -2670,6 +2684,7 @@ def basic_to_business_then_bags(c: Ctx) -> Spec:
         gold=gold,
         outputs=[money(results[3]["cabin_difference"]), money(results[4]["bag_fee_charged"])],
         tags=["basic-economy", "change-cabin", "bags", "multi-write"],
+        order_stated=True,  # the bag fee depends on the cabin
     )
 
 
@@ -2764,7 +2779,7 @@ def book_with_certificate_then_bags(c: Ctx) -> Spec:
         payment_id=card["payment_id"],
         certificate_id=cert["payment_id"],
     )
-    rid = c.rp.run([book])[-1]["reservation_id"]
+    rid = c.rp.run([auth(user), book])[-1]["reservation_id"]
     bags = act(
         "update_checked_bags",
         reservation_id=rid,
@@ -4114,11 +4129,12 @@ def dev_cancelled_connection_transfer(c: Ctx) -> Spec:
             "slightly exasperated, but reasonable."
         ),
         goal=(
-            f"Your flight {gone['flight_number']} on {gone['flight_date']} (reservation "
-            f"{res['reservation_id']}) was cancelled by Larkline while you were already "
-            "travelling. Ask for a refund of the unused part or a rebooking of the rest of "
-            "your trip. If the agent says they cannot do that themselves and offers a human "
-            "agent, accept."
+            # The flight number is the required output: the user does not know it.
+            f"Your flight on {gone['flight_date']} (reservation {res['reservation_id']}) was "
+            "cancelled by Larkline while you were already travelling; you do not remember its "
+            "flight number, so ask the agent which flight it was. Ask for a refund of the "
+            "unused part or a rebooking of the rest of your trip. If the agent says they "
+            "cannot do that themselves and offers a human agent, accept."
         ),
         known_info=(
             f"Email {user['email']}, date of birth {user['date_of_birth']}, reservation "
@@ -4183,6 +4199,7 @@ def dev_upgrade_then_bags(c: Ctx) -> Spec:
         gold=gold,
         outputs=[money(results[3]["cabin_difference"]), money(results[4]["bag_fee_charged"])],
         tags=["change-cabin", "bags", "multi-write"],
+        order_stated=True,  # the bag fee depends on the cabin
     )
 
 
@@ -4499,6 +4516,7 @@ def build(split: str, c: Ctx) -> list[Row]:
                 "gold_actions": spec.gold,
                 "required_outputs": outputs,
                 "tags": spec.tags,
+                **({"order_stated": True} if spec.order_stated else {}),
             }
         )
     return tasks

@@ -123,8 +123,12 @@ class Builder:
         return results
 
     def refused(self, before: list[Action], name: str, rule: str, **kwargs: Any) -> str:
-        """Check that ``name(**kwargs)`` is refused (citing ``rule``) after ``before``."""
+        """Check that ``name(**kwargs)`` is refused (citing ``rule``) after ``before``.
+        Every account counts as verified here, so the refusal is the rule's, never the
+        missing verification's."""
         env = Environment(DOMAIN)
+        for account_id in self.customers:
+            env.auth.grant(account_id)
         for action in before:
             assert env.execute(action["name"], action["kwargs"]).outcome == "ok", action
         result = env.execute(name, kwargs)
@@ -680,10 +684,11 @@ def t010_move_roaming_pass(b: Builder) -> None:
             "in Mexico City. You are courteous and efficient and give information in one go."
         ),
         goal=(
-            "Your flight was moved: you now leave on 2026-06-21 instead of 2026-06-19 and "
-            "return on 2026-06-27. You already bought an Americas 7-Day Pass starting "
-            "2026-06-19 for your phone. Have it replaced so that the pass starts on "
-            "2026-06-21 instead, and ask the agent to confirm the new pass's last day."
+            # No return date here: the pass's last day (2026-06-27) is the required output.
+            "Your flight was moved: you now leave on 2026-06-21 instead of 2026-06-19. You "
+            "already bought an Americas 7-Day Pass starting 2026-06-19 for your phone. Have "
+            "it replaced so that the pass starts on 2026-06-21 instead, and ask the agent to "
+            "confirm the new pass's last day."
         ),
         known=(
             f"Your phone number is {line['phone_number']}. Your account id is {aid} and your "

@@ -133,10 +133,10 @@ TEST: list[dict[str, Any]] = [
         "telehealth-004",
         persona="""You are Camila García, 40, a busy veterinarian in Pinecrest Falls,
             Colorado. You type fast and skip greetings.""",
-        goal="""You requested a simvastatin refill a few days ago. Ask whether it is ready
-            and at which pharmacy to pick it up. Then ask the agent to send one more refill
-            now so you have extra for a trip. If the agent refuses, accept the explanation;
-            do not ask for anything else.""",
+        goal="""You requested a simvastatin refill a few days ago. Ask what the status of
+            that refill is and at which pharmacy to pick it up. Then ask the agent to send
+            one more refill now so you have extra for a trip. If the agent refuses, accept
+            the explanation; do not ask for anything else.""",
         known="""Camila García, born 1985-10-17.""",
         gold=[
             auth("Camila", "García", "1985-10-17"),

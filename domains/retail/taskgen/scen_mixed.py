@@ -1523,7 +1523,7 @@ def t116(w: World) -> Draft:
     )
 
 
-@task("retail-117", "exchange", "return", "same-order", "order-matters", "multi-write")
+@task("retail-117", "exchange", "return", "same-order", "multi-write")
 def t117(w: World) -> Draft:
     def ok(o: Row) -> bool:
         its = w.items(o)
@@ -1541,11 +1541,10 @@ def t117(w: World) -> Draft:
     return Draft(
         persona=f"You are {w.full(u)}, a librarian in {u['city']}. You are orderly and do "
         "one thing at a time.",
-        goal=f"Two separate requests for order {o['order_id']}, in this order. First, "
-        f"exchange the {w.desc(a)} for {w.change(a, na)} (order's payment method for any "
-        f"difference). Only after that is done, return the {w.desc(b)} because you no "
-        "longer need it (refund to the original payment method) and ask for the refund "
-        "amount.",
+        goal=f"Two separate requests for order {o['order_id']}: exchange the {w.desc(a)} for "
+        f"{w.change(a, na)} (order's payment method for any difference), and return the "
+        f"{w.desc(b)} because you no longer need it (refund to the original payment "
+        "method); ask for the refund amount.",
         known_info=f"Your email is {u['email']}. Order {o['order_id']}.",
         actions=[
             by_email(u),
@@ -1606,10 +1605,12 @@ def t119(w: World) -> Draft:
     ib, ic = w.items(b)[0], w.items(c)[0]
     nc = w.alt(ic, price="lower")
     g = w.gift_cards(u)[0]
+    # Named without its options: "size 12" would read as the 12.00 price difference.
+    assert [w.name(i) for i in w.items(b)].count(w.name(ib)) == 1
     return Draft(
         persona=f"You are {w.full(u)}, a schoolteacher in {u['city']} who prefers store "
         "credit. You are patient and cheerful.",
-        goal=f"Return the {w.desc(ib)} from order {b['order_id']} (no longer needed) and "
+        goal=f"Return the {w.name(ib)} from order {b['order_id']} (no longer needed) and "
         f"exchange the {w.desc(ic)} from order {c['order_id']} for the cheaper "
         f"{w.change(ic, nc)}. Every refund, including the exchange's price difference, "
         "should go onto your gift card. Ask for the amounts.",

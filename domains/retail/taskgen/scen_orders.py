@@ -559,7 +559,7 @@ def t043(w: World) -> Draft:
         "never want more than what is fair.",
         goal=f"Order {o['order_id']} is a few days late. You do not want much, but you would "
         "appreciate a small gesture: ask for exactly 5.00 of store credit on your gift "
-        "card, and refuse anything larger.",
+        "card, and refuse anything larger. Ask what your gift card balance is afterwards.",
         known_info=f"Your email is {u['email']}. Order {o['order_id']}.",
         actions=[
             by_email(u),
@@ -567,7 +567,8 @@ def t043(w: World) -> Draft:
             details(u),
             credit(o, 5.0, g["payment_method_id"]),
         ],
-        outputs=["5.00"],
+        # The amount is the user's own ("5.00"): the agent must read the new balance.
+        outputs=lambda r: [m(r[3]["new_gift_card_balance"])],
     )
 
 

@@ -212,9 +212,9 @@ def t009(w: World) -> Draft:
     return Draft(
         persona=f"You are {w.full(u)}, a piano tuner in {u['city']}: patient, but you want a "
         "clear answer.",
-        goal=f"You sent items from order {o['order_id']} back a little while ago. Ask whether "
-        "the warehouse has received your return yet and how much will be refunded. You "
-        "do not want anything else.",
+        goal=f"You sent items from order {o['order_id']} back a little while ago. Ask where "
+        "your return stands now and how much will be refunded. You do not want anything "
+        "else.",
         known_info=f"Your name is {w.full(u)} and your postal code is {u['postal_code']}. "
         f"Order {o['order_id']}.",
         actions=[by_name(u), order(o)],

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from tautrait.domain.auth import Authentication
 from tautrait.domain.database import session_for
 from tautrait.domain.loader import Domain
 from tautrait.domain.tools import ToolContext, ToolError
@@ -47,6 +48,8 @@ class Environment:
     def __init__(self, domain: Domain) -> None:
         self.domain = domain
         self.engine = domain.seed.fresh_copy()
+        self.auth = Authentication()
+        """Who the agent has verified so far: episode state the tools see, never hashed."""
 
     def execute(self, name: str, arguments: dict[str, Any] | str) -> ToolResult:
         """Run one tool call; never raises for anything the caller sent."""
@@ -67,12 +70,14 @@ class Environment:
                 return ToolResult(f"Error: {exc}", "error")
         if not isinstance(arguments, dict):
             return ToolResult("Error: arguments must be a JSON object", "error")
+        verified = self.auth.verified
         with session_for(self.engine) as session:
             try:
                 kwargs = spec.validate(arguments)
                 raw: Any = session.connection().connection.driver_connection
                 changes_before = raw.total_changes
-                value = spec.fn(ToolContext(session=session, now=self.domain.spec.now), **kwargs)
+                ctx = ToolContext(session=session, now=self.domain.spec.now, auth=self.auth)
+                value = spec.fn(ctx, **kwargs)
                 if spec.writes:
                     session.commit()
                 else:
@@ -83,9 +88,11 @@ class Environment:
                         raise DomainBugError(f"read-only tool {name} changed the database")
             except ToolError as exc:
                 session.rollback()
+                self.auth.restore(verified)
                 return ToolResult(f"Error: {exc}", "error")
             except Exception as exc:
                 session.rollback()
+                self.auth.restore(verified)
                 log.warning("tool %s crashed: %r", name, exc)
                 return ToolResult(f"Error: the tool failed unexpectedly ({exc!r})", "crash")
         return ToolResult(render_result(value), "ok", ends_episode=spec.ends_episode)

@@ -28,12 +28,14 @@ import re
 import types
 import typing
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from sqlalchemy.orm import Session
+
+from tautrait.domain.auth import Authentication
 
 
 class ToolError(Exception):
@@ -49,10 +51,14 @@ class ToolContext:
             successful write tool and rolls it back after any error.
         now: The domain's fixed "current time". Tools must use this, never the wall
             clock, so that replays hash identically.
+        auth: Who has been authenticated in this episode. Authentication tools grant;
+            write tools refuse a customer who is not verified (see
+            :mod:`tautrait.domain.auth`). Not database state: not hashed.
     """
 
     session: Session
     now: datetime
+    auth: Authentication = field(default_factory=Authentication)
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,11 @@ reward = [final state hash == hash after replaying the gold actions on a fresh c
        x [every required output appears in some agent message]
        x [the agent handed off to a human exactly when the gold actions do]
 
-Required outputs are matched after normalising case, whitespace and thousands
-separators ("$1,234.50" matches "1234.50"), as whole tokens: "5.65" is not found in
-"15.65", nor "ready" in "already". The hand-off check exists because a transfer writes
+Required outputs are matched as a correct agent writes them: after Unicode NFKC, ASCII
+dashes, quotes and spaces, case folding and dropping thousands separators; amounts as
+numbers ("1234.5" = "1234.50" = "$1,234.50"; "40.00" = "$40"); anything else as a whole
+token ("5.65" is not found in "15.65", nor "ready" in "already"). An output listed
+twice must be said twice. The hand-off check exists because a transfer writes
 nothing: without it, a task whose right answer is to transfer could be passed by an
 agent that never does. The gold state's hash is computed once per process for each
 domain version and list of gold actions, and shared by every episode of the task.
@@ -17,14 +19,17 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from pydantic import BaseModel
 
 from tautrait.domain.environment import Environment
 from tautrait.domain.loader import Domain
 from tautrait.domain.tasks import Task
+from tautrait.domain.text import plain
 
 
 class GoldReplayError(RuntimeError):
@@ -41,7 +46,8 @@ class RewardBreakdown(BaseModel):
     final_hash: str
     gold_hash: str
     outputs: dict[str, bool]
-    """Each required output -> whether some agent message contains it."""
+    """Each required output -> whether the agent's messages contain it (as many times as
+    it is listed)."""
     transfer_expected: bool = False
     """The gold actions end with a hand-off (a tool marked ends_episode)."""
     transferred: bool = False
@@ -49,30 +55,61 @@ class RewardBreakdown(BaseModel):
 
 
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-_SPACES = re.compile(r"\s+")
+# A required output that is an amount: digits with decimals, or with a currency sign.
+_AMOUNT = re.compile(r"[$€£]?\s?(\d+(?:\.\d+)?)")
+# A number in a message, not part of an id, date or time ("KL-40", "2026-05-15",
+# "10:40"); a sign or currency in front is fine.
+_NUMBER = re.compile(r"(?<![\w.:/])(?<!\w-)\d+(?:\.\d+)?(?![\w:/]|[.,]\d|-\w)")
 
 
 def normalise_text(text: str) -> str:
-    """Lower-case, drop thousands separators, collapse whitespace."""
-    return _SPACES.sub(" ", _THOUSANDS.sub("", text.lower())).strip()
+    """:func:`~tautrait.domain.text.plain` text, case-folded, no thousands separators."""
+    return _THOUSANDS.sub("", plain(text).casefold())
 
 
-def contains_output(text: str, output: str) -> bool:
-    """Whether normalised ``output`` occurs in normalised ``text`` as a whole token."""
+def _amount(normalised: str) -> Decimal | None:
+    """The value of an output that is an amount ("1234.50", "$40"), else None."""
+    match = _AMOUNT.fullmatch(normalised)
+    if match is None or ("." not in normalised and normalised[0].isdigit()):
+        return None  # "0347" (a PIN) or "3" (a count) must be written as they are
+    return Decimal(match.group(1))
+
+
+def count_output(text: str, output: str) -> int:
+    """How many times ``output`` occurs in ``text``, both normalised.
+
+    An amount is compared as a number with every number of the text ("1234.5",
+    "1234.50" and "$1,234.50" are one value); anything else must occur as a whole token:
+    "5.65" is not in "15.65", nor "ready" in "already".
+    """
     needle = normalise_text(output)
     if not needle:
-        return True
+        return 1
+    haystack = normalise_text(text)
+    value = _amount(needle)
+    if value is not None:
+        return sum(Decimal(n) == value for n in _NUMBER.findall(haystack))
     left = right = ""
     if needle[0].isalnum():  # a number must not continue one: "5.65" is not in "15.65"
         left = r"(?<![\w.])" if needle[0].isdigit() else r"(?<!\w)"
     if needle[-1].isalnum():  # "184" is not in "184.20", "ready" is not in "readying"
         right = r"(?!\w|[.,]\d)" if needle[-1].isdigit() else r"(?!\w)"
-    return re.search(left + re.escape(needle) + right, normalise_text(text)) is not None
+    return len(re.findall(left + re.escape(needle) + right, haystack))
+
+
+def contains_output(text: str, output: str) -> bool:
+    """Whether ``output`` occurs in ``text`` (see :func:`count_output`)."""
+    return count_output(text, output) > 0
 
 
 def outputs_found(required: Iterable[str], agent_messages: Iterable[str]) -> dict[str, bool]:
+    """Each distinct required output -> whether the agent's messages hold it at least as
+    many times as it is listed (two fees of 40.00 are two outputs)."""
     messages = list(agent_messages)
-    return {out: any(contains_output(m, out) for m in messages) for out in required}
+    needed = Counter(required)
+    return {
+        out: sum(count_output(m, out) for m in messages) >= times for out, times in needed.items()
+    }
 
 
 @dataclass(frozen=True)
