@@ -10,9 +10,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from tautrait.domains.retail import rules
+
 from tautrait.domain.environment import Environment
 from tautrait.domain.loader import load_domain
-from tautrait.domains.retail import rules
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN_DIR = ROOT / "domains" / "retail"
