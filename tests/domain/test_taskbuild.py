@@ -300,3 +300,17 @@ def test_the_command_writes_then_checks(root: Path) -> None:
         "tasks", "build", "--env", "mock", env={**env, "TAUTRAIT_DATA_PATH": str(FIXTURES)}
     )
     assert broken.returncode == 2 and "no task sources for domain 'mock'" in broken.stderr
+
+
+def test_the_contract_shows_real_sources() -> None:
+    """domains/README.md's worked example is the committed source, and its refusal
+    snippet is part of a real one."""
+    repo = FIXTURES.parents[2]
+    readme = (repo / "domains" / "README.md").read_text(encoding="utf-8")
+    marker = "### Worked example: `tasks/telehealth/test/telehealth-007.yaml`\n\n```yaml\n"
+    example = readme.split(marker, 1)[1].split("```\n", 1)[0]
+    source = repo / "tasks" / "telehealth" / "test" / "telehealth-007.yaml"
+    assert example == source.read_text(encoding="utf-8")
+    snippet = readme.split("```yaml\nrefusals:\n", 1)[1].split("```\n", 1)[0]
+    telecom = repo / "tasks" / "telecom" / "test" / "telecom-002.yaml"
+    assert "refusals:\n" + snippet in telecom.read_text(encoding="utf-8")
