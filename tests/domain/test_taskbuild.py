@@ -221,6 +221,20 @@ def test_a_source_that_does_not_hold_on_the_data_fails_the_build(
     assert message in str(caught.value)
 
 
+def test_a_literal_output_must_be_in_a_result_or_say_why(root: Path) -> None:
+    base = "scenario: {persona: p, goal: g, known_info: k}\ngold_actions: [get_order: {order_id: O3}]\n"
+    for found in ("'15'", "'$15.00'", "ulysses", "'{result[0].title}'"):
+        write(root, "mock", "test", "mock-1", base + f"required_outputs: [{found}]\n")
+        build_domain("mock")
+    write(root, "mock", "test", "mock-1", base + "required_outputs: ['16.00']\n")
+    with pytest.raises(BuildError, match=r"'16\.00' is in no gold result"):
+        build_domain("mock")
+    stated = "required_outputs: [{text: '16.00', why: 'the price plus a 1.00 fee'}]\n"
+    write(root, "mock", "test", "mock-1", base + stated)
+    [task] = only_split("mock").tasks
+    assert task["required_outputs"] == ["16.00"]
+
+
 def test_a_read_only_task_needs_an_output(root: Path) -> None:
     text = "scenario: {persona: p, goal: g, known_info: k}\ngold_actions: [get_order: {order_id: O3}]\n"
     write(root, "mock", "test", "mock-1", text)

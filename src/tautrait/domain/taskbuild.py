@@ -12,6 +12,7 @@ against its sources (``--check``, run in CI for every domain).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from tautrait.domain.tasks import GoldAction, Task
 from tautrait.domain.tasksource import (
     SOURCE_SUFFIX,
     BadReference,
+    StatedOutput,
     TaskSource,
     as_action,
     fill,
@@ -134,11 +136,21 @@ def build_task(domain: Domain, task_id: str, source: TaskSource) -> dict[str, An
     finally:
         env.close()
     outputs = []
-    for text in source.required_outputs:
+    texts = [json.dumps(r, ensure_ascii=False) if not isinstance(r, str) else r for r in results]
+    for output in source.required_outputs:
+        if isinstance(output, StatedOutput):
+            outputs.append(output.text)
+            continue
         try:
-            outputs.append(fill_text(text, results))
+            outputs.append(fill_text(output, results))
         except BadReference as exc:
             raise BuildError(f"{task_id}: required output {exc}") from None
+        if outputs[-1] == output and not _in_results(output, texts):
+            raise BuildError(
+                f"{task_id}: required output {output!r} is in no gold result: reference the "
+                f"result it comes from, or write {{text: {output!r}, why: ...}} saying how it "
+                "follows from the results or the policy"
+            )
     if not outputs and not any(domain.tools[a.name].writes for a in gold if a.name in domain.tools):
         raise BuildError(f"{task_id}: a read-only task needs a required output")
     for number, refusal in enumerate(source.refusals):
@@ -167,6 +179,22 @@ def build_task(domain: Domain, task_id: str, source: TaskSource) -> dict[str, An
         record["order_stated"] = True
     Task.model_validate(record)
     return record
+
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _in_results(output: str, texts: list[str]) -> bool:
+    """Does a literal output appear in a gold result (text anywhere, case folded;
+    an amount by value)?"""
+    wanted = output.casefold()
+    if any(wanted in text.casefold() for text in texts):
+        return True
+    try:
+        value = float(output.replace(",", "").removeprefix("$"))
+    except ValueError:
+        return False
+    return any(abs(float(n) - value) < 0.005 for text in texts for n in _NUMBER.findall(text))
 
 
 def _filled(task_id: str, action: GoldAction, results: list[Any], where: str) -> GoldAction:

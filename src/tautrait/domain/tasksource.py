@@ -53,6 +53,17 @@ class Refusal(BaseModel):
         return _one_tool(value)
 
 
+class StatedOutput(BaseModel):
+    """A required output that no gold result contains, with where it comes from."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    """The output, literally (no references)."""
+    why: str
+    """How it follows from the results or the policy, for the reviewer (not built)."""
+
+
 class TaskSource(BaseModel):
     """One task as written: :class:`~tautrait.domain.tasks.Task` before its replay."""
 
@@ -62,8 +73,9 @@ class TaskSource(BaseModel):
     """What the simulated user is told (persona, goal, known_info, withheld)."""
     gold_actions: list[dict[str, dict[str, Any]]] = Field(default_factory=list)
     """The reference solution, one ``{tool: {argument: value}}`` per call, in order."""
-    required_outputs: list[str] = Field(default_factory=list)
-    """What the agent must say: literal text or references to gold results."""
+    required_outputs: list[str | StatedOutput] = Field(default_factory=list)
+    """What the agent must say: text found in a gold result, a reference to one, or a
+    :class:`StatedOutput` (computed from the results, or stated by the policy)."""
     tags: list[str] = Field(default_factory=list)
     order_stated: bool = False
     """The scenario dictates the order of writes whose final state depends on it."""
