@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tautrait.domain.seedfiles import render_table
+from tests.domain.cli import tautrait
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "data"
 
@@ -24,16 +22,6 @@ def test_a_table_is_one_sorted_row_per_line() -> None:
         render_table([{"a": 1}, {"b": 2}])
 
 
-def tautrait(*args: str, root: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tautrait", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "TAUTRAIT_DATA_PATH": str(root)},
-        timeout=120,
-    )
-
-
 def test_generate_writes_the_data_and_check_compares(tmp_path: Path) -> None:
     domain = tmp_path / "domains" / "mock"
     shutil.copytree(FIXTURES / "domains" / "mock", domain)
@@ -41,18 +29,18 @@ def test_generate_writes_the_data_and_check_compares(tmp_path: Path) -> None:
     (domain / "generate.py").write_text(
         f"def tables() -> dict:\n    return {rows!r}\n", encoding="utf-8"
     )
-    stale = tautrait("domains", "generate", "mock", "--check", root=tmp_path)
+    stale = tautrait("domains", "generate", "mock", "--check", data_path=str(tmp_path))
     assert stale.returncode == 1
     assert "mock/data/customers.json: differs" in stale.stderr
-    written = tautrait("domains", "generate", "mock", root=tmp_path)
+    written = tautrait("domains", "generate", "mock", data_path=str(tmp_path))
     assert written.returncode == 0, written.stderr
     assert "customers: 2" in written.stdout
     assert (domain / "data" / "customers.json").read_text().startswith('[\n{"customer_id": "C1"')
-    checked = tautrait("domains", "generate", "mock", "--check", root=tmp_path)
+    checked = tautrait("domains", "generate", "mock", "--check", data_path=str(tmp_path))
     assert checked.returncode == 0 and "data/ is what generate.py writes" in checked.stdout
     (domain / "data" / "extra.json").write_text("[]\n")
-    extra = tautrait("domains", "generate", "mock", "--check", root=tmp_path)
+    extra = tautrait("domains", "generate", "mock", "--check", data_path=str(tmp_path))
     assert extra.returncode == 1 and "extra.json: not generated" in extra.stderr
     (domain / "generate.py").unlink()
-    missing = tautrait("domains", "generate", "mock", root=tmp_path)
+    missing = tautrait("domains", "generate", "mock", data_path=str(tmp_path))
     assert missing.returncode == 2 and "has no generate.py" in missing.stderr

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +13,7 @@ from tautrait.domain.loader import load_domain
 from tautrait.domain.taskbuild import BuildError, build_domain, domains_with_sources
 from tautrait.domain.tasksource import BadReference, fill, fill_text, read_source
 from tautrait.errors import UserError
+from tests.domain.cli import tautrait
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "data"
 
@@ -285,34 +284,22 @@ def test_no_sources_is_an_error(root: Path) -> None:
 # -- the command -----------------------------------------------------------------------
 
 
-def tautrait(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tautrait", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-        timeout=120,
-    )
-
-
 def test_the_command_writes_then_checks(root: Path) -> None:
-    env = {"TAUTRAIT_DATA_PATH": os.environ["TAUTRAIT_DATA_PATH"]}
+    env = os.environ["TAUTRAIT_DATA_PATH"]
     write(root, "mock", "test", "mock-9", CANCEL)
-    checked = tautrait("tasks", "build", "--env", "mock", "--check", env=env)
+    checked = tautrait("tasks", "build", "--env", "mock", "--check", data_path=env)
     assert checked.returncode == 1, checked.stderr
     assert "tasks/mock/test.json: missing" in checked.stderr
     assert not (root / "tasks" / "mock" / "test.json").exists()
-    built = tautrait("tasks", "build", "--env", "mock", env=env)
+    built = tautrait("tasks", "build", "--env", "mock", data_path=env)
     assert built.returncode == 0, built.stderr
     assert "mock test: 1 tasks, written" in built.stdout
-    checked = tautrait("tasks", "build", "--env", "mock", "--check", env=env)
+    checked = tautrait("tasks", "build", "--env", "mock", "--check", data_path=env)
     assert checked.returncode == 0 and "up to date" in checked.stdout
     (root / "tasks" / "mock" / "old.json").write_text("[]\n", encoding="utf-8")
-    stale = tautrait("tasks", "build", "--env", "mock", "--check", env=env)
+    stale = tautrait("tasks", "build", "--env", "mock", "--check", data_path=env)
     assert stale.returncode == 1 and "tasks/mock/old.json: no sources" in stale.stderr
-    broken = tautrait(
-        "tasks", "build", "--env", "mock", env={**env, "TAUTRAIT_DATA_PATH": str(FIXTURES)}
-    )
+    broken = tautrait("tasks", "build", "--env", "mock", data_path=str(FIXTURES))
     assert broken.returncode == 2 and "no task sources for domain 'mock'" in broken.stderr
 
 
