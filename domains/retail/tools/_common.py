@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from tautrait.domain import ToolContext, ToolError
 from tautrait.domain.text import dictated
 
+from ..rules import REGIONS, RETURN_WINDOW_DAYS
 from ..schema import (
     GoodwillCredit,
     Order,
@@ -26,20 +27,6 @@ from ..schema import (
     User,
     Variant,
 )
-
-RETURN_WINDOW_DAYS = 30
-RETURN_FEE = 4.95
-FEE_REASONS = ("no longer needed", "wrong size or fit")
-GOODWILL_CAPS = {"standard": 10.0, "silver": 20.0, "gold": 30.0}
-# Region code -> (name, first digit of its postal codes).
-REGIONS = {
-    "CC": ("Calder Coast", "3"),
-    "HV": ("Harlow Valley", "4"),
-    "BH": ("Brannock Highlands", "5"),
-    "SP": ("Sable Plains", "6"),
-    "EM": ("Eastmere", "7"),
-    "OL": ("Orrin Lakes", "8"),
-}
 
 
 def money(value: float) -> float:

@@ -97,7 +97,7 @@ def cancel_pending_order(ctx: ToolContext, order_id: str, reason: CancelReason) 
     order = get_order(ctx, order_id)
     require_authenticated(ctx, order.user_id, f"Order {order.order_id}")
     require_status(order, "pending", "cancelled")
-    refunds = []
+    refunds: list[dict[str, Any]] = []
     for method_id, amount in net_paid_by_method(ctx, order).items():
         if amount > 0:
             method = get_method(ctx, method_id)

@@ -8,10 +8,9 @@ from sqlalchemy import select
 
 from tautrait.domain import ToolContext, ToolError, tool
 
+from ..rules import FEE_REASONS, RETURN_FEE
 from ..schema import Order, OrderItem, ReturnItem, ReturnRequest, User, Variant
 from ._common import (
-    FEE_REASONS,
-    RETURN_FEE,
     check_chargeable,
     check_refund_target,
     get_method,

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from tautrait.domain import ToolContext, ToolError, tool
 
+from ..rules import GOODWILL_CAPS
 from ..schema import GoodwillCredit, PaymentMethod, User
 from ._common import (
-    GOODWILL_CAPS,
     get_order,
     money,
     owned_method,

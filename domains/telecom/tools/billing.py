@@ -9,12 +9,14 @@ from sqlalchemy import select
 
 from tautrait.domain import ToolContext, ToolError, tool
 
-from ..schema import Credit, Customer, Invoice, InvoiceItem, Line, Outage, Payment
-from .common import (
+from ..rules import (
     CREDIT_INVOICE_WINDOW_DAYS,
     OUTAGE_CREDIT_WINDOW_DAYS,
     PER_INVOICE_CREDIT_CAP,
     ROLLING_CREDIT_CAP,
+)
+from ..schema import Credit, Customer, Invoice, InvoiceItem, Line, Outage, Payment
+from .common import (
     cents,
     clean_id,
     dollars,

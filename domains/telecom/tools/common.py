@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from tautrait.domain import ToolContext, ToolError
 
+from ..rules import WARRANTY_DAYS
 from ..schema import (
     Addon,
     Base,
@@ -28,15 +29,6 @@ from ..schema import (
     Plan,
     Ticket,
 )
-
-PER_INVOICE_CREDIT_CAP = 3000  # cents, R11
-ROLLING_CREDIT_CAP = 7500  # cents per account in the last 365 days, R11
-CREDIT_INVOICE_WINDOW_DAYS = 60  # R11: only invoices issued in the last 60 days
-OUTAGE_CREDIT_WINDOW_DAYS = 60  # R10: outages resolved in the last 60 days
-PLAN_CHANGE_COOLDOWN_DAYS = 30  # R5
-SIM_SWAP_COOLDOWN_DAYS = 30  # R16
-ROAMING_LEAD_DAYS = 60  # R8: a pass may start at most 60 days ahead
-WARRANTY_DAYS = 365  # R15
 
 M = TypeVar("M", bound=Base)
 

@@ -12,10 +12,9 @@ from sqlalchemy import select
 from tautrait.domain import ToolContext, ToolError, tool
 from tautrait.domain.text import plain
 
+from ..rules import SIM_SWAP_COOLDOWN_DAYS, WARRANTY_DAYS
 from ..schema import Device, Payment
 from .common import (
-    SIM_SWAP_COOLDOWN_DAYS,
-    WARRANTY_DAYS,
     cents,
     device_dict,
     fmt,

@@ -10,10 +10,9 @@ from sqlalchemy import select
 
 from tautrait.domain import ToolContext, ToolError, tool
 
+from ..rules import PLAN_CHANGE_COOLDOWN_DAYS, ROAMING_LEAD_DAYS
 from ..schema import Addon, Device, Line, LineAddon, Plan, UsageRecord
 from .common import (
-    PLAN_CHANGE_COOLDOWN_DAYS,
-    ROAMING_LEAD_DAYS,
     addon_dict,
     clean_id,
     device_dict,

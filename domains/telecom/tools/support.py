@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from tautrait.domain import ToolContext, ToolError, tool
 
+from ..rules import OUTAGE_CREDIT_WINDOW_DAYS
 from ..schema import Outage, OutageReport, Ticket, TicketNote
 from .common import (
-    OUTAGE_CREDIT_WINDOW_DAYS,
     get_account,
     iso,
     outage_dict,

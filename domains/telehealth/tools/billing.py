@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from tautrait.domain import ToolContext, ToolError, tool
 
+from ..rules import WAIVER_PERIOD_DAYS
 from ..schema import Invoice
 from .common import (
-    WAIVER_PERIOD_DAYS,
     get_patient,
     invoice_view,
     iso,

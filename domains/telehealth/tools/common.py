@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -13,6 +13,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from tautrait.domain import ToolContext, ToolError
 
+from ..rules import LATE_CANCEL_SHARE, LATE_CANCEL_WINDOW
 from ..schema import (
     Appointment,
     Device,
@@ -27,14 +28,6 @@ from ..schema import (
     Slot,
     Supplier,
 )
-
-SERVICE_STATES = ("AZ", "CO", "MN", "NM", "OR", "UT", "WA", "WI")
-LATE_CANCEL_WINDOW = timedelta(hours=24)
-LATE_CANCEL_SHARE = Decimal("0.5")
-MAX_UPCOMING_APPOINTMENTS = 3
-MAX_RESCHEDULES = 2
-FLAG_WINDOW_DAYS = 30
-WAIVER_PERIOD_DAYS = 365
 
 
 def money(value: float | Decimal) -> float:

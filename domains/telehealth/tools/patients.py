@@ -9,9 +9,9 @@ from sqlalchemy import select
 from tautrait.domain import ToolContext, ToolError, tool
 from tautrait.domain.text import dictated, plain
 
+from ..rules import SERVICE_STATES
 from ..schema import InsurancePlan, Patient, Supplier
 from .common import (
-    SERVICE_STATES,
     fold,
     get_patient,
     get_supplier,

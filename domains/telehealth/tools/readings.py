@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from tautrait.domain import ToolContext, ToolError, tool
 
+from ..rules import FLAG_WINDOW_DAYS
 from ..schema import Upload
-from .common import FLAG_WINDOW_DAYS, get_patient, iso, verified_patient
+from .common import get_patient, iso, verified_patient
 
 
 def _upload_view(upload: Upload) -> dict[str, Any]:

@@ -10,13 +10,15 @@ from sqlalchemy import select
 
 from tautrait.domain import ToolContext, ToolError, tool
 
-from ..schema import Appointment, Invoice, Provider, ProviderLicense, Slot
-from .common import (
+from ..rules import (
     LATE_CANCEL_SHARE,
     LATE_CANCEL_WINDOW,
     MAX_RESCHEDULES,
     MAX_UPCOMING_APPOINTMENTS,
     SERVICE_STATES,
+)
+from ..schema import Appointment, Invoice, Provider, ProviderLicense, Slot
+from .common import (
     appointment_view,
     derived_id,
     get_patient,

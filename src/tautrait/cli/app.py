@@ -35,6 +35,7 @@ def _register() -> None:
         domains,
         report,
         run,
+        tasks,
         traits,
         traits_eval,
         validate,
