@@ -10,10 +10,12 @@ from __future__ import annotations
 import contextlib
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from tautrait.local.generation import GenerationWorker
-from tautrait.local.models import LocalModel
-from tautrait.steering.control import SteeringPosition
+if TYPE_CHECKING:  # torch is imported by the first worker, not by configuring the pool
+    from tautrait.local.generation import GenerationWorker
+    from tautrait.local.models import LocalModel
+    from tautrait.steering.control import SteeringPosition
 
 
 @dataclass
@@ -34,6 +36,8 @@ class ModelPool:
         self._lock = threading.Lock()
 
     def worker(self, lm: LocalModel) -> GenerationWorker:
+        from tautrait.local.generation import GenerationWorker
+
         with self._lock:
             key = id(lm)
             if key not in self._workers:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import os
 import platform
 import subprocess
 import sys
@@ -88,8 +89,11 @@ def package_versions() -> dict[str, str | None]:
 
 
 def device_description(device: str) -> str:
-    import torch
-
+    """The device local models run on; without a loaded local model (torch not imported),
+    the machine's CPU count, so a run on hosted or scripted models never imports torch."""
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return f"cpu ({os.cpu_count()} cores)"
     if device.startswith("cuda") and torch.cuda.is_available():
         return f"{device} ({torch.cuda.get_device_name()})"
     return f"cpu ({torch.get_num_threads()} threads)"

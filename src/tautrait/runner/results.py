@@ -35,19 +35,33 @@ class Usage(BaseModel):
     """USD; None when some call's price was unknown."""
     calls: int = 0
     seconds: float = 0.0
+    retries: dict[str, int] = Field(default_factory=dict)
+    """Provider calls retried, by cause (rate_limit, server_error, timeout, connection,
+    empty): faults the harness survived."""
 
-    def add(self, prompt: int, completion: int, cost: float | None, seconds: float) -> None:
+    def add(
+        self,
+        prompt: int,
+        completion: int,
+        cost: float | None,
+        seconds: float,
+        retries: dict[str, int] | None = None,
+    ) -> None:
         self.prompt_tokens += prompt
         self.completion_tokens += completion
         self.cost = None if cost is None or self.cost is None else self.cost + cost
         self.calls += 1
         self.seconds += seconds
+        for cause, n in (retries or {}).items():
+            self.retries[cause] = self.retries.get(cause, 0) + n
 
 
 class EpisodeError(BaseModel):
     kind: str
     message: str
     attempts: int = 1
+    retries: dict[str, int] = Field(default_factory=dict)
+    """The failing call's retries by cause, before it gave up."""
 
 
 class EpisodeRecord(BaseModel):

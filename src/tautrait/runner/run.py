@@ -25,7 +25,6 @@ from tautrait.agent.tool_calling import AgentSettings, ToolCallingAgent
 from tautrait.domain.loader import Domain, load_domain
 from tautrait.domain.tasks import Task, TaskFile, load_tasks
 from tautrait.errors import UserError
-from tautrait.llm import RetryPolicy
 from tautrait.local import pool as local_pool
 from tautrait.runner.arms import Arm, parse_arms
 from tautrait.runner.config import EMBEDDED_AGENT, RunConfig
@@ -161,7 +160,7 @@ def _agent_settings(config: RunConfig) -> AgentSettings:
         api_base=config.api_base,
         temperature=config.temperature,
         max_tokens=max_tokens,
-        retry=RetryPolicy(attempts=config.retry_attempts),
+        retry=config.retry_policy(),
     )
 
 

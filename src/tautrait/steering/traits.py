@@ -20,6 +20,7 @@ server) parses its trait dicts.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -166,10 +167,8 @@ def _parse_intensity(value: object, *, key: str, source: str) -> Intensity:
         text = value.strip().lower()
         if text in LEVELS:
             return text
-        try:
+        with contextlib.suppress(ValueError):
             number = float(text)
-        except ValueError:
-            pass
     if number is not None:
         if not math.isfinite(number):
             raise UserError(
