@@ -42,6 +42,11 @@ def register_script(name: str, script: Script) -> None:
     _scripts[name] = script
 
 
+def known_scripts() -> list[str]:
+    """The names ``scripted/<name>`` accepts."""
+    return sorted(_scripts)
+
+
 def gold_script(messages: list[dict[str, Any]], task: dict[str, Any] | None) -> dict[str, Any]:
     if task is None:
         raise ValueError("scripted/gold needs the task (metadata['task'])")

@@ -117,8 +117,52 @@ def start(
     resume: Path | None = None,
     max_concurrency: int | str | None = None,
 ) -> Path:
-    """Prepare and execute a run (shared by the CLI and the run.py shim); exit 3 when it
-    ended over its ``max_infra_errors``."""
-    from tautrait.runner.run import run_from_cli
+    """Prepare and execute a run (shared by the CLI and the run.py shim).
 
-    return run_from_cli(config, resume=resume, max_concurrency=max_concurrency)
+    Exit status: 2 on bad input (nothing written), 3 when the run ended over its
+    ``max_infra_errors``, 130 on Ctrl-C (finished episodes kept; the line printed says
+    how to resume); otherwise the run folder is returned.
+    """
+    from rich.console import Console
+
+    from tautrait.runner.infra import EXIT_OVER_LIMIT, summarize
+    from tautrait.runner.results import read_episodes
+    from tautrait.runner.run import execute_run, finished_run, prepare_run
+
+    console = Console(stderr=True)
+    if resume is not None:
+        done = finished_run(resume)
+        if done is not None:
+            typer.echo(done, err=True)
+            return resume
+    prepared = prepare_run(config or RunConfig(), resume=resume, console=console)
+    if max_concurrency is not None:
+        prepared.config = with_option(prepared.config, "max_concurrency", max_concurrency)
+    run_dir = prepared.run_dir
+    try:
+        execute_run(prepared, console=console)
+    except KeyboardInterrupt:
+        kept = len([e for e in read_episodes(run_dir) if e.status == "completed"])
+        typer.echo(
+            f"interrupted: {kept} finished episode(s) kept in {run_dir}; finish the run "
+            f"with: tautrait run --resume {run_dir}",
+            err=True,
+        )
+        raise typer.Exit(130) from None
+    except OSError as exc:
+        raise UserError(
+            f"cannot write results in {run_dir} ({exc.strerror or exc}); free space or fix "
+            f"the folder, then finish with: tautrait run --resume {run_dir}"
+        ) from None
+    typer.echo(f"report: {run_dir / 'report.md'}")
+    summary = summarize(read_episodes(run_dir), prepared.config.max_infra_errors)
+    if summary.errors:
+        typer.echo(summary.line(), err=True)
+    if summary.over:
+        raise typer.Exit(EXIT_OVER_LIMIT)
+    return run_dir
+
+
+def with_option(config: RunConfig, name: str, value: Any) -> RunConfig:
+    """``config`` with one option changed, validated like any other value."""
+    return build_config({**config.model_dump(), name: value}, environment=False)
