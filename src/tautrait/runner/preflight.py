@@ -68,9 +68,8 @@ def local_models(config: RunConfig) -> list[str]:
     names: list[str] = []
     if config.model.startswith("local/"):
         names.append(config.model.removeprefix("local/"))
-    if config.user_strategy in ("steered", "mtad"):
-        names.append(config.user_model)
-    elif user_litellm_name(config.user_model).startswith("local/"):
+    local_user = user_litellm_name(config.user_model).startswith("local/")
+    if config.user_strategy in ("steered", "mtad") or local_user:
         names.append(config.user_model)
     return names
 

@@ -214,6 +214,8 @@ def mixture(
     intensity; an unsteered expert takes the remaining weight, so "medium" mixes the
     trait with the neutral model. Trait weights summing past 1 are normalised and the
     neutral expert drops out."""
+    from tautrait.local.generation import Expert
+
     experts: list[Expert] = []
     for trait, intensity in intensities.items():
         if trait in adapters:
