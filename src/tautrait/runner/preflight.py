@@ -34,6 +34,16 @@ OWN_PROVIDERS = ("local/", "scripted/")
 def preflight(config: RunConfig, *, output: bool = True) -> None:
     """Every check of the module docstring, cheapest first (``output``: the output
     folder too; a resumed run writes into its own folder)."""
+    check_files(config, output=output)
+    check_services(config)
+
+
+def check_files(config: RunConfig, *, output: bool = True) -> None:
+    """Checks 1 and 2 (and a ``--faults`` spec): files and folders, in milliseconds."""
+    if config.faults:
+        from tautrait.faults import parse_faults
+
+        parse_faults(config.faults)
     if output:
         check_output_dir(config.output_dir)
     for model in local_models(config):
@@ -47,6 +57,10 @@ def preflight(config: RunConfig, *, output: bool = True) -> None:
         from tautrait.steering.files import check_basis_file
 
         check_basis_file(config.basis)
+
+
+def check_services(config: RunConfig) -> None:
+    """Checks 3 and 4: providers, API keys, endpoints (imports litellm for hosted ones)."""
     models = [(config.model, config.api_base, "--model")]
     if config.user_strategy in ("llm", "prompt"):
         models.append((user_litellm_name(config.user_model), config.user_api_base, "--user-model"))

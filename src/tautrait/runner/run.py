@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import random
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +37,7 @@ from tautrait.runner.manifest import (
     load_manifest,
     new_run_id,
 )
-from tautrait.runner.preflight import local_models, preflight
+from tautrait.runner.preflight import check_files, check_services, local_models
 from tautrait.runner.results import (
     EPISODES_FILE,
     MANIFEST_FILE,
@@ -106,12 +107,13 @@ def prepare_run(
         stored, config = load_manifest(resume)
         check_episodes(resume, stored["run_id"])
     arms = parse_arms(config)
-    preflight(config, output=resume is None)
+    check_files(config, output=resume is None)
     domain = load_domain(config.env)
     task_file = load_tasks(config.env, config.task_split)
     tasks = select_tasks(task_file, config)
     if resume is not None:
         check_resumable(stored, domain, task_file)
+    check_services(config)
     if config.user_strategy == "human" and config.max_concurrency != 1:
         config = config.model_copy(update={"max_concurrency": 1})
         console.print("[dim]human user: one episode at a time[/dim]")
@@ -277,6 +279,20 @@ async def _play_all(
     await asyncio.gather(*(one(t, k, a) for t, k, a in pending))
 
 
+def _create_run_dir(run_dir: Path, manifest: dict[str, Any]) -> None:
+    """The run folder with its run.json, or nothing at all: a failed write (a full disk)
+    removes the folder again, so no half-made run is left behind."""
+    run_dir.mkdir(parents=True, exist_ok=False)
+    try:
+        write_json(run_dir / MANIFEST_FILE, manifest)
+    except OSError as exc:
+        shutil.rmtree(run_dir, ignore_errors=True)
+        raise UserError(
+            f"cannot write {run_dir / MANIFEST_FILE} ({exc.strerror or exc}); free some "
+            "space or pass another --output-dir"
+        ) from None
+
+
 def finished_run(run_dir: Path) -> str | None:
     """For ``--resume``: a line saying the run is already complete (every episode of its
     grid completed and its report written), or None when there is work left."""
@@ -307,9 +323,8 @@ def execute_run(prepared: PreparedRun, console: Console | None = None) -> Path:
     console = console or Console(stderr=True)
     config = prepared.config
     run_dir = prepared.run_dir
-    run_dir.mkdir(parents=True, exist_ok=True)
     if not prepared.resumed:
-        write_json(run_dir / MANIFEST_FILE, prepared.manifest)
+        _create_run_dir(run_dir, prepared.manifest)
     done = {e.key() for e in read_episodes(run_dir) if e.status == "completed"}
     # Arms of one (task, trial) are queued together so a partial run stays paired.
     grid = [
