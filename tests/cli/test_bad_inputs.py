@@ -186,7 +186,7 @@ CASES = {
     "flag-faults-kind": T([*RUN, "--faults", "bogus=0.1"], "unknown kind 'bogus'"),
     "flag-faults-rate": T([*RUN, "--faults", "429=2"], "probability between 0 and 1"),
     "flag-no-arms": T([*RUN, "--no-baseline"], "nothing to run"),
-    "env-not-int": T(RUN, "TAUTRAIT_MAX_STEPS", TAUTRAIT_MAX_STEPS="x"),
+    "env-not-int": T(RUN, "TAUTRAIT_NUM_TRIALS", TAUTRAIT_NUM_TRIALS="x"),
     "env-bad-list": T(RUN, "TAUTRAIT_TRAIT_DICTS", TAUTRAIT_TRAIT_DICTS="[oops"),
     "provider-unknown": T([*RUN, "--model", "opnai/gpt-4o"], "knows no provider"),
     "provider-no-key": T([*RUN, "--model", "openai/gpt-4o"], "needs OPENAI_API_KEY"),
@@ -273,7 +273,7 @@ CASES = {
     "split-unknown": T([*RUN, "--task-split", "nosuch"], "nosuch"),
     "tasks-damaged": T(RUN, "test.json", TAUTRAIT_DATA_PATH=f"{IN}/damagedtasks"),
     "tasks-invalid": T(RUN, "test.json", TAUTRAIT_DATA_PATH=f"{IN}/invalidtasks"),
-    "domain-damaged": T(RUN, "orders.json", TAUTRAIT_DATA_PATH=f"{IN}/baddomain"),
+    "domain-damaged": T(RUN, "seed data", TAUTRAIT_DATA_PATH=f"{IN}/baddomain"),
     "task-ids-unknown": T([*RUN, "--task-ids", "mock-0,nope"], "unknown task ids"),
 }
 FULL_DISK = {"output-disk-full", "report-out-disk-full"}

@@ -125,6 +125,14 @@ def start(
     """
     from rich.console import Console
 
+    from tautrait.runner.arms import parse_arms
+    from tautrait.runner.preflight import check_files
+
+    if config is not None and resume is None:
+        # The likeliest mistakes, checked before the runner (and SQLAlchemy) is imported.
+        parse_arms(config)
+        check_files(config)
+
     from tautrait.runner.infra import EXIT_OVER_LIMIT, summarize
     from tautrait.runner.results import read_episodes
     from tautrait.runner.run import execute_run, finished_run, prepare_run
