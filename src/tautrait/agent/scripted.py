@@ -55,6 +55,11 @@ def register_script(name: str, script: Script) -> None:
     _scripts[name] = script
 
 
+def known_scripts() -> list[str]:
+    """The names ``scripted/<name>`` accepts."""
+    return sorted(_scripts)
+
+
 def gold_script(messages: list[dict[str, Any]], task: dict[str, Any] | None) -> dict[str, Any]:
     if task is None:
         raise ValueError("scripted/gold needs the task (metadata['task'])")
@@ -104,7 +109,11 @@ def parse_scripted_model(name: str) -> tuple[str, float]:
     """
     script, _, query = name.partition("?")
     if script not in _scripts:
-        raise ValueError(f"no script named {script!r}; known: {', '.join(sorted(_scripts))}")
+        raise ValueError(
+            f"no script named {script!r}; known: "
+            + ", ".join(f"scripted/{s}" for s in sorted(_scripts))
+            + " (each takes ?latency_ms=N)"
+        )
     latency = 0.0
     for option in filter(None, query.split("&")):
         key, _, value = option.partition("=")

@@ -11,9 +11,6 @@ from rich.console import Console
 from rich.table import Table
 
 from tautrait.cli.app import app
-from tautrait.domain.loader import available_domains, load_domain
-from tautrait.domain.seedfiles import generate_tables, stale_files, write_tables
-from tautrait.domain.tasks import available_splits, load_tasks
 
 domains_app = typer.Typer(help="Inspect domains.", no_args_is_help=True)
 app.add_typer(domains_app, name="domains")
@@ -25,6 +22,10 @@ def list_domains(
 ) -> None:
     """Each domain with its tables (and rows), tools (read/write) and tasks per split."""
     from sqlalchemy import func, select
+
+    # Imported here: registering the command must not import SQLAlchemy (slow start-up).
+    from tautrait.domain.loader import available_domains, load_domain
+    from tautrait.domain.tasks import available_splits, load_tasks
 
     rows: list[dict[str, Any]] = []
     for name in sorted(available_domains()):
@@ -77,6 +78,9 @@ def generate(
 ) -> None:
     """Run the domain's generate.py (its tables() function) and write data/<table>.json;
     the committed data must be what it writes, byte for byte."""
+    from tautrait.domain.loader import load_domain
+    from tautrait.domain.seedfiles import generate_tables, stale_files, write_tables
+
     domain = load_domain(name)
     tables = generate_tables(domain)
     if check:

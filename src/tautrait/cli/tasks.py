@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from tautrait.cli.app import app
-from tautrait.domain.taskbuild import build_domain, domains_with_sources, stale_splits
 from tautrait.errors import UserError
 
 tasks_app = typer.Typer(help="Build task splits from their sources.", no_args_is_help=True)
@@ -26,6 +25,9 @@ def build(
 ) -> None:
     """Replay every task source (tasks/<env>/<split>/*.yaml) on a fresh database, fill its
     references, check its refusals, and write tasks/<env>/<split>.json."""
+    # Imported here: registering the command must not import SQLAlchemy (slow start-up).
+    from tautrait.domain.taskbuild import build_domain, domains_with_sources, stale_splits
+
     names = domains_with_sources() if env == "all" else [env]
     if not names:
         raise UserError("no task sources found (tasks/<domain>/<split>/*.yaml on the data path)")

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from tautrait.cli.app import app
-from tautrait.domain.loader import available_domains, load_domain
-from tautrait.domain.tasks import available_splits, load_tasks
 from tautrait.errors import UserError
-from tautrait.evaluation.validate import DomainValidation, validate_domain
+
+if TYPE_CHECKING:
+    from tautrait.evaluation.validate import DomainValidation
 
 
 @app.command()
@@ -27,6 +27,11 @@ def validate(
     """Replay every task's gold actions and check the validity gates and the fairness checks
     (order of independent writes, authentication enforced, no echoed outputs); exit 1 on a
     problem. --json also gives each task's checks."""
+    # Imported here: registering the command must not import SQLAlchemy (slow start-up).
+    from tautrait.domain.loader import available_domains, load_domain
+    from tautrait.domain.tasks import available_splits, load_tasks
+    from tautrait.evaluation.validate import validate_domain
+
     names = sorted(available_domains()) if env == "all" else [env]
     if not names:
         raise UserError("no domains found; check TAUTRAIT_DATA_PATH")

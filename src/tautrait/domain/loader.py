@@ -47,7 +47,14 @@ class Domain:
         """The seed database, built on first use (once per process)."""
         with self._seed_lock:
             if self._seed is None:
-                self._seed = SeedDatabase(self.spec.metadata, self.path / "data")
+                try:
+                    self._seed = SeedDatabase(self.spec.metadata, self.path / "data")
+                except ValueError as exc:  # a damaged or foreign data file (JSON errors too)
+                    first = (str(exc).splitlines() or [type(exc).__name__])[0]
+                    raise UserError(
+                        f"domain {self.name}: its seed data in {self.path / 'data'} is "
+                        f"damaged ({first}); fix or restore the file"
+                    ) from None
             return self._seed
 
     @cached_property

@@ -355,6 +355,9 @@ class _Batch:
                 attention_mask=mask.to(device),
                 position_ids=positions.to(device),
                 use_cache=True,
+                # Only the last position's logits are used: the full [rows, tokens, vocab]
+                # tensor was the run's peak memory (GBs for a batch of long prompts).
+                logits_to_keep=1,
                 **kwargs,
             )
         return (

@@ -74,7 +74,9 @@ async def run_episode(spec: EpisodeSpec, agent: Agent, user: UserSimulator) -> E
         termination = await _play(spec, agent, user, env, state)
     except InfraError as exc:
         termination = "infra_error"
-        error = EpisodeError(kind=exc.kind, message=exc.message, attempts=exc.attempts)
+        error = EpisodeError(
+            kind=exc.kind, message=exc.message, attempts=exc.attempts, retries=exc.retries
+        )
     except Exception as exc:  # a bug in tautrait must not look like an agent failure
         log.exception("episode %s/%s/%s crashed", spec.task.id, spec.trial, spec.arm)
         termination = "infra_error"
@@ -149,6 +151,7 @@ async def _play(
             completion.completion_tokens,
             completion.cost,
             completion.latency_s,
+            completion.retries,
         )
         message: dict[str, Any] = {"role": "assistant", "content": completion.content or None}
         if completion.tool_calls:
@@ -185,7 +188,9 @@ async def _play(
 async def _user_turn(user: UserSimulator, state: _State) -> bool:
     """Ask the user for a message; True when the user ended the conversation."""
     reply = await user.reply(state.transcript)
-    state.user_usage.add(reply.prompt_tokens, reply.completion_tokens, reply.cost, reply.latency_s)
+    state.user_usage.add(
+        reply.prompt_tokens, reply.completion_tokens, reply.cost, reply.latency_s, reply.retries
+    )
     text = reply.text or ("(ends the conversation)" if reply.stop else "...")
     state.transcript.append(Utterance("user", text))
     entry: dict[str, Any] = {"role": "user", "content": text}
