@@ -77,12 +77,16 @@ def test_slots_decode_the_eager_paths_tokens(position: str, sampled: bool) -> No
 def _run_worker(
     engine: Engine, requests: list[GenerationRequest]
 ) -> tuple[list[list[int]], GenerationStats]:
-    worker = GenerationWorker(tiny_model(), prefix_cache_mb=64, gather_ms=0, engine=engine)
+    # The first half arrives together (gathered into one batch); the rest joins once
+    # that batch decodes, whatever the machine's speed.
+    worker = GenerationWorker(tiny_model(), prefix_cache_mb=64, gather_ms=200, engine=engine)
     try:
-        futures = []
-        for request in requests:
-            futures.append(worker.submit(request))
-            time.sleep(0.02)
+        half = len(requests) // 2
+        futures = [worker.submit(request) for request in requests[:half]]
+        deadline = time.monotonic() + 60
+        while worker.stats.decode_steps == 0 and time.monotonic() < deadline:
+            time.sleep(0.001)
+        futures += [worker.submit(request) for request in requests[half:]]
         tokens = [f.result(timeout=120).token_ids for f in futures]
     finally:
         worker.close()

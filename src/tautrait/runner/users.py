@@ -20,24 +20,24 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
 from tautrait.errors import UserError
-from tautrait.llm import RetryPolicy
 from tautrait.local import pool as local_pool
-from tautrait.local.generation import Expert
 from tautrait.local.models import LocalModel, is_embedded, load_local_model
 from tautrait.runner.arms import Arm, needed_traits
-from tautrait.runner.config import RunConfig
-from tautrait.steering.basis import Compose, TraitBasis, describe, model_basis
+from tautrait.runner.config import Compose, RunConfig
 from tautrait.steering.traits import Intensity, alias_table, load_definitions
 from tautrait.user.base import UserSimulator, render_system_prompt
 from tautrait.user.human import HumanUser
 from tautrait.user.llm import LLMUser
 from tautrait.user.prompted import level_of, write_style
-from tautrait.user.steered import SteeredUser
+
+if TYPE_CHECKING:  # torch only where a local model is loaded (see the functions below)
+    from tautrait.local.generation import Expert
+    from tautrait.steering.basis import TraitBasis
 
 LOCAL_STRATEGIES = ("steered", "mtad")
 TRAIT_STRATEGIES = ("steered", "mtad", "prompt")
@@ -61,7 +61,11 @@ class UserSide:
     """Trait -> LoRA adapter folder (mtad experts)."""
 
     def basis_record(self) -> dict[str, Any] | None:
-        return describe(self.basis) if self.basis is not None else None
+        if self.basis is None:
+            return None
+        from tautrait.steering.basis import describe
+
+        return describe(self.basis)
 
 
 def prepare_user_side(config: RunConfig, arms: list[Arm], console: Console) -> UserSide:
@@ -135,6 +139,8 @@ def parse_adapters(entries: list[str]) -> dict[str, str]:
 
 
 def _load_basis(config: RunConfig, lm: LocalModel, traits: list[str]) -> TraitBasis:
+    from tautrait.steering.basis import TraitBasis, model_basis
+
     if config.basis is not None:
         basis = TraitBasis.load(config.basis)
         basis.check_model(lm)
@@ -208,6 +214,8 @@ def mixture(
     intensity; an unsteered expert takes the remaining weight, so "medium" mixes the
     trait with the neutral model. Trait weights summing past 1 are normalised and the
     neutral expert drops out."""
+    from tautrait.local.generation import Expert
+
     experts: list[Expert] = []
     for trait, intensity in intensities.items():
         if trait in adapters:
@@ -237,7 +245,7 @@ async def _write_styles(arms: list[Arm], side: UserSide) -> None:
                 arm.trait_dict.intensities,
                 definitions,
                 api_base=config.user_api_base,
-                retry=RetryPolicy(attempts=config.retry_attempts),
+                retry=config.retry_policy(),
             )
             for arm in todo
             if arm.trait_dict is not None
@@ -259,6 +267,8 @@ def simulator_for(side: UserSide, prompt: str, arm: Arm, seed: int) -> UserSimul
     config = side.config
     strategy = config.user_strategy
     if strategy in LOCAL_STRATEGIES:
+        from tautrait.user.steered import SteeredUser
+
         assert side.lm is not None
         return SteeredUser(
             local_pool.shared_pool().worker(side.lm),
@@ -279,5 +289,5 @@ def simulator_for(side: UserSide, prompt: str, arm: Arm, seed: int) -> UserSimul
         temperature=config.user_temperature,
         max_tokens=config.user_max_tokens,
         api_base=config.user_api_base,
-        retry=RetryPolicy(attempts=config.retry_attempts),
+        retry=config.retry_policy(),
     )
