@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.tautrait-installed
 
 DEMO_FLAGS ?= --env retail --trait-dict skeptical.json --task-split dev --limit 4 --max-steps 4 --agent-max-tokens 96 --user-max-tokens 48
 
-.PHONY: setup demo test check lint types unit browser bench clean
+.PHONY: setup demo test check lint types tasks unit browser bench clean
 
 setup: $(STAMP)
 
@@ -24,7 +24,7 @@ demo: $(STAMP)
 
 test: check unit
 
-check: lint types
+check: lint types tasks
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests domains run.py
@@ -32,6 +32,10 @@ lint: $(STAMP)
 
 types: $(STAMP)
 	$(BIN)/mypy
+
+# Every committed task split must be what its sources build (tasks/<env>/<split>/*.yaml).
+tasks: $(STAMP)
+	$(BIN)/tautrait tasks build --check
 
 unit: $(STAMP) browser
 	$(BIN)/pytest
@@ -46,6 +50,7 @@ ifneq ($(TAUTRAIT_SKIP_BROWSER_TESTS),1)
 endif
 
 bench: $(STAMP)
+	$(BIN)/python benchmarks/harness.py
 	$(BIN)/python benchmarks/throughput.py
 
 clean:

@@ -4,11 +4,15 @@ Prints, for one local model (the embedded SmolLM2 by default):
 
 1. trait extraction time: the paper's four traits, every block, from their pairs;
 2. steering overhead in batched generation: the same batch of prompts decoded
-   unsteered and with every row steered by a different trait vector (tokens/s);
+   unsteered and with every row steered by a different trait vector. Both sides decode
+   exactly ``--tokens`` steps per row (end-of-sequence ignored: otherwise the side that
+   happens to stop earlier looks faster or slower), in rounds alternating A B B A after
+   a warm-up of each, and the table gives median [min-max] tokens/s and the
+   steered/unsteered ratio of each round;
 3. decode tokens/s of the continuous-batching worker with many concurrent requests.
 
-Each figure is the median of ``--repeats`` runs after one warm-up. Run on an idle
-machine; numbers from a shared machine are noisy.
+Run on an idle machine; numbers from a shared machine are noisy (the spread says how
+noisy). ``benchmarks/gpu.py`` measures the same way on a GPU, with an 8B model.
 
     python benchmarks/throughput.py [--model embedded] [--device cpu] [--batch 16]
 """
@@ -30,6 +34,11 @@ from tautrait.steering.extract import SIMULATOR_SYSTEM
 from tautrait.steering.traits import load_definitions
 
 PAPER_TRAITS = ("impatience", "confusion", "skepticism", "incoherence")
+
+
+def spread(values: list[float], fmt: str) -> str:
+    """Median [min-max]."""
+    return f"{statistics.median(values):{fmt}} [{min(values):{fmt}}-{max(values):{fmt}}]"
 
 
 def timed(fn: Callable[[], object], repeats: int) -> list[float]:
@@ -83,27 +92,38 @@ def main() -> None:
     ]
     names = list(definitions)
 
-    def batch(steered: bool) -> int:
+    def batch(steered: bool) -> tuple[int, float]:
         requests = [
             GenerationRequest(
                 prompt_ids=x,
                 max_new_tokens=args.tokens,
                 temperature=0.7,
                 seed=i,
+                ignore_eos=True,
                 steering=basis.steering({names[i % len(names)]: "medium"}) if steered else {},
             )
             for i, x in enumerate(ids)
         ]
-        return sum(r.completion_tokens for r in generate_batch(lm, requests))
+        started = time.perf_counter()
+        tokens = sum(r.completion_tokens for r in generate_batch(lm, requests))
+        return tokens, time.perf_counter() - started
 
+    rates: dict[bool, list[float]] = {False: [], True: []}
+    counts: dict[bool, int] = {}
+    batch(False)  # warm-up, each side
+    batch(True)
+    for round_ in range(args.repeats):
+        for steered in (False, True) if round_ % 2 == 0 else (True, False):
+            tokens, seconds = batch(steered)
+            counts[steered] = tokens
+            rates[steered].append(tokens / seconds)
+    ratios = [s / u for s, u in zip(rates[True], rates[False], strict=True)]
     for label, steered in (("unsteered", False), ("steered (a trait per row)", True)):
-        tokens = batch(steered)
-        times = timed(lambda s=steered: batch(s), args.repeats)  # type: ignore[misc]
-        rate = tokens / statistics.median(times)
         print(
-            f"batched generation, {len(ids)} rows, {label}: {rate:.1f} tokens/s "
-            f"(median of {args.repeats}, {tokens} tokens)"
+            f"batched generation, {len(ids)} rows, {label}: {spread(rates[steered], '.1f')} "
+            f"tokens/s ({counts[steered]} tokens a run, {args.repeats} interleaved rounds)"
         )
+    print(f"steered / unsteered tokens/s, per round: {spread(ratios, '.3f')}")
 
     worker = GenerationWorker(lm)
     try:

@@ -72,3 +72,77 @@ def test_classification() -> None:
     assert is_transient(litellm.InternalServerError("t", model="m", llm_provider="x"))
     assert not is_transient(litellm.BadRequestError("t", model="m", llm_provider="x"))
     assert not is_transient(litellm.NotFoundError("t", model="m", llm_provider="x"))
+
+
+def _outcome(coro: Any) -> tuple[str, str, int]:
+    """(what complete() raised, the mapped provider exception's class, attempts)."""
+    try:
+        asyncio.run(coro)
+    except ContextOverflow as exc:
+        return "context", type(exc.__cause__).__name__, 1
+    except InfraError as exc:
+        return exc.kind, type(exc.__cause__).__name__, exc.attempts
+    return "ok", "", 1
+
+
+def _errors() -> list[Any]:
+    litellm = litellm_module()
+    return [
+        lambda: ValueError("bad value"),
+        lambda: KeyError("k"),
+        lambda: TimeoutError("slow"),
+        lambda: litellm.RateLimitError("slow down", llm_provider="x", model="m"),
+        lambda: litellm.ServiceUnavailableError("down", llm_provider="x", model="m"),
+        lambda: litellm.AuthenticationError("bad key", llm_provider="x", model="m"),
+        lambda: litellm.BadRequestError("bad", llm_provider="x", model="m"),
+        lambda: litellm.ContextWindowExceededError("long", llm_provider="x", model="m"),
+    ]
+
+
+@pytest.mark.parametrize("index", range(8))
+def test_in_process_failures_match_litellms_contract(index: int) -> None:
+    """scripted/ and local/ skip litellm.acompletion, yet fail exactly as through it."""
+    litellm = litellm_module()
+    make = _errors()[index]
+    script, _ = _failing(make, 99)
+    register_script("contract", script)
+    messages = [{"role": "user", "content": "hi"}]
+    try:
+        asyncio.run(litellm.acompletion(model="scripted/contract", messages=messages))
+    except Exception as exc:
+        through_litellm = exc
+    names = {cls.__name__ for cls in type(through_litellm).__mro__}
+    if "ContextWindowExceededError" in names:
+        expected = ("context", type(through_litellm).__name__, 1)
+    elif is_transient(through_litellm):
+        expected = ("provider_transient", type(through_litellm).__name__, FAST.attempts)
+    else:
+        expected = ("provider_error", type(through_litellm).__name__, 1)
+    assert _outcome(complete("scripted/contract", messages, retry=FAST)) == expected
+
+
+def test_in_process_calls_skip_litellm_and_answer_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    litellm = litellm_module()
+
+    def script(messages: list[dict[str, Any]], task: dict[str, Any] | None) -> dict[str, Any]:
+        return {"content": "on it", "tool_calls": [("lookup", {"id": "A1"})]}
+
+    register_script("same", script)
+    messages = [{"role": "system", "content": "be brief"}, {"role": "user", "content": "hi there"}]
+    response = asyncio.run(litellm.acompletion(model="scripted/same", messages=messages))
+
+    async def refuse(**kwargs: Any) -> Any:
+        raise AssertionError("an in-process model went through litellm.acompletion")
+
+    monkeypatch.setattr(litellm, "acompletion", refuse)
+    direct = asyncio.run(complete("scripted/same", messages, retry=FAST))
+    message = response.choices[0].message
+    assert direct.content == message.content
+    assert [c["function"] for c in direct.tool_calls] == [
+        {"name": c.function.name, "arguments": c.function.arguments} for c in message.tool_calls
+    ]
+    assert (direct.prompt_tokens, direct.completion_tokens) == (
+        response.usage.prompt_tokens,
+        response.usage.completion_tokens,
+    )
+    assert direct.cost == 0.0 and direct.attempts == 1

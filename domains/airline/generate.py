@@ -1,44 +1,25 @@
 """Deterministic generator of the Larkline Air seed data (``data/<table>.json``).
 
-Usage::
-
-    python domains/airline/generate.py            # rewrite domains/airline/data/
-    python domains/airline/generate.py OUT_DIR    # write the files somewhere else
-
-Everything comes from one ``random.Random`` with a fixed seed and from the fixed ``NOW``
-below (equal to ``DOMAIN.now``); nothing reads the wall clock or depends on set or dict
-iteration order, so a re-run reproduces the committed files byte for byte.
+``tautrait domains generate airline`` writes :func:`tables` into ``data/`` (``--check``
+compares instead). Everything comes from one ``random.Random`` with a fixed seed and from
+the domain's fixed time (``rules.NOW``); nothing reads the wall clock or depends on set or
+dict iteration order, so a re-run reproduces the committed files byte for byte.
 """
 
 from __future__ import annotations
 
-import argparse
-import importlib.util
-import json
 import math
 import random
-import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
+from . import rules as R
+from .rules import NOW
 
-
-def _load_rules() -> Any:
-    spec = importlib.util.spec_from_file_location("larkline_rules", HERE / "rules.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-R = _load_rules()
 money = R.money
 
 SEED = 20260514
-NOW = datetime(2026, 5, 14, 6, 0)
 FIRST_DATE = date(2026, 5, 1)
 LAST_DATE = date(2026, 6, 5)
 N_USERS = 540
@@ -68,7 +49,7 @@ AIRPORTS = [
 ]
 
 # (a, b, departures per day each way, operating weekdays 0=Mon; None = daily)
-ROUTES = [
+ROUTES: list[tuple[str, str, int, tuple[int, ...] | None]] = [
     ("PAV", "KSN", 4, None),
     ("PAV", "MRB", 2, None),
     ("PAV", "TLF", 2, None),
@@ -677,7 +658,7 @@ def make_reservations(ctx: Ctx) -> dict[str, list[dict[str, Any]]]:
     for d in drafts:
         user = d["user"]
         res_id = ctx.new_locator()
-        created: datetime = d["created"]
+        created = d["created"]
         cabin = rng.choices(R.CABINS, weights=(25, 55, 20))[0]
         n_pax = rng.choices((1, 2, 3, 4, 5, 6), weights=(50, 30, 10, 7, 2, 1))[0]
         pax = make_passengers(rng, user, n_pax)
@@ -946,40 +927,13 @@ def make_passengers(rng: random.Random, user: dict[str, Any], n: int) -> list[di
 # ----------------------------------------------------------------------------- output
 
 
-def write_table(out: Path, name: str, rows: list[dict[str, Any]]) -> None:
-    keys = None
-    for row in rows:
-        if keys is None:
-            keys = sorted(row)
-        assert sorted(row) == keys, f"{name}: rows with different keys"
-    lines = [json.dumps(row, sort_keys=True, ensure_ascii=False) for row in rows]
-    (out / f"{name}.json").write_text("[\n" + ",\n".join(lines) + "\n]\n", encoding="utf-8")
-
-
-def generate(out: Path) -> dict[str, int]:
-    """Write every table into ``out``; return the row count of each table."""
-    out.mkdir(parents=True, exist_ok=True)
+def tables() -> dict[str, list[dict[str, Any]]]:
+    """Every table's rows."""
     ctx = Ctx(rng=random.Random(SEED))
-    tables: dict[str, list[dict[str, Any]]] = {"airports": make_airports()}
-    tables["flights"] = make_flights(ctx)
+    found: dict[str, list[dict[str, Any]]] = {"airports": make_airports()}
+    found["flights"] = make_flights(ctx)
     make_users(ctx)
-    tables["users"] = ctx.users
-    tables.update(make_reservations(ctx))
-    tables["payment_methods"] = ctx.methods
-    for name in sorted(tables):
-        write_table(out, name, tables[name])
-    return {name: len(rows) for name, rows in sorted(tables.items())}
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out_dir", nargs="?", default=str(HERE / "data"))
-    args = parser.parse_args(argv)
-    counts = generate(Path(args.out_dir))
-    for name, count in counts.items():
-        print(f"{name}: {count}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    found["users"] = ctx.users
+    found.update(make_reservations(ctx))
+    found["payment_methods"] = ctx.methods
+    return found

@@ -1,15 +1,18 @@
-"""Larkline Air business rules as plain constants and pure functions.
+"""Larkline Air business rules as plain constants and pure functions: the one place for them.
 
-Shared by the tools (which enforce them) and by ``generate.py`` (which writes seed data
-that follows them). Pure standard library, no relative imports, so the generator can
-load this file on its own. The numbered rules of ``policy.md`` quote these values.
+Shared by ``DOMAIN`` (its fixed time), the tools (which enforce the rules) and
+``generate.py`` (which writes seed data that follows them). The numbered rules of
+``policy.md`` quote these values (a test checks that they do).
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+
+# The domain's fixed "current time" (DOMAIN.now): tools read it as ctx.now.
+NOW = datetime(2026, 5, 14, 6, 0)
 
 AIRLINE = "Larkline Air"
 FLIGHT_PREFIX = "LK"

@@ -1,34 +1,22 @@
 """Deterministic generator of Fernwick Market's seed data (``data/<table>.json``).
 
-Run it by hand after changing it, then commit the data::
-
-    python domains/retail/generate.py            # writes domains/retail/data/
-    python domains/retail/generate.py --out DIR  # writes elsewhere (the tests do this)
-
-Everything derives from one ``random.Random(SEED)`` and the fixed ``NOW`` below (the
-domain's current time); nothing reads the wall clock, and nothing iterates over a set, so
-a re-run reproduces the files byte for byte. Each file is a JSON list with one compact
-row object per line, keys sorted, ending with a newline.
+``tautrait domains generate retail`` writes :func:`tables` into ``data/`` (``--check``
+compares instead). Everything derives from one ``random.Random(SEED)`` and the domain's
+fixed time (``rules.NOW``); nothing reads the wall clock, and nothing iterates over a
+set, so a re-run reproduces the files byte for byte.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import random
 import unicodedata
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
+from .rules import FEE_REASONS, FREE_SHIPPING_FROM, NOW, REGIONS, RETURN_FEE, SHIPPING_FEE
+
 SEED = 20260515
-NOW = datetime(2026, 5, 15, 10, 0)
 TODAY = NOW.date()
-RETURN_WINDOW_DAYS = 30
-RETURN_FEE = 4.95
-FEE_REASONS = ("no longer needed", "wrong size or fit")
-FREE_SHIPPING_FROM = 50.0
-SHIPPING_FEE = 5.99
 
 N_USERS = 560
 
@@ -106,8 +94,8 @@ MAIL_DOMAINS = ["example.com", "example.net", "example.org", "mail.example", "in
 
 # --- Places (Fernwick Market ships to six regions) -----------------------------------
 
-REGIONS: list[tuple[str, list[tuple[str, str]]]] = [
-    # region code, [(town, 3-digit postal prefix)]
+TOWNS: list[tuple[str, list[tuple[str, str]]]] = [
+    # region code, [(town, 3-digit postal prefix: the region's digit first)]
     ("CC", [("Port Alder", "310"), ("Saltmere", "312"), ("Gullhaven", "315"),
             ("Westcliff Bay", "317")]),
     ("HV", [("Harlow", "420"), ("Millbrook", "423"), ("Ashcombe", "426"), ("Fennick", "428")]),
@@ -529,7 +517,8 @@ class Generator:
 
     def catalogue(self) -> None:
         rng = self.rng
-        products, variants = [], []
+        products: list[dict[str, Any]] = []
+        variants: list[dict[str, Any]] = []
         for name, brand, category, description, base, options, returnable in CATALOGUE:
             pid = self.unique(lambda: f"P{rng.randint(1000, 9899)}")
             tail = rng.choice([0.0, 0.49, 0.5, 0.95, 0.99, 0.99, 0.0, 0.95])
@@ -573,7 +562,7 @@ class Generator:
 
     def address(self) -> dict[str, Any]:
         rng = self.rng
-        region, towns = rng.choice(REGIONS)
+        region, towns = rng.choice(TOWNS)
         town, prefix = rng.choice(towns)
         line2 = None
         if rng.random() < 0.3:
@@ -589,7 +578,8 @@ class Generator:
 
     def users(self) -> None:
         rng = self.rng
-        users, methods = [], []
+        users: list[dict[str, Any]] = []
+        methods: list[dict[str, Any]] = []
         seen_names: set[tuple[str, str, str]] = set()
         emails: set[str] = set()
         while len(users) < N_USERS:
@@ -1036,32 +1026,9 @@ class Generator:
         return self.tables
 
 
-def write_tables(tables: dict[str, list[dict[str, Any]]], out_dir: Path) -> None:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name in sorted(tables):
-        rows = tables[name]
-        keys = sorted(rows[0])
-        for row in rows:
-            assert sorted(row) == keys, f"{name}: rows with different keys"
-        lines = [
-            json.dumps(row, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-            for row in rows
-        ]
-        text = "[\n" + ",\n".join(lines) + "\n]\n"
-        (out_dir / f"{name}.json").write_text(text, encoding="utf-8")
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=Path(__file__).resolve().parent / "data",
-        help="output folder (default: the domain's data/ folder)",
-    )
-    args = parser.parse_args()
-    write_tables(Generator().run(), args.out)
-
-
-if __name__ == "__main__":
-    main()
+def tables() -> dict[str, list[dict[str, Any]]]:
+    """Every table's rows."""
+    for code, towns in TOWNS:
+        if any(prefix[0] != REGIONS[code][1] for _, prefix in towns):
+            raise ValueError(f"a town of {code} has a postal prefix of another region")
+    return Generator().run()

@@ -5,16 +5,14 @@ roaming passes; devices with IMEIs, SIM ICCIDs and financing; monthly invoices w
 items, payments and credits; support tickets; network outages by zip code.
 """
 
-from datetime import datetime
-
 from tautrait.domain import DomainSpec, collect_tools
 
-from . import schema, tools
+from . import rules, schema, tools
 
 DOMAIN = DomainSpec(
     name="telecom",
     description="Mobile and home-internet provider: plans, add-ons, devices, bills, outages",
-    now=datetime(2026, 6, 10, 9, 0),
+    now=rules.NOW,
     metadata=schema.Base.metadata,
     tools=collect_tools(*tools.MODULES),
     greeting="Hi, thanks for contacting Larkspur Telecom! How can I help you today?",

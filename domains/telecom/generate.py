@@ -1,31 +1,27 @@
 """Deterministic generator of the Larkspur Telecom seed data (``data/<table>.json``).
 
-Run it by hand after changing it, then commit the data:
+``tautrait domains generate telecom`` writes :func:`tables` into ``data/`` (``--check``
+compares instead). Every choice comes from ``random.Random(SEED)`` (ids from one
+``random.Random`` per id prefix, seeded from SEED) and the domain's fixed time
+(``rules.NOW``); nothing reads the wall clock and no set is ever iterated, so two runs
+write identical bytes. Money is handled in integer cents and written as floats rounded
+to cents.
 
-    python domains/telecom/generate.py                 # writes domains/telecom/data/
-    python domains/telecom/generate.py --out /tmp/x    # writes elsewhere (tests use this)
-
-Every choice comes from ``random.Random(SEED)`` (ids from one ``random.Random`` per id
-prefix, seeded from SEED) and the fixed ``NOW`` below, the same moment as ``DOMAIN.now``;
-nothing reads the wall clock and no set is ever iterated, so two runs write identical
-bytes. Money is handled in integer cents and written as floats rounded to cents.
-
-The tasks in tasks/telecom/ name rows of this data: after changing the generator, re-run
-``build_tasks.py``; it stops on every task the new data breaks.
+The tasks in tasks/telecom/ name rows of this data: after changing the generator, run
+``tautrait tasks build --env telecom``; it stops on every task the new data breaks.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import random
 import unicodedata
 from datetime import date, datetime, timedelta
-from pathlib import Path
+from operator import itemgetter
 from typing import Any
 
+from .rules import NOW, PER_INVOICE_CREDIT_CAP, ROLLING_CREDIT_CAP
+
 SEED = 73_104
-NOW = datetime(2026, 6, 10, 9, 0)
 TODAY = NOW.date()
 N_ACCOUNTS = 240
 N_INVOICES = 6  # monthly invoices per account (fewer for recent customers)
@@ -1364,7 +1360,7 @@ class Generator:
             # some billing errors were already credited
             for k in errors:
                 if self.chance(0.4):
-                    amount = min(items[k][3], 3000)
+                    amount = min(items[k][3], PER_INVOICE_CREDIT_CAP)
                     created = self.at_time(
                         self.day_between(
                             issue + timedelta(days=2), min(due, TODAY - timedelta(days=1))
@@ -1579,8 +1575,8 @@ class Generator:
                 account_id = line["account_id"]
                 amount = min(
                     (2 * days * price + 30) // 60,
-                    3000 - per_invoice.get(invoice["invoice_id"], 0),
-                    7500 - per_account.get(account_id, 0),
+                    PER_INVOICE_CREDIT_CAP - per_invoice.get(invoice["invoice_id"], 0),
+                    ROLLING_CREDIT_CAP - per_account.get(account_id, 0),
                 )
                 if amount <= 0:
                     continue
@@ -1731,8 +1727,7 @@ class Generator:
             "usage_records": "usage_id",
         }
         return {
-            name: sorted(rows, key=lambda r, k=keys[name]: r[k])
-            for name, rows in self.tables.items()
+            name: sorted(rows, key=itemgetter(keys[name])) for name, rows in self.tables.items()
         }
 
 
@@ -1759,27 +1754,6 @@ def cycle_start_on_or_before(day: date, cycle_day: int) -> date:
     return start if start <= day else add_months(start, -1, cycle_day)
 
 
-def write(tables: dict[str, list[Row]], out_dir: Path) -> None:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, rows in tables.items():
-        keys = {tuple(sorted(r)) for r in rows}
-        if len(keys) > 1:
-            raise AssertionError(f"{name}: rows with different keys")
-        text = json.dumps(rows, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        (out_dir / f"{name}.json").write_text(text + "\n", encoding="utf-8")
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=Path(__file__).resolve().parent / "data",
-        help="output folder (default: the data/ folder beside this script)",
-    )
-    args = parser.parse_args(argv)
-    write(Generator().run(), args.out)
-
-
-if __name__ == "__main__":
-    main()
+def tables() -> dict[str, list[Row]]:
+    """Every table's rows."""
+    return Generator().run()

@@ -1,10 +1,8 @@
 """telehealth: Alderbrook Telecare, a virtual clinic with a home-monitoring programme."""
 
-from datetime import datetime
-
 from tautrait.domain import DomainSpec, collect_tools
 
-from . import schema
+from . import rules, schema
 from .tools import (
     billing,
     devices,
@@ -21,7 +19,7 @@ DOMAIN = DomainSpec(
     name="telehealth",
     description="Virtual clinic: appointments, prescriptions and refills, home-monitoring "
     "devices and readings, billing",
-    now=datetime(2026, 6, 9, 9, 0),
+    now=rules.NOW,
     metadata=schema.Base.metadata,
     tools=collect_tools(
         patients, scheduling, records, pharmacy, supply, devices, readings, billing, handoff

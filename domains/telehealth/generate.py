@@ -1,29 +1,23 @@
 """Deterministic generator of the Alderbrook Telecare seed data (``data/<table>.json``).
 
 Everything here is fictional: the clinic, its partner pharmacies and device suppliers,
-the towns, the patients, the providers and every reading. Run it by hand after changing
-it, then commit the data it writes::
+the towns, the patients, the providers and every reading. ``tautrait domains generate
+telehealth`` writes :func:`tables` into ``data/`` (``--check`` compares instead).
 
-    python domains/telehealth/generate.py            # writes domains/telehealth/data/
-    python domains/telehealth/generate.py --out DIR  # writes DIR/ instead
-
-The output depends only on the fixed seed below: no wall clock, no set iteration order.
-Each file is a JSON list with one row object per line, keys sorted.
+The output depends only on the fixed seed below and the domain's fixed time
+(``rules.NOW``): no wall clock, no set iteration order.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import random
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 
+from .rules import LATE_CANCEL_SHARE, LATE_CANCEL_WINDOW, NOW, SERVICE_STATES
+
 SEED = 6092026
-NOW = datetime(2026, 6, 9, 9, 0)  # must equal DOMAIN.now in __init__.py
 TODAY = NOW.date()
-DATA_DIR = Path(__file__).resolve().parent / "data"
 
 Row = dict[str, Any]
 
@@ -558,7 +552,10 @@ class Ids:
 # ------------------------------------------------------------------------ generation
 
 
-def generate() -> dict[str, list[Row]]:
+def tables() -> dict[str, list[Row]]:
+    """Every table's rows."""
+    if sorted(STATES) != sorted(SERVICE_STATES):
+        raise ValueError("STATES must describe exactly the service states of rules.py")
     rng = random.Random(SEED)
     ids = Ids()
     tables: dict[str, list[Row]] = {}
@@ -745,8 +742,8 @@ def generate() -> dict[str, list[Row]]:
         for _ in range(count):
             first, last, _sex, idx = person()
             langs = ["English"]
-            if POOL_LANGUAGE[idx] and rng.random() < 0.6:
-                langs.append(POOL_LANGUAGE[idx])
+            if (lang := POOL_LANGUAGE[idx]) and rng.random() < 0.6:
+                langs.append(lang)
             fee = cents(rng.randint(lo, hi) + rng.choice([0, 0.25, 0.5, 0.75, 0.4, 0.9]))
             cred = rng.choice(
                 ["MD", "MD", "DO", "NP", "PA"]
@@ -812,11 +809,11 @@ def generate() -> dict[str, list[Row]]:
         workdays = sorted(rng.sample(range(5), 3))
         block_start = rng.choice([8, 9, 10, 13, 14])
         future_slots[p["provider_id"]] = []
-        for d in days:
-            if d.weekday() not in workdays:
+        for day in days:
+            if day.weekday() not in workdays:
                 continue
             for k in range(6):
-                start = datetime.combine(d, time(block_start)) + timedelta(minutes=30 * k)
+                start = datetime.combine(day, time(block_start)) + timedelta(minutes=30 * k)
                 if start <= NOW:
                     continue
                 row = {
@@ -995,7 +992,7 @@ def generate() -> dict[str, list[Row]]:
                 hours_before = rng.randint(2, 20) if late else rng.randint(30, 240)
                 cancelled_at = start - timedelta(hours=hours_before)
                 if late:
-                    fee = cents(fee_by_provider[prov["provider_id"]] * 0.5)
+                    fee = cents(fee_by_provider[prov["provider_id"]] * float(LATE_CANCEL_SHARE))
             appt = {
                 "appointment_id": ids.next("A-", 60001),
                 "patient_id": pat["patient_id"],
@@ -1029,8 +1026,10 @@ def generate() -> dict[str, list[Row]]:
                     "appointment_id": appt["appointment_id"],
                 }
             )
-            plan = plan_by_id.get(pat["plan_id"]) if pat["plan_id"] else None
-            amount = plan["visit_copay"] if plan else fee_by_provider[appt["provider_id"]]
+            visit_plan = plan_by_id.get(pat["plan_id"]) if pat["plan_id"] else None
+            amount = (
+                visit_plan["visit_copay"] if visit_plan else fee_by_provider[appt["provider_id"]]
+            )
             age = (TODAY - start.date()).days
             paid = age > 45 or rng.random() < 0.6
             invoices.append(
@@ -1040,7 +1039,7 @@ def generate() -> dict[str, list[Row]]:
                     "kind": "visit",
                     "appointment_id": appt["appointment_id"],
                     "order_id": None,
-                    "description": f"{'Copay' if plan else 'Self-pay'} for visit on "
+                    "description": f"{'Copay' if visit_plan else 'Self-pay'} for visit on "
                     f"{start.date().isoformat()}",
                     "amount": cents(amount),
                     "amount_paid": cents(amount) if paid else 0.0,
@@ -1088,7 +1087,7 @@ def generate() -> dict[str, list[Row]]:
                     start = datetime.fromisoformat(s["start_at"])
                     if s["status"] != "open":
                         continue
-                    if soon != (start - NOW < timedelta(hours=24)):
+                    if soon != (start - NOW < LATE_CANCEL_WINDOW):
                         continue
                     if not licensed(p["provider_id"], pat["state"], start.date()):
                         continue
@@ -1434,11 +1433,11 @@ def generate() -> dict[str, list[Row]]:
             continue
         issued = datetime.fromisoformat(order["ordered_at"]).date()
         if order["status"] == "cancelled":
-            status, paid = "void", 0.0
+            status, paid_amount = "void", 0.0
         elif order["status"] == "delivered" and rng.random() < 0.85:
-            status, paid = "paid", order["patient_cost"]
+            status, paid_amount = "paid", order["patient_cost"]
         else:
-            status, paid = "open", 0.0
+            status, paid_amount = "open", 0.0
         invoices.append(
             {
                 "invoice_id": "",
@@ -1448,7 +1447,7 @@ def generate() -> dict[str, list[Row]]:
                 "order_id": order["order_id"],
                 "description": f"Device order {order['order_id']} ({order['model_id']})",
                 "amount": order["patient_cost"],
-                "amount_paid": paid,
+                "amount_paid": paid_amount,
                 "status": status,
                 "issued_on": iso(issued),
                 "due_on": iso(issued + timedelta(days=30)),
@@ -1547,8 +1546,8 @@ def generate() -> dict[str, list[Row]]:
                 }
             )
     uploads.sort(key=lambda u: (u["uploaded_at"], u["patient_id"]))
-    for u in uploads:
-        u["upload_id"] = ids.next("U-", 500001)
+    for upload in uploads:
+        upload["upload_id"] = ids.next("U-", 500001)
     tables["uploads"] = uploads
 
     # ---- number records and invoices
@@ -1570,38 +1569,3 @@ def slots_start(slots: list[Row], slot_id: str) -> str:
         if s["slot_id"] == slot_id:
             return s["start_at"]
     raise KeyError(slot_id)
-
-
-# --------------------------------------------------------------------------- output
-
-
-def render(rows: list[Row]) -> str:
-    """One JSON list, one row object per line, keys sorted, trailing newline."""
-    lines = [json.dumps(row, sort_keys=True, ensure_ascii=False) for row in rows]
-    return "[\n" + ",\n".join(lines) + "\n]\n"
-
-
-def write(out_dir: Path) -> dict[str, int]:
-    """Generate every table into ``out_dir``; returns row counts per table."""
-    tables = generate()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, rows in tables.items():
-        keys = sorted(rows[0]) if rows else []
-        for row in rows:
-            if sorted(row) != keys:
-                raise ValueError(f"{name}: rows with different keys")
-        (out_dir / f"{name}.json").write_text(render(rows), encoding="utf-8")
-    return {name: len(rows) for name, rows in tables.items()}
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=DATA_DIR, help="output directory")
-    args = parser.parse_args(argv)
-    counts = write(args.out)
-    for name in sorted(counts):
-        print(f"{name:20s} {counts[name]:6d}")
-
-
-if __name__ == "__main__":
-    main()

@@ -177,7 +177,7 @@ class Prescription(Base):
 class RefillRequest(Base):
     __tablename__ = "refill_requests"
 
-    refill_id: Mapped[str] = mapped_column(String(10), primary_key=True)
+    refill_id: Mapped[str] = mapped_column(String(16), primary_key=True)
     rx_id: Mapped[str] = mapped_column(ForeignKey("prescriptions.rx_id"))
     pharmacy_id: Mapped[str] = mapped_column(ForeignKey("suppliers.supplier_id"))
     requested_at: Mapped[datetime] = mapped_column(DateTime)
@@ -209,7 +209,7 @@ class SupplierStock(Base):
 class DeviceOrder(Base):
     __tablename__ = "device_orders"
 
-    order_id: Mapped[str] = mapped_column(String(10), primary_key=True)
+    order_id: Mapped[str] = mapped_column(String(24), primary_key=True)
     patient_id: Mapped[str] = mapped_column(ForeignKey("patients.patient_id"))
     model_id: Mapped[str] = mapped_column(ForeignKey("device_models.model_id"))
     supplier_id: Mapped[str] = mapped_column(ForeignKey("suppliers.supplier_id"))
@@ -259,7 +259,7 @@ class Upload(Base):
 class Invoice(Base):
     __tablename__ = "invoices"
 
-    invoice_id: Mapped[str] = mapped_column(String(10), primary_key=True)
+    invoice_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     patient_id: Mapped[str] = mapped_column(ForeignKey("patients.patient_id"))
     kind: Mapped[str] = mapped_column(String(20))  # visit | late_cancellation | device
     appointment_id: Mapped[str | None] = mapped_column(ForeignKey("appointments.appointment_id"))

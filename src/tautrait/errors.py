@@ -21,10 +21,19 @@ class InfraError(Exception):
             "user_model", "invalid_task", "internal").
         message: What happened.
         attempts: How many tries were made before giving up.
+        retries: Cause -> retries made before giving up (rate_limit, timeout, ...).
     """
 
-    def __init__(self, kind: str, message: str, *, attempts: int = 1) -> None:
+    def __init__(
+        self,
+        kind: str,
+        message: str,
+        *,
+        attempts: int = 1,
+        retries: dict[str, int] | None = None,
+    ) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
         self.attempts = attempts
+        self.retries = dict(retries or {})

@@ -57,7 +57,8 @@ def test_bad_input_is_one_line_exit_2(args: list[str], message: str, tmp_path: P
 
 def test_env_var_sets_an_option(tmp_path: Path) -> None:
     result = tautrait("run", "--output-dir", str(tmp_path), env={"TAUTRAIT_MAX_CONCURRENCY": "0"})
-    assert result.returncode == 2 and "--max-concurrency" in result.stderr
+    # The error names where the bad value came from.
+    assert result.returncode == 2 and "TAUTRAIT_MAX_CONCURRENCY" in result.stderr
 
 
 def test_domains_list_json() -> None:
@@ -179,3 +180,29 @@ def test_run_refuses_an_unreachable_steer_server_in_one_line() -> None:
         len(lines) == 1 and "cannot reach the steer server at http://127.0.0.1:9/health" in lines[0]
     )
     assert "sk-do-not-print" not in result.stderr + result.stdout
+
+
+def test_scripted_participants_from_the_command_line(tmp_path: Path) -> None:
+    """The harness measured without a model: scripted agent and user, with a latency."""
+    fixtures = str(ROOT / "tests" / "fixtures" / "data")
+    result = tautrait(
+        "run",
+        "--env", "mock",
+        "--model", "scripted/gold?latency_ms=5",
+        "--user-strategy", "llm",
+        "--user-model", "scripted/user?latency_ms=5",
+        "--output-dir", str(tmp_path),
+        env={"TAUTRAIT_DATA_PATH": fixtures},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    (run_dir,) = tmp_path.iterdir()
+    episodes = [json.loads(line) for line in (run_dir / "episodes.jsonl").read_text().splitlines()]
+    assert len(episodes) == 3 and all(e["reward"] == 1.0 for e in episodes)
+    tasks = {t["id"]: t for t in json.loads((ROOT / fixtures / "tasks/mock/test.json").read_text())}
+    for episode in episodes:
+        said = [m for m in episode["messages"] if m["role"] == "user"]
+        assert said[0]["content"] == tasks[episode["task_id"]]["scenario"]["goal"]
+        assert len(said) == 2 and said[1].get("stop") is True
+        assert episode["agent_usage"]["seconds"] >= 0.005 * episode["agent_usage"]["calls"]
+    manifest = json.loads((run_dir / "run.json").read_text())
+    assert manifest["config"]["user_model"] == "scripted/user?latency_ms=5"

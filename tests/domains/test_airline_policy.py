@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from tautrait.domain.environment import Environment
 from tautrait.domain.loader import load_domain
+from tests.domains.grading import check_writes_need_authentication, signed_in
 
 DOMAIN = load_domain("airline")
 TABLES = DOMAIN.spec.metadata.tables
@@ -28,7 +29,9 @@ Row = dict[str, Any]
 
 
 def fresh() -> Environment:
-    return Environment(DOMAIN)
+    """A fresh episode with every account holder verified (authentication is tested in
+    test_airline_policy.py)."""
+    return signed_in(DOMAIN, "users", "user_id")
 
 
 def ok(env: Environment, name: str, **kwargs: Any) -> Any:
@@ -183,6 +186,18 @@ def test_R1_identity_needs_member_number_or_email_and_matching_birth_date() -> N
         identifier=user["user_id"],
         date_of_birth=other["date_of_birth"].isoformat(),
     )
+
+
+def test_R1_changes_need_a_caller_verified_in_this_conversation() -> None:
+    env = Environment(DOMAIN)
+    user = booker()
+    dob = user["date_of_birth"]
+    wrong = (dob + timedelta(days=1)).isoformat()
+    refused(env, "authenticate_customer", identifier=user["user_id"], date_of_birth=wrong)
+    assert env.auth.verified == frozenset()
+    ok(env, "authenticate_customer", identifier=user["email"], date_of_birth=dob.isoformat())
+    assert env.auth.verified == {user["user_id"]}
+    check_writes_need_authentication(DOMAIN, ("authenticate_customer",), stranger="SL000000")
 
 
 def test_R2_one_to_six_passengers_with_complete_details() -> None:

@@ -18,8 +18,11 @@ from sqlalchemy import select
 
 from tautrait.domain.environment import Environment
 from tautrait.domain.loader import load_domain
+from tautrait.domain.tasks import available_splits, load_tasks
+from tests.domains.grading import check_typed_variants_reach_gold, signed_in
 
 DOMAIN = load_domain("airline")
+SPLITS = [t for s in available_splits("airline") for t in load_tasks("airline", s).tasks]
 TABLES = DOMAIN.spec.metadata.tables
 NOW = DOMAIN.spec.now
 TODAY = NOW.date()
@@ -31,7 +34,9 @@ Row = dict[str, Any]
 
 
 def fresh() -> Environment:
-    return Environment(DOMAIN)
+    """A fresh episode with every account holder verified (authentication is tested in
+    test_airline_policy.py)."""
+    return signed_in(DOMAIN, "users", "user_id")
 
 
 def ok(env: Environment, name: str, **kwargs: Any) -> Any:
@@ -1259,3 +1264,24 @@ def test_independent_writes_give_the_same_state_in_any_order() -> None:
             ok(env, name, **kwargs)
         hashes.add(env.state_hash())
     assert len(hashes) == 1
+
+
+def test_passenger_names_are_stored_in_one_form_however_they_are_typed() -> None:
+    names = ["passengers.[].first_name", "passengers.[].last_name"]
+    checked = check_typed_variants_reach_gold(
+        DOMAIN, {"book_reservation": names, "update_passengers": names}, per_tool=1
+    )
+    assert len(checked) >= 2
+    # The reservation code is derived from the names as stored, not as typed.
+    booked = []
+    task = next(t for t in SPLITS if any(a.name == "book_reservation" for a in t.gold_actions))
+    call = next(a for a in task.gold_actions if a.name == "book_reservation")
+    for typed in (str.lower, str.upper):
+        env = fresh()
+        passengers = [
+            {**p, "first_name": typed(p["first_name"]), "last_name": typed(p["last_name"])}
+            for p in call.kwargs["passengers"]
+        ]
+        booked.append(ok(env, "book_reservation", **{**call.kwargs, "passengers": passengers}))
+    assert booked[0]["reservation_id"] == booked[1]["reservation_id"]
+    assert booked[0]["passengers"] == booked[1]["passengers"]

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from tautrait.domain.environment import Environment
 from tautrait.domain.loader import load_domain
+from tests.domains.grading import check_typed_variants_reach_gold, check_writes_need_authentication
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "domains" / "retail" / "data"
@@ -52,6 +53,15 @@ def first(values: Iterable[Any], what: str) -> Any:
 
 def orders(pred: Callable[[dict[str, Any]], bool]) -> list[dict[str, Any]]:
     return [o for o in ORDERS if pred(o)]
+
+
+def signed_in() -> Environment:
+    """A fresh episode in which every customer is already authenticated, to test the other
+    rules (authentication itself: test_changes_need_the_customer_authenticated)."""
+    e = Environment(DOMAIN)
+    for user_id in USERS:
+        e.auth.grant(user_id)
+    return e
 
 
 def ok(e: Environment, name: str, **kwargs: Any) -> Any:
@@ -158,7 +168,7 @@ def test_R1_identity_requires_exact_email_or_full_name_and_postal_code() -> None
 
 
 def test_R2_only_pending_orders_can_be_cancelled() -> None:
-    e = Environment(DOMAIN)
+    e = signed_in()
     for status in ("shipped", "delivered", "cancelled"):
         o = first(orders(lambda o, s=status: o["status"] == s), status)
         refused(
@@ -174,7 +184,7 @@ def test_R2_only_pending_orders_can_be_cancelled() -> None:
 
 
 def test_R3_only_pending_orders_can_be_modified() -> None:
-    e = Environment(DOMAIN)
+    e = signed_in()
     for status in ("shipped", "delivered", "cancelled"):
         o = first(orders(lambda o, s=status: o["status"] == s), status)
         refused(
@@ -222,7 +232,7 @@ def test_R3_only_pending_orders_can_be_modified() -> None:
 def test_R4_items_can_be_modified_only_once() -> None:
     done = first(orders(lambda o: o["status"] == "pending" and o["items_modified"]), "modified")
     item = ITEMS[done["order_id"]][0]
-    e = Environment(DOMAIN)
+    e = signed_in()
     refused(
         e,
         "modify_pending_order_items",
@@ -263,7 +273,7 @@ def test_R4_items_can_be_modified_only_once() -> None:
 
 
 def test_R5_swaps_only_to_an_in_stock_variant_of_the_same_product() -> None:
-    e = Environment(DOMAIN)
+    e = signed_in()
     for o in orders(lambda o: o["status"] == "pending" and not o["items_modified"]):
         item = ITEMS[o["order_id"]][0]
         if siblings(item, False) and siblings(item, True):
@@ -302,7 +312,7 @@ def test_R5_swaps_only_to_an_in_stock_variant_of_the_same_product() -> None:
 
 
 def test_R6_returns_only_for_delivered_orders_within_30_days() -> None:
-    e = Environment(DOMAIN)
+    e = signed_in()
     late_order = first(
         orders(
             lambda o: (
@@ -373,7 +383,7 @@ def test_R6_returns_only_for_delivered_orders_within_30_days() -> None:
 
 
 def test_R7_final_sale_products_cannot_be_returned_or_exchanged() -> None:
-    e = Environment(DOMAIN)
+    e = signed_in()
     for o in orders(in_window):
         final = [i for i in ITEMS[o["order_id"]] if not PRODUCTS[i["product_id"]]["returnable"]]
         if final and final[0]["status"] == "active":
@@ -405,7 +415,7 @@ def test_R7_final_sale_products_cannot_be_returned_or_exchanged() -> None:
 
 
 def test_R8_an_item_is_returned_or_exchanged_only_once() -> None:
-    e = Environment(DOMAIN)
+    e = signed_in()
     o, item = returnable_item()
     call = {"order_id": o["order_id"], "item_ids": [item["item_id"]],
             "refund_method_id": o["payment_method_id"]}  # fmt: skip
@@ -462,7 +472,7 @@ def test_R9_refunds_go_to_the_original_method_or_a_gift_card() -> None:
         ),
         "other method",
     )
-    e = Environment(DOMAIN)
+    e = signed_in()
     call = {"order_id": o["order_id"], "item_ids": [item["item_id"]], "reason": "not as described"}
     refused(e, "return_delivered_order_items", "original payment method", **call,
             refund_method_id=other["payment_method_id"])  # fmt: skip
@@ -483,7 +493,7 @@ def test_R10_gift_card_balance_never_goes_negative() -> None:
             break
     else:
         raise AssertionError("no pending order bigger than a gift card of its customer")
-    e = Environment(DOMAIN)
+    e = signed_in()
     refused(
         e,
         "modify_pending_order_payment",
@@ -500,7 +510,7 @@ def test_R10_gift_card_balance_never_goes_negative() -> None:
 
 
 def test_R11_only_own_and_unexpired_payment_methods_are_charged() -> None:
-    e = Environment(DOMAIN)
+    e = signed_in()
     for o in orders(lambda o: o["status"] == "pending"):
         old = [m for m in methods_of(o["user_id"], "credit_card") if expired(m)]
         if old:
@@ -525,7 +535,7 @@ def test_R11_only_own_and_unexpired_payment_methods_are_charged() -> None:
 
 
 def test_R12_return_refund_is_price_paid_minus_fee_where_due() -> None:
-    e = Environment(DOMAIN)
+    e = signed_in()
     o, item = returnable_item(lambda o: USERS[o["user_id"]]["loyalty_tier"] != "gold")
     price = round(item["unit_price"], 2)
     for reason, expected in (
@@ -583,7 +593,7 @@ def _late(pred: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
 
 
 def test_R13_goodwill_credit_only_for_late_parcels_within_the_cap() -> None:
-    e = Environment(DOMAIN)
+    e = signed_in()
     o = _late(lambda o: o["order_id"] not in CREDITS and not methods_of(o["user_id"], "gift_card"))
     cap = {"standard": 10.0, "silver": 20.0, "gold": 30.0}[USERS[o["user_id"]]["loyalty_tier"]]
     refused(e, "issue_goodwill_credit", "limit", order_id=o["order_id"], amount=cap + 1)
@@ -605,7 +615,7 @@ def test_R13_goodwill_credit_only_for_late_parcels_within_the_cap() -> None:
 
 
 def test_R14_only_requested_returns_can_be_withdrawn() -> None:
-    e = Environment(DOMAIN)
+    e = signed_in()
     for status in ("received", "completed"):
         r = first((r for r in RETURNS if r["status"] == status), f"{status} return")
         refused(e, "withdraw_return_request", "only a request", return_id=r["return_id"])
@@ -615,7 +625,7 @@ def test_R14_only_requested_returns_can_be_withdrawn() -> None:
 
 
 def test_R15_addresses_must_be_in_a_served_region() -> None:
-    e = Environment(DOMAIN)
+    e = signed_in()
     uid = next(iter(USERS))
     o = first(orders(lambda o: o["status"] == "pending"), "pending order")
     for tool, key in (("update_user_default_address", {"user_id": uid}),
@@ -626,6 +636,70 @@ def test_R15_addresses_must_be_in_a_served_region() -> None:
         refused(e, tool, "5 digits", **key, **{**ADDRESS, "postal_code": "4231"})
         refused(e, tool, "city", **key, **{**ADDRESS, "city": ""})
         ok(e, tool, **key, **ADDRESS)
+
+
+def test_changes_need_the_customer_authenticated() -> None:
+    e = Environment(DOMAIN)
+    u = next(iter(USERS.values()))
+    refused(e, "find_user_id_by_email", "no account", email=u["email"] + ".org")
+    assert e.auth.verified == frozenset()
+    ok(e, "find_user_id_by_name_zip", first_name=u["first_name"].upper(),
+       last_name=u["last_name"], postal_code=u["postal_code"])  # fmt: skip
+    assert e.auth.verified == {u["user_id"]}
+    typed = "\u00a0" + "".join(chr(ord(c) + 0xFEE0) for c in u["email"].upper())  # full width
+    assert ok(Environment(DOMAIN), "find_user_id_by_email", email=typed)["user_id"] == u["user_id"]
+    check_writes_need_authentication(
+        DOMAIN, ("find_user_id_by_email", "find_user_id_by_name_zip"), stranger="U000000"
+    )
+
+
+def test_addresses_are_stored_in_one_form_however_they_are_typed() -> None:
+    address = ["address_line1", "address_line2", "city"]
+    checked = check_typed_variants_reach_gold(
+        DOMAIN, {"modify_pending_order_address": address, "update_user_default_address": address}
+    )
+    assert len(checked) >= 3
+    e = signed_in()
+    u = next(iter(USERS.values()))
+    typed = {"address_line1": u["address_line1"].upper(), "city": f"  {u['city'].lower()} ",
+             "region": u["region"].lower(), "postal_code": u["postal_code"],
+             "address_line2": (u["address_line2"] or "").lower()}  # fmt: skip
+    refused(e, "update_user_default_address", "already", user_id=u["user_id"], **typed)
+
+
+def test_request_and_payment_ids_do_not_depend_on_the_order_of_requests() -> None:
+    def ok_order(o: dict[str, Any]) -> bool:
+        its = ITEMS[o["order_id"]]
+        return (
+            o["status"] == "delivered"
+            and len(its) >= 2
+            and all(
+                PRODUCTS[i["product_id"]]["returnable"] and i["status"] == "active" for i in its
+            )
+            and not any(r["order_id"] == o["order_id"] for r in RETURNS)
+            and date.fromisoformat(SHIPMENTS[o["order_id"]]["delivered_at"][:10])
+            >= TODAY - timedelta(days=30)
+        )
+
+    o = first(orders(ok_order), "delivered order with two returnable items in its window")
+    a, b = ITEMS[o["order_id"]][:2]
+    ret_a = {"order_id": o["order_id"], "item_ids": [a["item_id"]], "reason": "no longer needed",
+             "refund_method_id": o["payment_method_id"]}  # fmt: skip
+    ret_b = {**ret_a, "item_ids": [b["item_id"]], "reason": "damaged or defective"}
+    states = []
+    for first_call, second_call in ((ret_a, ret_b), (ret_b, ret_a)):
+        e = signed_in()
+        ids = [ok(e, "return_delivered_order_items", **c)["return_id"]
+               for c in (first_call, second_call)]  # fmt: skip
+        states.append(e.state_hash())
+        number = o["order_id"][3:]
+        assert sorted(ids) == [f"RT-{number}-I{a['line_no']}", f"RT-{number}-I{b['line_no']}"]
+    assert states[0] == states[1]
+    # A request withdrawn and made again gets its own id, after the first.
+    e = signed_in()
+    rid = ok(e, "return_delivered_order_items", **ret_a)["return_id"]
+    ok(e, "withdraw_return_request", return_id=rid)
+    assert ok(e, "return_delivered_order_items", **ret_a)["return_id"] == f"{rid}-R2"
 
 
 def test_every_policy_rule_has_a_test() -> None:

@@ -6,9 +6,7 @@ The full validity gates (oracle, do-nothing agent, replay determinism) are check
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 from typing import Any
 
 from tautrait.domain.environment import Environment
@@ -16,7 +14,6 @@ from tautrait.domain.loader import load_domain
 from tautrait.domain.tasks import load_tasks
 
 DOMAIN = load_domain("retail")
-ROOT = Path(__file__).resolve().parents[2]
 SPLITS = {split: load_tasks("retail", split).tasks for split in ("test", "dev")}
 
 
@@ -93,11 +90,3 @@ def test_a_sample_of_gold_actions_replays() -> None:
             result = env.execute(a.name, a.kwargs)
             assert result.outcome == "ok", (t.id, a.name, result.content)
         env.close()
-
-
-def test_task_files_are_built_by_the_builder() -> None:
-    builder = ROOT / "domains" / "retail" / "build_tasks.py"
-    assert builder.is_file()
-    for split in SPLITS:
-        text = (ROOT / "tasks" / "retail" / f"{split}.json").read_text(encoding="utf-8")
-        assert text.endswith("\n") and json.loads(text)

@@ -52,7 +52,12 @@ def first(values: Iterable[Any], what: str) -> Any:
 
 
 def env() -> Environment:
-    return Environment(DOMAIN)
+    """A fresh episode in which every customer is already authenticated (authentication
+    is tested in test_retail_policy.py)."""
+    e = Environment(DOMAIN)
+    for user_id in USERS:
+        e.auth.grant(user_id)
+    return e
 
 
 def ok(e: Environment, name: str, **kwargs: Any) -> Any:

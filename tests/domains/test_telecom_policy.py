@@ -15,6 +15,7 @@ from typing import Any
 
 from tautrait.domain.environment import Environment
 from tautrait.domain.loader import load_domain
+from tests.domains.grading import check_writes_need_authentication, signed_in
 
 DOMAIN = load_domain("telecom")
 CUSTOMERS = {
@@ -23,7 +24,9 @@ CUSTOMERS = {
 
 
 def fresh() -> Environment:
-    return Environment(DOMAIN)
+    """A fresh episode with every account verified (authentication is tested in
+    test_telecom_policy.py)."""
+    return signed_in(DOMAIN, "customers", "account_id")
 
 
 def ok(env: Environment, name: str, **kwargs: Any) -> Any:
@@ -66,6 +69,19 @@ def test_R1_identity_needs_pin_or_unexpired_card() -> None:
     refused(env, "R1", "verify_identity", account_id="AC123370", card_last4="8627")  # bank
     assert ok(env, "verify_identity", account_id="AC549354", pin=pin)["verified"]
     assert ok(env, "verify_identity", account_id="AC549354", card_last4="1395")["verified"]
+
+
+def test_R1_changes_need_the_account_verified_in_this_conversation() -> None:
+    env = Environment(DOMAIN)
+    pin = CUSTOMERS["AC549354"]["pin"]
+    refused(
+        env, "R1", "verify_identity", account_id="AC549354", pin="0000" if pin != "0000" else "1111"
+    )
+    assert env.auth.verified == frozenset()
+    refused(env, "R1", "cancel_autopay", account_id="AC549354")
+    ok(env, "verify_identity", account_id="AC549354", pin=pin)
+    assert env.auth.verified == {"AC549354"}
+    check_writes_need_authentication(DOMAIN, ("verify_identity",), stranger="AC000000")
 
 
 def test_R2_everything_acted_on_belongs_to_the_account() -> None:

@@ -12,13 +12,16 @@ from typing import Any
 
 from tautrait.domain.environment import Environment
 from tautrait.domain.loader import load_domain
+from tests.domains.grading import signed_in
 
 DOMAIN = load_domain("telecom")
 SEED_HASH = DOMAIN.seed.seed_hash
 
 
 def fresh() -> Environment:
-    return Environment(DOMAIN)
+    """A fresh episode with every account verified (authentication is tested in
+    test_telecom_policy.py)."""
+    return signed_in(DOMAIN, "customers", "account_id")
 
 
 def ok(env: Environment, name: str, **kwargs: Any) -> Any:
@@ -421,6 +424,18 @@ def test_swap_sim() -> None:
     assert sims[result["new_sim_device_id"]] == "active"
     assert sims[result["deactivated_sims"][0]] == "deactivated"
     assert line["last_sim_swap"] == "2026-06-10"
+    assert result["new_sim_device_id"] == f"DV-SIM-{NEW_SIM}"  # the whole ICCID: no clash
+
+
+def test_swap_sim_reads_the_iccid_however_it_is_typed() -> None:
+    hashes = set()
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in NEW_SIM)
+    spaced = "\u00a0".join([NEW_SIM[:4], NEW_SIM[4:10], NEW_SIM[10:]])
+    for typed in (NEW_SIM, spaced, "-".join([NEW_SIM[:7], NEW_SIM[7:]]), full_width):
+        env = fresh()
+        ok(env, "swap_sim", account_id="AC494693", line_id="LN49853", new_iccid=typed)
+        hashes.add(env.state_hash())
+    assert len(hashes) == 1
 
 
 def test_swap_sim_refusals() -> None:
@@ -539,7 +554,21 @@ def test_make_payment() -> None:
         amount=31.04,
     )
     assert rest["invoice"]["status"] == "paid" and rest["invoice"]["balance"] == "0.00"
-    assert rest["payment_id"] == "PAY-INV4141439-2"
+    # Ids say what each payment is, so paying the two parts in the other order leaves the
+    # same rows.
+    assert part["payment_id"] == "PAY-INV4141439-PM66340-2001"
+    assert rest["payment_id"] == "PAY-INV4141439-PM66340-3104"
+    other = fresh()
+    for amount in (31.04, 20.005):
+        ok(
+            other,
+            "make_payment",
+            account_id="AC186528",
+            invoice_id="INV4141439",
+            method_id="PM66340",
+            amount=amount,
+        )
+    assert other.state_hash() == env.state_hash()
 
 
 def test_make_payment_refusals() -> None:

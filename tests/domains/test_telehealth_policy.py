@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 
 from tautrait.domain.environment import Environment
 from tautrait.domain.loader import load_domain
+from tests.domains.grading import check_writes_need_authentication, signed_in
 
 DOMAIN = load_domain("telehealth")
 TABLES = DOMAIN.spec.metadata.tables
@@ -21,7 +22,8 @@ class Episode:
     """A fresh database; ``refused`` also proves that a refusal changed nothing."""
 
     def __init__(self) -> None:
-        self.env = Environment(DOMAIN)
+        # Every patient verified: authentication has its own test in the policy tests.
+        self.env = signed_in(DOMAIN, "patients", "patient_id")
         self._hash: str | None = DOMAIN.seed.seed_hash  # known until something writes
 
     def ok(self, name: str, **kwargs: Any) -> Any:
@@ -88,6 +90,17 @@ def test_R1_identity_and_ownership_are_checked() -> None:
     e.refused(
         "flag_reading_for_review", "does not belong", patient_id="P-100609", upload_id="U-502004"
     )
+
+
+def test_R1_changes_need_the_patient_authenticated_in_this_conversation() -> None:
+    env = Environment(DOMAIN)
+    wrong = {"first_name": "Camila", "last_name": "García", "date_of_birth": "1985-10-18"}
+    assert env.execute("find_patient_by_name_dob", wrong).outcome == "error"
+    assert env.auth.verified == frozenset()
+    right = {**wrong, "first_name": "CAMILA", "last_name": "Garcia", "date_of_birth": "1985-10-17"}
+    assert env.execute("find_patient_by_name_dob", right).outcome == "ok"
+    assert env.auth.verified == {"P-104910"}
+    check_writes_need_authentication(DOMAIN, ("find_patient_by_name_dob",), stranger="P-000000")
 
 
 def test_R2_inactive_account_cannot_book_refill_transfer_or_order() -> None:

@@ -12,6 +12,8 @@ from sqlalchemy import select, update
 
 from tautrait.domain.environment import Environment
 from tautrait.domain.loader import load_domain
+from tautrait.domain.tasks import available_splits, load_tasks
+from tests.domains.grading import check_typed_variants_reach_gold, signed_in
 
 DOMAIN = load_domain("telehealth")
 TABLES = DOMAIN.spec.metadata.tables
@@ -22,7 +24,8 @@ class Probe:
     """One fresh episode database, with helpers that check outcomes and the state hash."""
 
     def __init__(self) -> None:
-        self.env = Environment(DOMAIN)
+        # Every patient verified: authentication has its own test in the policy tests.
+        self.env = signed_in(DOMAIN, "patients", "patient_id")
         self._hash: str | None = DOMAIN.seed.seed_hash
 
     def ok(self, name: str, **kwargs: Any) -> Any:
@@ -294,10 +297,10 @@ def test_list_appointments() -> None:
 def test_book_appointment() -> None:
     p = Probe()
     appt = p.ok("book_appointment", patient_id="P-103539", slot_id="S-250875", visit_type="video")
-    assert appt["appointment_id"] == "A-60264"
+    assert appt["appointment_id"] == "A-250875"  # named after the slot it books
     assert appt["provider_id"] == "DR-3184"
     assert p.row("slots", slot_id="S-250875")["status"] == "booked"
-    row = p.row("appointments", appointment_id="A-60264")
+    row = p.row("appointments", appointment_id="A-250875")
     assert (row["status"], row["patient_id"], row["booked_at"]) == ("scheduled", "P-103539", NOW)
 
 
@@ -527,12 +530,12 @@ def test_request_refill() -> None:
     stock_before = p.row("supplier_stock", supplier_id="PH-302", drug_id="D-LEV75")["quantity"]
     out = p.ok("request_refill", patient_id="P-105422", rx_id="rx-76247")
     assert (out["refill_id"], out["status"], out["refills_remaining"]) == (
-        "RF-90312",
+        "RF-76247-2",  # the second refill request of RX-76247
         "requested",
         9,
     )
     assert p.row("prescriptions", rx_id="RX-76247")["refills_remaining"] == 9
-    assert p.row("refill_requests", refill_id="RF-90312")["requested_at"] == NOW
+    assert p.row("refill_requests", refill_id="RF-76247-2")["requested_at"] == NOW
     stock_after = p.row("supplier_stock", supplier_id="PH-302", drug_id="D-LEV75")["quantity"]
     assert stock_before - stock_after == 60
     p.refused("request_refill", "still requested", patient_id="P-105422", rx_id="RX-76247")
@@ -692,14 +695,15 @@ def test_order_device_charges_the_uncovered_share() -> None:
     price = out["price"]
     assert out["coverage_pct_applied"] == 90
     assert round(out["insurance_covered"] + out["patient_cost"], 2) == price
-    assert out["order_id"] == "DO-33052" and out["status"] == "placed"
+    assert out["order_id"] == "DO-104242-OX-P1" and out["status"] == "placed"
+    assert out["invoice_id"] == "INV-DO-104242-OX-P1"
     invoice = p.row("invoices", invoice_id=out["invoice_id"])
     assert (invoice["amount"], invoice["kind"], invoice["status"]) == (
         out["patient_cost"],
         "device",
         "open",
     )
-    order = p.row("device_orders", order_id="DO-33052")
+    order = p.row("device_orders", order_id="DO-104242-OX-P1")
     patient = p.row("patients", patient_id="P-104242")
     assert order["ship_to"] == (
         f"{patient['street']}, {patient['city']}, {patient['state']} {patient['zip_code']}"
@@ -1074,3 +1078,35 @@ def test_no_tool_crashes_on_odd_arguments() -> None:
             }
             result = env.execute(name, kwargs)
             assert result.outcome != "crash", (name, kwargs, result.content)
+
+
+def test_contact_details_and_member_ids_are_stored_in_one_form() -> None:
+    checked = check_typed_variants_reach_gold(
+        DOMAIN,
+        {
+            "update_contact_info": ["street", "city", "email"],
+            "update_insurance": ["member_id"],
+        },
+    )
+    assert len(checked) >= 3
+
+
+def test_new_ids_do_not_depend_on_the_order_of_independent_requests() -> None:
+    # telehealth-dev-09 asks for two refills and sets no order (max + 1 ids broke it).
+    task = next(
+        t
+        for split in available_splits("telehealth")
+        for t in load_tasks("telehealth", split).tasks
+        if t.id == "telehealth-dev-09"
+    )
+    *before, lisinopril, losartan = task.gold_actions
+    assert lisinopril.name == losartan.name == "request_refill"
+    states, ids = [], []
+    for refills in ((lisinopril, losartan), (losartan, lisinopril)):
+        p = Probe()
+        for action in before:
+            p.ok(action.name, **action.kwargs)
+        ids.append(sorted(p.ok(a.name, **a.kwargs)["refill_id"] for a in refills))
+        states.append(p.env.state_hash())
+    assert states[0] == states[1] and ids[0] == ids[1]
+    assert all(i.startswith(("RF-75213-", "RF-75231-")) for i in ids[0])

@@ -250,10 +250,10 @@ def test_mixture_with_one_hot_weights_reproduces_that_expert() -> None:
     expert_b = {2: torch.randn(lm.hidden_size) * 4}
     prompt = _ids("mixture of experts")
     alone_a = generate_batch(
-        lm, [GenerationRequest(prompt_ids=prompt, max_new_tokens=16, steering=expert_a)]
+        lm, [GenerationRequest(prompt_ids=prompt, max_new_tokens=12, steering=expert_a)]
     )[0].token_ids
     alone_b = generate_batch(
-        lm, [GenerationRequest(prompt_ids=prompt, max_new_tokens=16, steering=expert_b)]
+        lm, [GenerationRequest(prompt_ids=prompt, max_new_tokens=12, steering=expert_b)]
     )[0].token_ids
     assert alone_a != alone_b
     mixed = generate_batch(
@@ -261,12 +261,12 @@ def test_mixture_with_one_hot_weights_reproduces_that_expert() -> None:
         [
             GenerationRequest(
                 prompt_ids=prompt,
-                max_new_tokens=16,
+                max_new_tokens=12,
                 experts=[Expert(1.0, expert_a), Expert(0.0, expert_b)],
             ),
             GenerationRequest(
                 prompt_ids=prompt,
-                max_new_tokens=16,
+                max_new_tokens=12,
                 experts=[Expert(0.0, expert_a), Expert(1.0, expert_b), Expert(0.0)],
             ),
         ],
@@ -330,7 +330,8 @@ def _reference_logits(
 
 @pytest.mark.parametrize("position", ["all", "generated"])
 def test_steering_positions_are_right_with_the_kv_cache(position: str) -> None:
-    from tautrait.local.generation import GenerationStats, _Batch
+    from tautrait.local.batch import Batch as _Batch
+    from tautrait.local.generation import GenerationStats
 
     lm = tiny_model()
     torch.manual_seed(11)
@@ -354,3 +355,57 @@ def test_steering_positions_are_right_with_the_kv_cache(position: str) -> None:
             tokens.append(group.tokens[-1])
         steps += 1
     assert steps >= 2
+
+
+# Tokens the default CPU path produced on the embedded model before the GPU engine
+# existed (main at 038dfef): the CPU transcripts must never move. Greedy and sampled,
+# unsteered and steered, both steering positions, rows finishing at different steps.
+PINNED = {
+    "all": [
+        [57, 5248, 3012, 327, 634, 4833, 2821, 288, 724, 549, 351, 957],
+        [57, 5248, 22657, 288, 3125, 346, 338, 339, 5248, 441, 1770, 288],
+        [57, 5248, 588, 18948, 346, 2316, 5587, 288, 457, 549, 17],
+        [57, 5248, 1535, 288, 724, 346, 17],
+    ],
+    "generated": [
+        [57, 5248, 3012, 327, 634, 4833, 2821, 288, 724, 549, 351, 957],
+        [57, 5248, 22657, 288, 3125, 346, 338, 339, 5248, 441, 1770, 288],
+        [57, 5248, 22657, 288, 12709, 28, 564, 339, 416, 5508, 4237, 346],
+        [57, 5248, 1535, 288, 724, 30, 1812, 506, 260, 1450, 970, 288],
+    ],
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("position", ["all", "generated"])
+def test_cpu_transcripts_are_pinned(position: str) -> None:
+    from tautrait.local.chat import encode_prompt, render_prompt
+    from tautrait.local.engine import EngineOptions
+    from tautrait.local.models import load_local_model
+
+    lm = load_local_model("embedded", device="cpu")
+
+    def ids(text: str) -> list[int]:
+        system = {"role": "system", "content": "You are a customer calling a store."}
+        messages = [system, {"role": "user", "content": text}]
+        return encode_prompt(lm.tokenizer, render_prompt(lm.tokenizer, messages))
+
+    vec = torch.randn(lm.hidden_size, generator=torch.Generator().manual_seed(0))
+    vec = vec / vec.norm() * 60.0
+    sampled = {"temperature": 0.7, "top_p": 0.95, "seed": 3}
+    requests = [
+        GenerationRequest(ids("How can I help you today?"), max_new_tokens=12),
+        GenerationRequest(ids("Can I have your order number?"), max_new_tokens=12, **sampled),  # type: ignore[arg-type]
+        GenerationRequest(
+            ids("Can I have your order number?"),
+            max_new_tokens=12,
+            steering={15: vec},
+            **sampled,  # type: ignore[arg-type]
+        ),
+        GenerationRequest(ids("How can I help you today?"), max_new_tokens=12, steering={15: vec}),
+    ]
+    default = generate_batch(lm, requests, position)  # type: ignore[arg-type]
+    assert [r.token_ids for r in default] == PINNED[position]
+    slots = EngineOptions(kv="slots", step="eager")
+    same = generate_batch(lm, requests, position, engine=slots)  # type: ignore[arg-type]
+    assert [r.token_ids for r in same] == PINNED[position]

@@ -156,3 +156,14 @@ def test_bad_results_files(tmp_path: Path, content: Any, message: str) -> None:
     path.write_text(content if isinstance(content, str) else json.dumps(content))
     with pytest.raises(UserError, match=message):
         load_sources([str(path)])
+
+
+def test_a_domain_added_on_the_data_path_is_known_to_the_importer(
+    tmp_path: Path, mock_data_path: None
+) -> None:
+    """The importer knows the installed domains (no list of names): the fixture's mock."""
+    folder = tmp_path / "gpt5_trajectories"
+    base = write(folder / "mock_none.json", [result(t, 1.0) for t in range(2)])
+    trait = write(folder / "skeptical_mock.json", [result(t, 0.0) for t in range(2)])
+    [run] = load_sources([str(base), str(trait)])
+    assert run.info.domain == "mock" and run.info.arms == ["baseline", "skeptical"]

@@ -230,7 +230,7 @@ BAD: list[tuple[str, Any, dict[str, str], int, str]] = [
     ("/steer_bare", _steer(trait_dict={"impatience": "extreme"}), {}, 400, "use low, medium"),
     ("/steer_bare", _steer(trait_dict={"impatience": True}), {}, 400, "must be low, medium"),
     ("/steer_bare", _steer(trait_dict={"impatience": "inf"}), {}, 400, "finite number"),
-    ("/steer_bare", _steer(trait_dict={"impatience": 1e6}), {}, 400, "out of range"),
+    ("/steer_bare", _steer(trait_dict={"impatience": 1e6}), {}, 400, "far beyond the calibrated"),
     ("/steer_bare", _steer(trait_dict={"impatience": "x", "a": 1}), {}, 400, "trait"),
     (
         "/steer_bare",

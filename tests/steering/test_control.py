@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from tautrait.steering.control import Steering
+from tautrait.steering.control import SlotSteering, Steering, add_rounded_once
 from tests.tiny import tiny_model
 
 
@@ -120,3 +120,49 @@ def test_bad_blocks_are_refused() -> None:
         Steering(lm.model, {99: torch.zeros(1, 32)})
     with pytest.raises(ValueError, match="position"):
         Steering(lm.model, {}, position="middle")  # type: ignore[arg-type]
+
+
+def test_slot_steering_rows_move_and_clear_in_place() -> None:
+    lm = tiny_model()
+    steering = SlotSteering(lm.model, 4, lm.hidden_size, torch.device("cpu"))
+    a, b = torch.randn(lm.hidden_size), torch.randn(lm.hidden_size)
+    steering.set_row(0, {1: a})
+    steering.set_row(2, {1: b, 3: a})
+    assert steering.blocks() == (1, 3)
+    buffer = steering.buffers[1]
+    steering.move_row(2, 0)  # slot 0 takes slot 2's vectors, slot 2 is freed
+    assert steering.buffers[1] is buffer  # written in place: captured graphs stay right
+    assert torch.equal(buffer[0], b) and torch.equal(steering.buffers[3][0], a)
+    assert not bool(buffer[1:].any()) and not bool(steering.buffers[3][1:].any())
+    steering.clear_row(0)
+    assert steering.blocks() == ()
+    with pytest.raises(ValueError, match="out of range"):
+        steering.set_row(1, {99: a})
+
+
+def test_slot_steering_adds_each_slots_row_and_unhooks_after_errors() -> None:
+    lm = tiny_model()
+    steering = SlotSteering(lm.model, 4, lm.hidden_size, torch.device("cpu"))
+    vec = torch.randn(lm.hidden_size)
+    steering.set_row(1, {1: vec})
+    ids = _ids(lm, ["one", "two", "six"])
+    base, _ = _hidden(lm, ids)
+    with steering.hooked(steering.blocks()):
+        out, _ = _hidden(lm, ids)
+    assert torch.equal(out.hidden_states[2][0], base.hidden_states[2][0])  # zero row: exact
+    moved = out.hidden_states[2][1] - base.hidden_states[2][1]
+    assert torch.allclose(moved, vec.expand_as(moved), atol=1e-5)
+    before = dict(lm.layers[1]._forward_hooks)
+    with pytest.raises(RuntimeError, match="boom"), steering.hooked((1,)):
+        raise RuntimeError("boom")
+    assert dict(lm.layers[1]._forward_hooks) == before
+
+
+def test_bf16_steering_rounds_once_and_leaves_zero_rows_exact() -> None:
+    hidden = torch.randn(2, 3, 64).to(torch.bfloat16)
+    vec = torch.randn(2, 1, 64) * 1e-2
+    vec[1] = 0
+    out = add_rounded_once(hidden, vec)
+    assert out.dtype == torch.bfloat16
+    assert torch.equal(out[1], hidden[1])
+    assert torch.equal(out[0], (hidden[0].float() + vec[0]).to(torch.bfloat16))

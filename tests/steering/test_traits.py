@@ -70,3 +70,28 @@ def test_definitions_have_pairs() -> None:
     assert {"impatience", "confusion", "skepticism", "incoherence"} <= set(definitions)
     for definition in definitions.values():
         assert len(definition.pairs) >= 8
+
+
+@pytest.mark.parametrize(
+    "value", [float("nan"), float("inf"), float("-inf"), "NaN", "inf", "-Infinity"]
+)
+def test_non_finite_intensity_is_refused(value: object) -> None:
+    with pytest.raises(UserError, match="not a finite number"):
+        parse_trait_dict({"impatience": value}, label="x", source="x")
+
+
+@pytest.mark.parametrize("value", [10.5, -11, 1e6, "1e300"])
+def test_absurd_intensity_is_refused(value: object) -> None:
+    with pytest.raises(UserError, match="far beyond the calibrated range"):
+        parse_trait_dict({"impatience": value}, label="x", source="x")
+
+
+def test_the_largest_intensities_are_accepted() -> None:
+    parsed = parse_trait_dict({"impatience": 10, "confusion": -10.0}, label="x", source="x")
+    assert parsed.intensities == {"impatience": 10.0, "confusion": -10.0}
+
+
+def test_inline_nan_is_refused_before_anything_runs() -> None:
+    # json.loads accepts NaN and Infinity; the trait dict must not.
+    with pytest.raises(UserError, match="not a finite number"):
+        load_trait_dict('{"impatience": NaN}')

@@ -283,6 +283,9 @@ def test_a_resumed_steer_run_takes_the_key_from_the_invocation(run_env: Path) ->
         with pytest.raises(UserError, match="refused the API key"):
             prepare_run(RunConfig(), resume=run_dir)
         assert prepare_run(RunConfig(user_api_key=KEY), resume=run_dir).config.user_api_key
+        # One episode lost (as by a kill): the resumed run must play it, with the key.
+        episodes = run_dir / "episodes.jsonl"
+        episodes.write_text("".join(episodes.read_text().splitlines(keepends=True)[:-1]))
         result = subprocess.run(
             [sys.executable, "-m", "tautrait", "run", "--resume", str(run_dir)],
             capture_output=True,
@@ -291,7 +294,8 @@ def test_a_resumed_steer_run_takes_the_key_from_the_invocation(run_env: Path) ->
             env={**os.environ, "TAUTRAIT_USER_API_KEY": KEY},
         )
     assert result.returncode == 0, result.stderr
-    assert "3 already done, 0 to run" in " ".join(result.stderr.split())
+    assert "2 already done, 1 to run" in " ".join(result.stderr.split())
+    assert [e.status for e in read_episodes(run_dir)] == ["completed"] * 3
     assert KEY not in _files_text(run_dir) + result.stderr + result.stdout + first.stderr
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from tautrait.domain import ToolContext, ToolError, tool
+from tautrait.domain.text import plain
 
 from ..schema import Compensation, User
 from .common import get_reservation, get_user, method_view, reservation_view
@@ -31,7 +32,7 @@ def authenticate_customer(ctx: ToolContext, identifier: str, date_of_birth: date
         No account has that member number or email, or the date of birth does not match it
         (do not tell the caller which one was wrong).
     """
-    key = identifier.strip()
+    key = plain(identifier)
     if "@" in key:
         user = ctx.session.scalar(select(User).where(func.lower(User.email) == key.lower()))
     else:
@@ -41,6 +42,7 @@ def authenticate_customer(ctx: ToolContext, identifier: str, date_of_birth: date
             "identity not verified: no account matches that member number or email together "
             "with that date of birth"
         )
+    ctx.auth.grant(user.user_id)
     return {
         "verified": True,
         "user_id": user.user_id,

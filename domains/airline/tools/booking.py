@@ -28,6 +28,7 @@ from .common import (
     payer,
     price,
     refund,
+    require_authenticated,
     reservation_view,
     resolve_flights,
 )
@@ -91,6 +92,7 @@ def book_reservation(
     """
     session, now = ctx.session, ctx.now
     user = get_user(session, user_id)
+    require_authenticated(ctx, user.user_id, f"account {user.user_id}")
     check_passengers(passengers, now.date())
     n = len(passengers)
     outbound = resolve_flights(session, outbound_flights)
@@ -137,8 +139,8 @@ def book_reservation(
         res.passengers.append(
             Passenger(
                 position=i,
-                first_name=p.first_name.strip(),
-                last_name=p.last_name.strip(),
+                first_name=p.first_name,
+                last_name=p.last_name,
                 date_of_birth=p.date_of_birth,
             )
         )
@@ -204,6 +206,7 @@ def cancel_reservation(
     """
     session, now = ctx.session, ctx.now
     res = get_reservation(session, reservation_id)
+    require_authenticated(ctx, res.user_id, f"reservation {res.reservation_id}")
     check_modifiable(res, now)
     n = len(res.passengers)
     eligible = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from tautrait.domain import ToolContext, ToolError, tool
+from tautrait.domain.text import dictated
 
 from .. import rules as R
 from ..schema import Segment
@@ -21,6 +22,7 @@ from .common import (
     payer,
     price,
     refund,
+    require_authenticated,
     reservation_view,
     resolve_flights,
     seats_left,
@@ -65,6 +67,7 @@ def change_flights(
     """
     session, now = ctx.session, ctx.now
     res = get_reservation(session, reservation_id)
+    require_authenticated(ctx, res.user_id, f"reservation {res.reservation_id}")
     check_modifiable(res, now)
     if res.cabin == "basic_economy":
         raise ToolError(
@@ -159,6 +162,7 @@ def change_cabin(
     """
     session, now = ctx.session, ctx.now
     res = get_reservation(session, reservation_id)
+    require_authenticated(ctx, res.user_id, f"reservation {res.reservation_id}")
     check_modifiable(res, now)
     if cabin == res.cabin:
         raise ToolError(f"reservation {res.reservation_id} is already in {cabin}")
@@ -218,6 +222,7 @@ def update_checked_bags(
     """
     session, now = ctx.session, ctx.now
     res = get_reservation(session, reservation_id)
+    require_authenticated(ctx, res.user_id, f"reservation {res.reservation_id}")
     check_modifiable(res, now)
     n = len(res.passengers)
     if total_checked_bags < res.checked_bags:
@@ -268,6 +273,7 @@ def update_passengers(ctx: ToolContext, reservation_id: str, passengers: list[Pa
     """
     session, now = ctx.session, ctx.now
     res = get_reservation(session, reservation_id)
+    require_authenticated(ctx, res.user_id, f"reservation {res.reservation_id}")
     check_modifiable(res, now)
     if len(passengers) != len(res.passengers):
         raise ToolError(
@@ -275,8 +281,10 @@ def update_passengers(ctx: ToolContext, reservation_id: str, passengers: list[Pa
             "number of passengers cannot change (give the full list)"
         )
     check_passengers(passengers, now.date())
-    current = [(p.first_name, p.last_name, p.date_of_birth) for p in res.passengers]
-    wanted = [(p.first_name.strip(), p.last_name.strip(), p.date_of_birth) for p in passengers]
+    current = [
+        (dictated(p.first_name), dictated(p.last_name), p.date_of_birth) for p in res.passengers
+    ]
+    wanted = [(p.first_name, p.last_name, p.date_of_birth) for p in passengers]
     if current == wanted:
         raise ToolError("these are already the passengers of the reservation")
     for row, (first, last, dob) in zip(res.passengers, wanted, strict=True):
@@ -305,6 +313,7 @@ def add_travel_insurance(ctx: ToolContext, reservation_id: str, payment_id: str)
     """
     session, now = ctx.session, ctx.now
     res = get_reservation(session, reservation_id)
+    require_authenticated(ctx, res.user_id, f"reservation {res.reservation_id}")
     check_modifiable(res, now)
     if res.insurance:
         raise ToolError(f"reservation {res.reservation_id} is already insured")

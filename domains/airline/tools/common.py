@@ -7,11 +7,12 @@ import itertools
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tautrait.domain import ToolError
+from tautrait.domain import ToolContext, ToolError
+from tautrait.domain.text import dictated
 
 from .. import rules as R
 from ..schema import Airport, Flight, Payment, PaymentMethod, Reservation, User
@@ -37,8 +38,26 @@ class PassengerIn(BaseModel):
     last_name: str = Field(description="Family name, e.g. 'Haddad'")
     date_of_birth: date = Field(description="'YYYY-MM-DD', e.g. '1990-07-21'")
 
+    @field_validator("first_name", "last_name")
+    @classmethod
+    def _as_stored(cls, value: str) -> str:
+        # Names are stored (and reservation codes derived) in one form whatever the case
+        # or spacing the caller used: "ana  SILVA" books what "Ana Silva" books.
+        return dictated(value)
+
 
 # ----------------------------------------------------------------------------- lookups
+
+
+def require_authenticated(ctx: ToolContext, user_id: str, what: str) -> None:
+    """[R1] and "Authenticate first": a change needs its account holder verified in this
+    conversation by authenticate_customer."""
+    if not ctx.auth.is_verified(user_id):
+        raise ToolError(
+            f"{what}: the account holder has not been verified in this conversation. Verify "
+            "the caller first with authenticate_customer (member number or account email, and "
+            "date of birth) [R1]; no change can be made before that"
+        )
 
 
 def get_user(session: Session, user_id: str) -> User:
@@ -366,7 +385,7 @@ def new_locator(
     """A fresh reservation code derived from what is booked (deterministic, and the same
     whichever of two bookings is made first)."""
     parts = [user.user_id, *(f.flight_id for f in flights)]
-    parts += [f"{p.first_name.strip()}/{p.last_name.strip()}/{p.date_of_birth}" for p in passengers]
+    parts += [f"{p.first_name}/{p.last_name}/{p.date_of_birth}" for p in passengers]
     salt = 0
     while True:
         code = R.stable_code(R.LOCATOR_CHARS, 6, "reservation", *parts, salt)

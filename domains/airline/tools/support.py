@@ -10,7 +10,7 @@ from tautrait.domain import ToolContext, ToolError, tool
 
 from .. import rules as R
 from ..schema import Compensation
-from .common import get_flight, get_reservation, new_certificate
+from .common import get_flight, get_reservation, new_certificate, require_authenticated
 
 
 @tool(writes=True)
@@ -41,6 +41,7 @@ def issue_compensation_certificate(
     """
     session, now = ctx.session, ctx.now
     res = get_reservation(session, reservation_id)
+    require_authenticated(ctx, res.user_id, f"reservation {res.reservation_id}")
     flight = get_flight(session, flight_number, date)
     if flight.flight_id not in {seg.flight_id for seg in res.segments}:
         raise ToolError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
@@ -10,7 +11,9 @@ from typing import Any
 from sqlalchemy import func, select
 
 from tautrait.domain import ToolContext, ToolError
+from tautrait.domain.text import dictated
 
+from ..rules import REGIONS, RETURN_WINDOW_DAYS
 from ..schema import (
     GoodwillCredit,
     Order,
@@ -24,20 +27,6 @@ from ..schema import (
     User,
     Variant,
 )
-
-RETURN_WINDOW_DAYS = 30
-RETURN_FEE = 4.95
-FEE_REASONS = ("no longer needed", "wrong size or fit")
-GOODWILL_CAPS = {"standard": 10.0, "silver": 20.0, "gold": 30.0}
-# Region code -> (name, first digit of its postal codes).
-REGIONS = {
-    "CC": ("Calder Coast", "3"),
-    "HV": ("Harlow Valley", "4"),
-    "BH": ("Brannock Highlands", "5"),
-    "SP": ("Sable Plains", "6"),
-    "EM": ("Eastmere", "7"),
-    "OL": ("Orrin Lakes", "8"),
-}
 
 
 def money(value: float) -> float:
@@ -73,6 +62,21 @@ def norm_item_id(item_id: str) -> str:
 
 def norm_simple(value: str) -> str:
     return value.strip().lstrip("#")
+
+
+# --- authentication ----------------------------------------------------------------
+
+
+def require_authenticated(ctx: ToolContext, user_id: str, what: str) -> None:
+    """Policy "Authenticate first": a change needs the customer it belongs to verified in
+    this conversation by find_user_id_by_email or find_user_id_by_name_zip."""
+    if not ctx.auth.is_verified(user_id):
+        raise ToolError(
+            f"{what} belongs to a customer who has not been authenticated in this "
+            "conversation. Authenticate the customer first with find_user_id_by_email (their "
+            "email) or find_user_id_by_name_zip (first name, last name, postal code); no "
+            "change can be made before that."
+        )
 
 
 # --- lookups -----------------------------------------------------------------------
@@ -293,8 +297,10 @@ def check_refund_target(order: Order, method: PaymentMethod) -> None:
 def require_address(
     address_line1: str, city: str, region: str, postal_code: str
 ) -> tuple[str, str, str, str]:
-    """R15: a complete address in a region the shop delivers to."""
-    line1, town, code = address_line1.strip(), city.strip(), postal_code.strip()
+    """R15: a complete address in a region the shop delivers to, in the stored form (see
+    :func:`tautrait.domain.text.dictated`: "214 juniper  LANE" is "214 Juniper Lane")."""
+    line1, town = dictated(address_line1), dictated(city)
+    code = postal_code.strip()
     if not line1 or not town:
         raise ToolError("The address needs a street line (address_line1) and a city.")
     reg = region.strip()
@@ -315,18 +321,37 @@ def require_address(
     return line1, town, reg, code
 
 
+def same_address(old: tuple[str | None, ...], new: tuple[str | None, ...]) -> bool:
+    """Whether two addresses are equal once dictated (stored rows may predate the form)."""
+    return [dictated(v or "") for v in old] == [dictated(v or "") for v in new]
+
+
 # --- money movements ---------------------------------------------------------------
 
 
-def next_id(ctx: ToolContext, model: Any, column: Any, prefix: str) -> str:
-    """``prefix`` + the next free sequence number (deterministic: counts existing rows)."""
-    count = ctx.session.scalar(
-        select(func.count()).select_from(model).where(column.like(f"{prefix}%"))
-    )
-    n = (count or 0) + 1
-    while ctx.session.get(model, f"{prefix}{n}") is not None:
+def stable_code(*parts: object) -> str:
+    """Six characters derived from ``parts`` alone (sha256), for ids that must not depend
+    on what happened before: two independent changes made in either order leave the same
+    rows."""
+    digest = hashlib.sha256("|".join(str(p) for p in parts).encode("utf-8")).digest()
+    return "".join(_CODE_CHARS[b % len(_CODE_CHARS)] for b in digest[:6])
+
+
+_CODE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def return_id_for(ctx: ToolContext, order: Order, items: list[OrderItem]) -> str:
+    """'RT-482913-I1-I3' for a request on items 1 and 3 of order KL-482913: derived from
+    what it covers, not from how many requests came before. An item is in one open
+    request at most, so the id is free unless an earlier request on the same items was
+    withdrawn; the resubmission is then '...-R2' (it necessarily came second)."""
+    lines = sorted(i.line_no for i in items)
+    base = f"RT-{order.order_id[3:]}-" + "-".join(f"I{n}" for n in lines)
+    candidate, n = base, 1
+    while ctx.session.get(ReturnRequest, candidate) is not None:
         n += 1
-    return f"{prefix}{n}"
+        candidate = f"{base}-R{n}"
+    return candidate
 
 
 def record(
@@ -340,10 +365,28 @@ def record(
         if balance < 0:
             raise ToolError(f"Gift card {method.payment_method_id} cannot go negative.")
         method.gift_card_balance = money(balance)
+    # The id is derived from the movement itself (and how many identical movements the
+    # order already has), so independent changes recorded in either order get the same ids.
+    same = ctx.session.scalar(
+        select(func.count())
+        .select_from(Transaction)
+        .where(
+            Transaction.order_id == order.order_id,
+            Transaction.payment_method_id == method.payment_method_id,
+            Transaction.kind == kind,
+            Transaction.note == note,
+        )
+    )
+    salt = 0
+    while True:
+        tx_id = f"TX-{order.order_id[3:]}-" + stable_code(
+            order.order_id, method.payment_method_id, kind, note, same, salt
+        )
+        if ctx.session.get(Transaction, tx_id) is None:
+            break
+        salt += 1
     tx = Transaction(
-        transaction_id=next_id(
-            ctx, Transaction, Transaction.transaction_id, f"TX-{order.order_id[3:]}-"
-        ),
+        transaction_id=tx_id,
         order_id=order.order_id,
         payment_method_id=method.payment_method_id,
         kind=kind,

@@ -7,14 +7,26 @@ from typing import Any
 from sqlalchemy import func, select
 
 from tautrait.domain import ToolContext, ToolError, tool
+from tautrait.domain.text import dictated, plain
 
 from ..schema import Order, PaymentMethod, User
-from ._common import fold, get_method, get_user, iso, method_view, require_address
+from ._common import (
+    fold,
+    get_method,
+    get_user,
+    iso,
+    method_view,
+    require_address,
+    require_authenticated,
+    same_address,
+)
 
 
 @tool(writes=False)
 def find_user_id_by_email(ctx: ToolContext, email: str) -> dict[str, Any]:
-    """Find a customer's user id from the email address on their account.
+    """Find a customer's user id from the email address on their account. This
+    authenticates the customer for the rest of the conversation: no change can be made to
+    an account or order before its customer is authenticated.
 
     The match is exact apart from letter case and surrounding spaces.
 
@@ -27,10 +39,11 @@ def find_user_id_by_email(ctx: ToolContext, email: str) -> dict[str, Any]:
     Raises:
         No account uses this email address.
     """
-    address = email.strip().lower()
+    address = plain(email).lower()
     user = ctx.session.scalar(select(User).where(func.lower(User.email) == address))
     if user is None:
         raise ToolError(f"No account uses the email address {email!r}.")
+    ctx.auth.grant(user.user_id)
     return {"user_id": user.user_id}
 
 
@@ -38,7 +51,9 @@ def find_user_id_by_email(ctx: ToolContext, email: str) -> dict[str, Any]:
 def find_user_id_by_name_zip(
     ctx: ToolContext, first_name: str, last_name: str, postal_code: str
 ) -> dict[str, Any]:
-    """Find a customer's user id from their first name, last name and postal code.
+    """Find a customer's user id from their first name, last name and postal code. This
+    authenticates the customer for the rest of the conversation (see
+    find_user_id_by_email).
 
     All three must match the account (names ignore letter case and accents, so 'Jose'
     matches 'José'); the postal code is the one of the account's default address.
@@ -60,6 +75,7 @@ def find_user_id_by_name_zip(
     )
     for user in candidates:
         if fold(user.first_name) == fold(first_name) and fold(user.last_name) == fold(last_name):
+            ctx.auth.grant(user.user_id)
             return {"user_id": user.user_id}
     raise ToolError(
         f"No account matches the name {first_name} {last_name} with postal code {postal_code}."
@@ -123,7 +139,8 @@ def update_user_default_address(
     postal_code: str,
     address_line2: str = "",
 ) -> dict[str, Any]:
-    """Replace the default address saved on a customer's account.
+    """Replace the default address saved on a customer's account (stored capitalised and
+    spaced the usual way, e.g. '214 Juniper Lane', whatever the case it is typed in).
 
     This does not change where existing orders ship; use modify_pending_order_address for
     a pending order. The address must be in a region Fernwick Market delivers to and the
@@ -147,15 +164,11 @@ def update_user_default_address(
         not 5 digits or not in the region; the address is already the default one.
     """
     user = get_user(ctx, user_id)
+    require_authenticated(ctx, user.user_id, f"Account {user.user_id}")
     line1, town, reg, code = require_address(address_line1, city, region, postal_code)
-    line2 = address_line2.strip() or None
-    if (user.address_line1, user.address_line2, user.city, user.region, user.postal_code) == (
-        line1,
-        line2,
-        town,
-        reg,
-        code,
-    ):
+    line2 = dictated(address_line2) or None
+    current = (user.address_line1, user.address_line2, user.city, user.region, user.postal_code)
+    if same_address(current, (line1, line2, town, reg, code)):
         raise ToolError("This already is the account's default address; nothing to change.")
     user.address_line1, user.address_line2 = line1, line2
     user.city, user.region, user.postal_code = town, reg, code

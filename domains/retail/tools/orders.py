@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from tautrait.domain import ToolContext, ToolError, tool
+from tautrait.domain.text import dictated
 
 from ..schema import Product, Variant
 from ._common import (
@@ -23,7 +24,9 @@ from ._common import (
     pick_items,
     record,
     require_address,
+    require_authenticated,
     require_status,
+    same_address,
     shipment_of,
     shipment_view,
     swap_targets,
@@ -92,8 +95,9 @@ def cancel_pending_order(ctx: ToolContext, order_id: str, reason: CancelReason) 
         cannot be cancelled).
     """
     order = get_order(ctx, order_id)
+    require_authenticated(ctx, order.user_id, f"Order {order.order_id}")
     require_status(order, "pending", "cancelled")
-    refunds = []
+    refunds: list[dict[str, Any]] = []
     for method_id, amount in net_paid_by_method(ctx, order).items():
         if amount > 0:
             method = get_method(ctx, method_id)
@@ -132,6 +136,8 @@ def modify_pending_order_address(
     address_line2: str = "",
 ) -> dict[str, Any]:
     """Change the shipping address of a pending order (the recipient name stays the same).
+    The address is stored capitalised and spaced the usual way, e.g. '214 Juniper Lane',
+    whatever the case it is typed in.
 
     Args:
         order_id: The order id, e.g. 'KL-482913'.
@@ -151,9 +157,10 @@ def modify_pending_order_address(
         regions served, has a postal code not in its region, or is the current one.
     """
     order = get_order(ctx, order_id)
+    require_authenticated(ctx, order.user_id, f"Order {order.order_id}")
     require_status(order, "pending", "modified")
     line1, town, reg, code = require_address(address_line1, city, region, postal_code)
-    line2 = address_line2.strip() or None
+    line2 = dictated(address_line2) or None
     current = (
         order.ship_line1,
         order.ship_line2,
@@ -161,7 +168,7 @@ def modify_pending_order_address(
         order.ship_region,
         order.ship_postal_code,
     )
-    if current == (line1, line2, town, reg, code):
+    if same_address(current, (line1, line2, town, reg, code)):
         raise ToolError(f"Order {order.order_id} already ships to this address.")
     order.ship_line1, order.ship_line2 = line1, line2
     order.ship_city, order.ship_region, order.ship_postal_code = town, reg, code
@@ -192,6 +199,7 @@ def modify_pending_order_payment(
         whose balance is too low.
     """
     order = get_order(ctx, order_id)
+    require_authenticated(ctx, order.user_id, f"Order {order.order_id}")
     require_status(order, "pending", "modified")
     new = owned_method(ctx, order, payment_method_id)
     if new.payment_method_id == order.payment_method_id:
@@ -249,6 +257,7 @@ def modify_pending_order_items(
         charged, or cannot receive the refund.
     """
     order = get_order(ctx, order_id)
+    require_authenticated(ctx, order.user_id, f"Order {order.order_id}")
     require_status(order, "pending", "modified")
     if order.items_modified:
         raise ToolError(

@@ -8,10 +8,9 @@ from sqlalchemy import select
 
 from tautrait.domain import ToolContext, ToolError, tool
 
+from ..rules import FEE_REASONS, RETURN_FEE
 from ..schema import Order, OrderItem, ReturnItem, ReturnRequest, User, Variant
 from ._common import (
-    FEE_REASONS,
-    RETURN_FEE,
     check_chargeable,
     check_refund_target,
     get_method,
@@ -19,13 +18,14 @@ from ._common import (
     method_label,
     money,
     net_paid_by_method,
-    next_id,
     options_text,
     owned_method,
     pick_items,
     record,
+    require_authenticated,
     require_returnable_items,
     require_returnable_order,
+    return_id_for,
     return_view,
     return_window_end,
     swap_targets,
@@ -121,7 +121,8 @@ def return_delivered_order_items(
             payment_method_id) or a gift card of the customer, e.g. 'gift_3308142'.
 
     Returns:
-        The return request (id like 'RT-482913-2'), the refund amount and where it goes.
+        The return request (id like 'RT-482913-I2': the order and its item lines), the
+        refund amount and where it goes.
 
     Raises:
         The order is not delivered or the window has closed; an item is not in the order,
@@ -129,6 +130,7 @@ def return_delivered_order_items(
         the original one nor the customer's gift card.
     """
     order = get_order(ctx, order_id)
+    require_authenticated(ctx, order.user_id, f"Order {order.order_id}")
     require_returnable_order(ctx, order, "returned")
     items = pick_items(ctx, order, item_ids)
     require_returnable_items(ctx, items, "returned")
@@ -136,7 +138,7 @@ def return_delivered_order_items(
     check_refund_target(order, method)
     amounts = _refund_for(ctx, order, items, reason)
     request = ReturnRequest(
-        return_id=next_id(ctx, ReturnRequest, ReturnRequest.return_id, f"RT-{order.order_id[3:]}-"),
+        return_id=return_id_for(ctx, order, items),
         order_id=order.order_id,
         kind="return",
         reason=reason,
@@ -188,7 +190,8 @@ def exchange_delivered_order_items(
             difference, e.g. 'card_4829101'.
 
     Returns:
-        The exchange request (id like 'RT-482913-2') with the price difference.
+        The exchange request (id like 'RT-482913-I1': the order and its item lines) with
+        the price difference.
 
     Raises:
         The order is not delivered or the window has closed; an item is not in the order,
@@ -197,6 +200,7 @@ def exchange_delivered_order_items(
         be charged, or cannot receive the refund.
     """
     order = get_order(ctx, order_id)
+    require_authenticated(ctx, order.user_id, f"Order {order.order_id}")
     require_returnable_order(ctx, order, "exchanged")
     items = pick_items(ctx, order, item_ids)
     require_returnable_items(ctx, items, "exchanged")
@@ -208,7 +212,7 @@ def exchange_delivered_order_items(
     elif diff < 0:
         check_refund_target(order, method)
     request = ReturnRequest(
-        return_id=next_id(ctx, ReturnRequest, ReturnRequest.return_id, f"RT-{order.order_id[3:]}-"),
+        return_id=return_id_for(ctx, order, items),
         order_id=order.order_id,
         kind="exchange",
         reason="exchange",
@@ -259,7 +263,7 @@ def withdraw_return_request(ctx: ToolContext, return_id: str) -> dict[str, Any]:
     become normal delivered items again; an exchange's extra charge is refunded.
 
     Args:
-        return_id: The request id, e.g. 'RT-482913-1' (shown in get_order_details).
+        return_id: The request id, e.g. 'RT-482913-I1' (shown in get_order_details).
 
     Returns:
         The withdrawn request.
@@ -271,14 +275,16 @@ def withdraw_return_request(ctx: ToolContext, return_id: str) -> dict[str, Any]:
     request = ctx.session.get(ReturnRequest, rid)
     if request is None:
         raise ToolError(
-            f"No return or exchange request {return_id!r}; ids look like 'RT-482913-1'."
+            f"No return or exchange request {return_id!r}; ids look like 'RT-482913-I1' or "
+            "'RT-482913-1'."
         )
+    order = get_order(ctx, request.order_id)
+    require_authenticated(ctx, order.user_id, f"Request {request.return_id}")
     if request.status != "requested":
         raise ToolError(
             f"Request {request.return_id} is {request.status}; only a request that is still "
             "'requested' can be withdrawn."
         )
-    order = get_order(ctx, request.order_id)
     rows = list(
         ctx.session.scalars(select(ReturnItem).where(ReturnItem.return_id == request.return_id))
     )

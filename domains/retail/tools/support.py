@@ -9,8 +9,15 @@ from sqlalchemy import select
 
 from tautrait.domain import ToolContext, ToolError, tool
 
+from ..rules import GOODWILL_CAPS
 from ..schema import GoodwillCredit, PaymentMethod, User
-from ._common import GOODWILL_CAPS, get_order, money, owned_method, shipment_of
+from ._common import (
+    get_order,
+    money,
+    owned_method,
+    require_authenticated,
+    shipment_of,
+)
 
 
 @tool(writes=True)
@@ -41,6 +48,7 @@ def issue_goodwill_credit(
         although the customer has one.
     """
     order = get_order(ctx, order_id)
+    require_authenticated(ctx, order.user_id, f"Order {order.order_id}")
     shipment = shipment_of(ctx, order)
     if shipment is None or shipment.status != "in_transit":
         state = order.status if shipment is None else f"{order.status} ({shipment.status})"

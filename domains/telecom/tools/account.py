@@ -23,6 +23,7 @@ from .common import (
     method_dict,
     normalize_phone,
     usable_method,
+    verified_account,
 )
 
 
@@ -95,6 +96,7 @@ def verify_identity(
                 "no unexpired card on this account ends with those digits; "
                 "identity NOT verified (R1)"
             )
+    ctx.auth.grant(account.account_id)
     return {
         "verified": True,
         "account_id": account.account_id,
@@ -172,7 +174,7 @@ def enroll_autopay(ctx: ToolContext, account_id: str, method_id: str) -> dict[st
         The method is not on this account (R2), is an expired card (R13), or already
         carries autopay.
     """
-    account = get_account(ctx, account_id)
+    account = verified_account(ctx, account_id)
     method = usable_method(ctx, account, method_id)
     if method.is_autopay:
         raise ToolError(f"autopay is already set up on {method.method_id}")
@@ -199,7 +201,7 @@ def cancel_autopay(ctx: ToolContext, account_id: str) -> dict[str, Any]:
     Raises:
         The account has no autopay set up.
     """
-    account = get_account(ctx, account_id)
+    account = verified_account(ctx, account_id)
     methods = list(
         ctx.session.scalars(
             select(PaymentMethod).where(

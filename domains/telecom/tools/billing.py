@@ -9,12 +9,14 @@ from sqlalchemy import select
 
 from tautrait.domain import ToolContext, ToolError, tool
 
-from ..schema import Credit, Customer, Invoice, InvoiceItem, Line, Outage, Payment
-from .common import (
+from ..rules import (
     CREDIT_INVOICE_WINDOW_DAYS,
     OUTAGE_CREDIT_WINDOW_DAYS,
     PER_INVOICE_CREDIT_CAP,
     ROLLING_CREDIT_CAP,
+)
+from ..schema import Credit, Customer, Invoice, InvoiceItem, Line, Outage, Payment
+from .common import (
     cents,
     clean_id,
     dollars,
@@ -31,6 +33,7 @@ from .common import (
     service_of,
     unique_id,
     usable_method,
+    verified_account,
 )
 
 
@@ -117,7 +120,7 @@ def make_payment(
         The invoice is already paid; the amount is not positive or exceeds the balance
         (R12); the method is not on the account (R2) or is an expired card (R13).
     """
-    account = get_account(ctx, account_id)
+    account = verified_account(ctx, account_id)
     invoice = owned_invoice(ctx, account, invoice_id)
     balance = invoice_balance_cents(invoice)
     if invoice.status == "paid" or balance <= 0:
@@ -132,7 +135,11 @@ def make_payment(
         )
     method = usable_method(ctx, account, method_id)
     payment = Payment(
-        payment_id=unique_id(ctx, Payment.payment_id, f"PAY-{invoice.invoice_id}"),
+        # Two payments of one invoice (two cards, or two amounts) get their ids from what
+        # they are, so paying them in either order leaves the same rows.
+        payment_id=unique_id(
+            ctx, Payment.payment_id, f"PAY-{invoice.invoice_id}-{method.method_id}-{pay}"
+        ),
         account_id=account.account_id,
         invoice_id=invoice.invoice_id,
         device_id=None,
@@ -199,7 +206,7 @@ def apply_bill_credit(
         Missing or extra ids for the reason, an undocumented reason (R10), or an amount
         above the entitlement or the limits (R11). The message says the allowed maximum.
     """
-    account = get_account(ctx, account_id)
+    account = verified_account(ctx, account_id)
     invoice = owned_invoice(ctx, account, invoice_id)
     credit_cents = cents(amount)
     if credit_cents <= 0:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from tautrait.domain import ToolContext, ToolError
 
+from ..rules import WARRANTY_DAYS
 from ..schema import (
     Addon,
     Base,
@@ -28,15 +29,6 @@ from ..schema import (
     Plan,
     Ticket,
 )
-
-PER_INVOICE_CREDIT_CAP = 3000  # cents, R11
-ROLLING_CREDIT_CAP = 7500  # cents per account in the last 365 days, R11
-CREDIT_INVOICE_WINDOW_DAYS = 60  # R11: only invoices issued in the last 60 days
-OUTAGE_CREDIT_WINDOW_DAYS = 60  # R10: outages resolved in the last 60 days
-PLAN_CHANGE_COOLDOWN_DAYS = 30  # R5
-SIM_SWAP_COOLDOWN_DAYS = 30  # R16
-ROAMING_LEAD_DAYS = 60  # R8: a pass may start at most 60 days ahead
-WARRANTY_DAYS = 365  # R15
 
 M = TypeVar("M", bound=Base)
 
@@ -100,9 +92,11 @@ def clean_id(value: str) -> str:
 def unique_id(ctx: ToolContext, column: Any, base: str) -> str:
     """``base`` if no row uses it yet, else ``base-2``, ``base-3``...
 
-    New rows get ids from their natural key (e.g. 'PAY-INV1048213' for a payment on
-    INV1048213), never from a counter, so making the same changes in another order gives
-    the same rows and the same state hash.
+    New rows get ids from their natural key (e.g. 'PAY-INV1048213-PM21874-8033' for 80.33
+    paid on INV1048213 with PM21874), never from a counter, so making the same changes in
+    another order gives the same rows and the same state hash. The suffix only separates
+    rows that are alike (a ticket reopened in the same category, a note on one ticket),
+    which come one after the other anyway.
     """
     candidate, n = base, 1
     while ctx.session.scalar(select(column).where(column == candidate)) is not None:
@@ -128,6 +122,19 @@ def get_account(ctx: ToolContext, account_id: str) -> Customer:
     account = ctx.session.get(Customer, clean_id(account_id))
     if account is None:
         raise ToolError(f"no account with id {account_id!r}; account ids look like 'AC318402'")
+    return account
+
+
+def verified_account(ctx: ToolContext, account_id: str) -> Customer:
+    """The account a change is for, which the caller must have verified in this
+    conversation (R1): verify_identity records it."""
+    account = get_account(ctx, account_id)
+    if not ctx.auth.is_verified(account.account_id):
+        raise ToolError(
+            f"account {account.account_id} has not been verified in this conversation: verify "
+            "the caller first with verify_identity (the account PIN or the last 4 digits of a "
+            "card on file) (R1); no change can be made before that"
+        )
     return account
 
 

@@ -3,17 +3,18 @@ financing payoffs."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from tautrait.domain import ToolContext, ToolError, tool
+from tautrait.domain.text import plain
 
+from ..rules import SIM_SWAP_COOLDOWN_DAYS, WARRANTY_DAYS
 from ..schema import Device, Payment
 from .common import (
-    SIM_SWAP_COOLDOWN_DAYS,
-    WARRANTY_DAYS,
     cents,
     device_dict,
     fmt,
@@ -22,6 +23,7 @@ from .common import (
     owned_line,
     unique_id,
     usable_method,
+    verified_account,
 )
 
 
@@ -72,20 +74,20 @@ def swap_sim(ctx: ToolContext, account_id: str, line_id: str, new_iccid: str) ->
         account_id: The verified account, e.g. 'AC318402'.
         line_id: The mobile line, e.g. 'LN40211'.
         new_iccid: The 19- or 20-digit number printed on the new SIM, starting with '89',
-            e.g. '8914270012345678903'. Spaces are ignored.
+            e.g. '8914270012345678903'. Spaces and hyphens are ignored.
 
     Raises:
         The line is not a mobile line; the ICCID is malformed, fails its check digit or
         is already registered; the line had a SIM swap in the last 30 days (R16).
     """
-    account = get_account(ctx, account_id)
+    account = verified_account(ctx, account_id)
     line = owned_line(ctx, account, line_id)
     if line.line_type != "mobile":
         raise ToolError(
             f"line {line.line_id} is a {line.line_type} line; only mobile lines use a "
             "physical SIM (R16)"
         )
-    iccid = "".join(new_iccid.split())
+    iccid = re.sub(r"[\s-]", "", plain(new_iccid))
     if not (iccid.isdigit() and len(iccid) in (19, 20) and iccid.startswith("89")):
         raise ToolError(
             f"{new_iccid!r} is not a SIM ICCID: expected 19 or 20 digits starting with 89 (R16)"
@@ -115,7 +117,7 @@ def swap_sim(ctx: ToolContext, account_id: str, line_id: str, new_iccid: str) ->
     for sim in old:
         sim.status = "deactivated"
     new = Device(
-        device_id=unique_id(ctx, Device.device_id, f"DV-SIM-{iccid[-6:]}"),
+        device_id=unique_id(ctx, Device.device_id, f"DV-SIM-{iccid}"),
         account_id=account.account_id,
         line_id=line.line_id,
         kind="sim",
@@ -163,7 +165,7 @@ def request_warranty_replacement(
         The device is a SIM (use swap_sim), is not 'active' (lost, replaced, returned...),
         or is out of warranty (R15).
     """
-    account = get_account(ctx, account_id)
+    account = verified_account(ctx, account_id)
     device = owned_device(ctx, account, device_id)
     if device.kind == "sim":
         raise ToolError("SIM cards are not replaced under warranty; use swap_sim (R15)")
@@ -243,7 +245,7 @@ def pay_off_device(
         The device is not financed or has nothing left to pay (R14); the method is not on
         the account (R2) or is an expired card (R13).
     """
-    account = get_account(ctx, account_id)
+    account = verified_account(ctx, account_id)
     device = owned_device(ctx, account, device_id)
     balance = cents(device.financing_balance)
     if not device.financed or balance <= 0:

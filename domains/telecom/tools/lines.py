@@ -10,10 +10,9 @@ from sqlalchemy import select
 
 from tautrait.domain import ToolContext, ToolError, tool
 
+from ..rules import PLAN_CHANGE_COOLDOWN_DAYS, ROAMING_LEAD_DAYS
 from ..schema import Addon, Device, Line, LineAddon, Plan, UsageRecord
 from .common import (
-    PLAN_CHANGE_COOLDOWN_DAYS,
-    ROAMING_LEAD_DAYS,
     addon_dict,
     clean_id,
     device_dict,
@@ -28,6 +27,7 @@ from .common import (
     plan_dict,
     plan_of,
     unique_id,
+    verified_account,
 )
 
 LineType = Literal["mobile", "home_internet", "wearable"]
@@ -159,7 +159,7 @@ def change_plan(
         offered any more, for another line type or already the line's plan (R3); the
         line's plan was changed in the last 30 days (R5).
     """
-    account = get_account(ctx, account_id)
+    account = verified_account(ctx, account_id)
     line = owned_line(ctx, account, line_id)
     _require_changeable(line)
     _require_no_overdue(ctx, account.account_id, "a plan change")
@@ -224,7 +224,7 @@ def add_addon(
         offered, for another line type, already active on the line, or the pass dates are
         outside the window or overlap another pass on the line (R8).
     """
-    account = get_account(ctx, account_id)
+    account = verified_account(ctx, account_id)
     line = owned_line(ctx, account, line_id)
     _require_changeable(line)
     _require_no_overdue(ctx, account.account_id, "adding an add-on or roaming pass")
@@ -310,7 +310,7 @@ def remove_addon(
         The line is suspended (R6); the add-on is not on this line or not active/scheduled;
         the roaming pass has already started (R9).
     """
-    account = get_account(ctx, account_id)
+    account = verified_account(ctx, account_id)
     line = owned_line(ctx, account, line_id)
     _require_changeable(line)
     row = ctx.session.get(LineAddon, clean_id(line_addon_id))
@@ -355,7 +355,7 @@ def suspend_line(
     Raises:
         The line is not active (R7).
     """
-    account = get_account(ctx, account_id)
+    account = verified_account(ctx, account_id)
     line = owned_line(ctx, account, line_id)
     if line.status != "active":
         raise ToolError(
@@ -392,7 +392,7 @@ def resume_line(ctx: ToolContext, account_id: str, line_id: str) -> dict[str, An
         The line is not suspended, or it was suspended for non-payment and an invoice is
         still overdue (R7).
     """
-    account = get_account(ctx, account_id)
+    account = verified_account(ctx, account_id)
     line = owned_line(ctx, account, line_id)
     if line.status != "suspended":
         raise ToolError(f"line {line.line_id} is {line.status}, not suspended (R7)")

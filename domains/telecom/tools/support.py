@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from tautrait.domain import ToolContext, ToolError, tool
 
+from ..rules import OUTAGE_CREDIT_WINDOW_DAYS
 from ..schema import Outage, OutageReport, Ticket, TicketNote
 from .common import (
-    OUTAGE_CREDIT_WINDOW_DAYS,
     get_account,
     iso,
     outage_dict,
@@ -20,6 +20,7 @@ from .common import (
     owned_ticket,
     service_of,
     unique_id,
+    verified_account,
 )
 
 # issue code -> (category, subject, priority)
@@ -135,7 +136,7 @@ def report_outage(ctx: ToolContext, account_id: str, line_id: str) -> dict[str, 
     Raises:
         No active outage matches the line, or the line is already registered for it (R19).
     """
-    account = get_account(ctx, account_id)
+    account = verified_account(ctx, account_id)
     line = owned_line(ctx, account, line_id)
     service = service_of(line.line_type)
     outage = ctx.session.scalar(
@@ -215,7 +216,7 @@ def open_ticket(
         line_id missing or superfluous for the issue; the account already has an open or
         in-progress ticket in the same category for the same line (R18): update that one.
     """
-    account = get_account(ctx, account_id)
+    account = verified_account(ctx, account_id)
     category, subject, priority = ISSUES[issue]
     line = None
     if category in ("network", "device", "plan"):
@@ -279,7 +280,7 @@ def update_ticket(
     Raises:
         The ticket is closed, or the move skips a step or repeats the status (R17).
     """
-    account = get_account(ctx, account_id)
+    account = verified_account(ctx, account_id)
     ticket = owned_ticket(ctx, account, ticket_id)
     allowed = {"open": ("in_progress",), "in_progress": ("resolved",), "resolved": ("in_progress",)}
     if ticket.status == "closed":
@@ -308,7 +309,7 @@ def close_ticket(ctx: ToolContext, account_id: str, ticket_id: str) -> dict[str,
     Raises:
         The ticket is not 'resolved' (R17).
     """
-    account = get_account(ctx, account_id)
+    account = verified_account(ctx, account_id)
     ticket = owned_ticket(ctx, account, ticket_id)
     if ticket.status != "resolved":
         raise ToolError(

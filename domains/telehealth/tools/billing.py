@@ -11,8 +11,16 @@ from sqlalchemy import select
 
 from tautrait.domain import ToolContext, ToolError, tool
 
+from ..rules import WAIVER_PERIOD_DAYS
 from ..schema import Invoice
-from .common import WAIVER_PERIOD_DAYS, get_patient, invoice_view, iso, money, own_invoice
+from .common import (
+    get_patient,
+    invoice_view,
+    iso,
+    money,
+    own_invoice,
+    verified_patient,
+)
 
 
 @tool(writes=False)
@@ -71,7 +79,7 @@ def pay_invoice(ctx: ToolContext, patient_id: str, invoice_id: str, amount: floa
         Unknown invoice or one of another patient; invoice not open; no card on file;
         amount not positive or above the balance.
     """
-    patient = get_patient(ctx, patient_id)
+    patient = verified_patient(ctx, patient_id)
     invoice = own_invoice(ctx, patient, invoice_id)
     if invoice.status != "open":
         raise ToolError(f"invoice {invoice.invoice_id} is {invoice.status}; nothing to pay")
@@ -118,7 +126,7 @@ def waive_late_cancellation_fee(ctx: ToolContext, patient_id: str, invoice_id: s
         Unknown invoice or one of another patient; not a late-cancellation fee; not open
         or partly paid; a fee was already waived in the last 365 days (its date is given).
     """
-    patient = get_patient(ctx, patient_id)
+    patient = verified_patient(ctx, patient_id)
     invoice = own_invoice(ctx, patient, invoice_id)
     if invoice.kind != "late_cancellation":
         raise ToolError(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -13,6 +13,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from tautrait.domain import ToolContext, ToolError
 
+from ..rules import LATE_CANCEL_SHARE, LATE_CANCEL_WINDOW
 from ..schema import (
     Appointment,
     Device,
@@ -27,14 +28,6 @@ from ..schema import (
     Slot,
     Supplier,
 )
-
-SERVICE_STATES = ("AZ", "CO", "MN", "NM", "OR", "UT", "WA", "WI")
-LATE_CANCEL_WINDOW = timedelta(hours=24)
-LATE_CANCEL_SHARE = Decimal("0.5")
-MAX_UPCOMING_APPOINTMENTS = 3
-MAX_RESCHEDULES = 2
-FLAG_WINDOW_DAYS = 30
-WAIVER_PERIOD_DAYS = 365
 
 
 def money(value: float | Decimal) -> float:
@@ -60,14 +53,24 @@ def today(ctx: ToolContext) -> date:
     return ctx.now.date()
 
 
-def next_id(ctx: ToolContext, column: InstrumentedAttribute[str], prefix: str) -> str:
-    """The next sequential id for a prefixed id column, e.g. 'A-60413' after 'A-60412'."""
-    numbers = [
-        int(value[len(prefix) :])
-        for value in ctx.session.scalars(select(column).where(column.like(f"{prefix}%")))
-        if value[len(prefix) :].isdigit()
-    ]
-    return f"{prefix}{max(numbers, default=0) + 1}"
+def derived_id(ctx: ToolContext, column: InstrumentedAttribute[str], base: str) -> str:
+    """``base`` if no row uses it yet, else ``base-2``, ``base-3``...
+
+    New rows get ids from what they identify ('A-250417': the booking of slot S-250417),
+    never from a counter over the table, so two independent changes made in either order
+    leave the same rows. The suffix only separates rows that are alike (a slot booked
+    again after a cancellation), which come one after the other anyway.
+    """
+    candidate, n = base, 1
+    while ctx.session.scalar(select(column).where(column == candidate)) is not None:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def number_of(entity_id: str) -> str:
+    """'S-250417' -> '250417', 'RX-71234' -> '71234'."""
+    return entity_id.split("-", 1)[1]
 
 
 # ----------------------------------------------------------------------- lookups
@@ -77,6 +80,19 @@ def get_patient(ctx: ToolContext, patient_id: str) -> Patient:
     patient = ctx.session.get(Patient, patient_id.strip().upper())
     if patient is None:
         raise ToolError(f"no patient with id {patient_id!r} (patient ids look like 'P-100331')")
+    return patient
+
+
+def verified_patient(ctx: ToolContext, patient_id: str) -> Patient:
+    """The patient a change is for, who must have been authenticated in this conversation
+    by find_patient_by_name_dob (policy section 1)."""
+    patient = get_patient(ctx, patient_id)
+    if not ctx.auth.is_verified(patient.patient_id):
+        raise ToolError(
+            f"patient {patient.patient_id} has not been authenticated in this conversation: "
+            "authenticate the caller first with find_patient_by_name_dob (full name and date "
+            "of birth); no change can be made before that"
+        )
     return patient
 
 

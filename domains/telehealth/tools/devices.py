@@ -23,13 +23,15 @@ from ..schema import (
 )
 from .common import (
     active_device_kinds,
+    derived_id,
     get_device,
     get_patient,
     get_supplier,
     iso,
     money,
-    next_id,
+    number_of,
     require_active,
+    verified_patient,
 )
 from .supply import _model
 
@@ -222,18 +224,22 @@ def order_device(ctx: ToolContext, patient_id: str, model_id: str, supplier_id: 
         supplier_id: A device supplier id, e.g. 'DS-503' (see find_suppliers).
 
     Returns:
-        The order (id like 'DO-33012', status 'placed') with price, insurance_covered and
-        patient_cost, and the invoice id for the patient's share.
+        The order (id like 'DO-100331-GL-G4': the patient and the model; status 'placed')
+        with price, insurance_covered and patient_cost, and the invoice id for the
+        patient's share (like 'INV-DO-100331-GL-G4').
 
     Raises:
         Unknown ids; inactive account; supplier is not a device supplier or is out of
         stock; the patient already has a device or an open order of that kind.
     """
+    verified_patient(ctx, patient_id)
     q = _quote(ctx, patient_id, model_id, supplier_id)
     patient, model, supplier, stock = q.patient, q.model, q.supplier, q.stock
     cost, pct = q.cost, q.pct
     order = DeviceOrder(
-        order_id=next_id(ctx, DeviceOrder.order_id, "DO-"),
+        order_id=derived_id(
+            ctx, DeviceOrder.order_id, f"DO-{number_of(patient.patient_id)}-{model.model_id}"
+        ),
         patient_id=patient.patient_id,
         model_id=model.model_id,
         supplier_id=supplier.supplier_id,
@@ -249,7 +255,7 @@ def order_device(ctx: ToolContext, patient_id: str, model_id: str, supplier_id: 
     stock.quantity -= 1
     invoice_id = None
     if cost > 0:
-        invoice_id = next_id(ctx, Invoice.invoice_id, "INV-")
+        invoice_id = derived_id(ctx, Invoice.invoice_id, f"INV-{order.order_id}")
         ctx.session.add(
             Invoice(
                 invoice_id=invoice_id,
@@ -289,7 +295,7 @@ def cancel_device_order(ctx: ToolContext, patient_id: str, order_id: str) -> dic
     Raises:
         Unknown order, an order of another patient, or an order that is not 'placed'.
     """
-    patient = get_patient(ctx, patient_id)
+    patient = verified_patient(ctx, patient_id)
     order = ctx.session.get(DeviceOrder, order_id.strip().upper())
     if order is None:
         raise ToolError(f"no device order {order_id!r} (order ids look like 'DO-33012')")
@@ -343,7 +349,7 @@ def register_device(ctx: ToolContext, patient_id: str, serial_number: str) -> di
         Unknown ids; device assigned to someone (including this patient already) or
         deactivated; device from another patient's order; an active device of that kind.
     """
-    patient = get_patient(ctx, patient_id)
+    patient = verified_patient(ctx, patient_id)
     device = get_device(ctx, serial_number)
     if device.status == "deactivated":
         raise ToolError(f"device {device.serial_number} is deactivated and cannot be reused")
@@ -396,7 +402,7 @@ def deactivate_device(
     Raises:
         Unknown device, a device of another patient, or a device that is not active.
     """
-    patient = get_patient(ctx, patient_id)
+    patient = verified_patient(ctx, patient_id)
     device = get_device(ctx, serial_number)
     if device.patient_id != patient.patient_id:
         raise ToolError(f"device {device.serial_number} is not registered to this patient")

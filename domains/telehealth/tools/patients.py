@@ -7,9 +7,18 @@ import re
 from sqlalchemy import select
 
 from tautrait.domain import ToolContext, ToolError, tool
+from tautrait.domain.text import dictated, plain
 
+from ..rules import SERVICE_STATES
 from ..schema import InsurancePlan, Patient, Supplier
-from .common import SERVICE_STATES, fold, get_patient, get_supplier, iso, parse_date
+from .common import (
+    fold,
+    get_patient,
+    get_supplier,
+    iso,
+    parse_date,
+    verified_patient,
+)
 
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _MEMBER_ID = re.compile(r"^[A-Z0-9]{6,16}$")
@@ -46,6 +55,7 @@ def find_patient_by_name_dob(
         select(Patient).where(Patient.date_of_birth == dob).order_by(Patient.patient_id)
     ):
         if fold(patient.first_name) == first and fold(patient.last_name) == last:
+            ctx.auth.grant(patient.patient_id)
             return {
                 "patient_id": patient.patient_id,
                 "first_name": patient.first_name,
@@ -128,8 +138,9 @@ def update_contact_info(
         email: New email address, e.g. 'hannah.b@example.com' (stored in lower case).
         phone: New phone number with area code, 10 digits in any punctuation, e.g.
             '(303) 555-0187'; stored as '303-555-0187'.
-        street: New street line exactly as the patient gives it, e.g. '41 Osprey Street'.
-        city: New city, e.g. 'Fernwood'.
+        street: New street line as the patient gives it, e.g. '41 Osprey Street' (stored
+            capitalised the usual way, whatever the case it is typed in).
+        city: New city, e.g. 'Fernwood' (stored the same way).
         state: New two-letter state code, e.g. 'OR'.
         zip_code: New 5-digit ZIP code, e.g. '97128'.
 
@@ -140,12 +151,12 @@ def update_contact_info(
         Unknown patient; nothing to change; malformed email, phone or ZIP; a partial
         address; a state outside the service area.
     """
-    patient = get_patient(ctx, patient_id)
+    patient = verified_patient(ctx, patient_id)
     address = [street, city, state, zip_code]
     if email is None and phone is None and all(v is None for v in address):
         raise ToolError("nothing to change: pass email, phone and/or a full address")
     if email is not None:
-        email = email.strip().lower()
+        email = plain(email).lower()
         if not _EMAIL.match(email):
             raise ToolError(f"{email!r} is not a valid email address")
     if phone is not None:
@@ -157,7 +168,9 @@ def update_contact_info(
         phone = f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
     new_address: list[str] | None = None
     if any(v is not None for v in address):
-        new_address = [" ".join((v or "").split()) for v in address]
+        # Street and city as dictated (one form whatever the case typed); codes as codes.
+        new_address = [dictated(street or ""), dictated(city or ""), plain(state or "")]
+        new_address.append(plain(zip_code or ""))
         if not all(new_address):
             raise ToolError("an address change needs street, city, state and zip_code together")
         new_address[2] = new_address[2].upper()
@@ -224,13 +237,13 @@ def update_insurance(ctx: ToolContext, patient_id: str, plan_id: str, member_id:
     Raises:
         Unknown patient or plan; the plan is no longer accepted; malformed member id.
     """
-    patient = get_patient(ctx, patient_id)
+    patient = verified_patient(ctx, patient_id)
     plan = ctx.session.get(InsurancePlan, plan_id.strip().upper())
     if plan is None:
         raise ToolError(f"no insurance plan {plan_id!r}; see list_insurance_plans")
     if not plan.accepting:
         raise ToolError(f"plan {plan.plan_id} ({plan.name}) is no longer accepted by Alderbrook")
-    member = re.sub(r"[\s-]", "", member_id).upper()
+    member = re.sub(r"[\s-]", "", plain(member_id)).upper()
     if not _MEMBER_ID.match(member):
         raise ToolError(f"{member_id!r} is not a valid member id (6-16 letters and digits)")
     patient.plan_id = plan.plan_id
@@ -259,7 +272,7 @@ def set_preferred_pharmacy(ctx: ToolContext, patient_id: str, pharmacy_id: str) 
         Unknown patient or supplier; the supplier is not a pharmacy; a retail pharmacy in
         another state.
     """
-    patient = get_patient(ctx, patient_id)
+    patient = verified_patient(ctx, patient_id)
     pharmacy = get_supplier(ctx, pharmacy_id)
     check_pharmacy_serves(pharmacy, patient)
     patient.preferred_pharmacy_id = pharmacy.supplier_id

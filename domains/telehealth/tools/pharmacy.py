@@ -8,13 +8,14 @@ from tautrait.domain import ToolContext, ToolError, tool
 
 from ..schema import Drug, Patient, Prescription, RefillRequest, Supplier, SupplierStock
 from .common import (
-    get_patient,
+    derived_id,
     get_supplier,
     iso,
-    next_id,
+    number_of,
     own_prescription,
     require_active,
     severe_conflicts,
+    verified_patient,
 )
 from .patients import check_pharmacy_serves
 
@@ -94,14 +95,15 @@ def request_refill(ctx: ToolContext, patient_id: str, rx_id: str) -> dict:
         rx_id: The prescription id, e.g. 'RX-71234'.
 
     Returns:
-        The refill request (id like 'RF-90412', status 'requested'), the pharmacy, and
+        The refill request (id like 'RF-71234-3': the third refill request of
+        RX-71234; status 'requested'), the pharmacy, and
         the refills left afterwards.
 
     Raises:
         Any of the refusals above, an inactive account, or ids that are unknown or
         belong to another patient.
     """
-    patient = get_patient(ctx, patient_id)
+    patient = verified_patient(ctx, patient_id)
     require_active(patient, "request refills")
     rx = own_prescription(ctx, patient, rx_id)
     drug = _check_fillable(ctx, patient, rx, "refilled")
@@ -114,8 +116,13 @@ def request_refill(ctx: ToolContext, patient_id: str, rx_id: str) -> dict:
             f"{drug.strength} in stock but the fill needs {rx.quantity}; transfer the "
             "prescription to a pharmacy that has it (find_suppliers) and request the refill there"
         )
+    # The n-th refill request of this prescription: refills of one prescription come one
+    # after another (an open one blocks the next), those of two are independent.
+    earlier = ctx.session.scalars(select(RefillRequest).where(RefillRequest.rx_id == rx.rx_id))
     refill = RefillRequest(
-        refill_id=next_id(ctx, RefillRequest.refill_id, "RF-"),
+        refill_id=derived_id(
+            ctx, RefillRequest.refill_id, f"RF-{number_of(rx.rx_id)}-{len(list(earlier)) + 1}"
+        ),
         rx_id=rx.rx_id,
         pharmacy_id=pharmacy.supplier_id,
         requested_at=ctx.now,
@@ -158,7 +165,7 @@ def transfer_prescription(ctx: ToolContext, patient_id: str, rx_id: str, pharmac
         Any of the conditions above, an inactive account, or ids that are unknown or
         belong to another patient.
     """
-    patient = get_patient(ctx, patient_id)
+    patient = verified_patient(ctx, patient_id)
     require_active(patient, "transfer prescriptions")
     rx = own_prescription(ctx, patient, rx_id)
     drug = _check_fillable(ctx, patient, rx, "transferred")

@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from tautrait.domain import ToolContext, ToolError, tool
 
+from ..rules import FLAG_WINDOW_DAYS
 from ..schema import Upload
-from .common import FLAG_WINDOW_DAYS, get_patient, iso
+from .common import get_patient, iso, verified_patient
 
 
 def _upload_view(upload: Upload) -> dict[str, Any]:
@@ -123,7 +124,7 @@ def flag_reading_for_review(ctx: ToolContext, patient_id: str, upload_id: str) -
         Unknown upload, an upload of another patient, a document, a reading older than
         30 days, or a reading that is already flagged.
     """
-    patient = get_patient(ctx, patient_id)
+    patient = verified_patient(ctx, patient_id)
     upload = ctx.session.get(Upload, upload_id.strip().upper())
     if upload is None:
         raise ToolError(f"no upload {upload_id!r} (upload ids look like 'U-501234')")

@@ -10,25 +10,29 @@ from sqlalchemy import select
 
 from tautrait.domain import ToolContext, ToolError, tool
 
-from ..schema import Appointment, Invoice, Provider, ProviderLicense, Slot
-from .common import (
+from ..rules import (
     LATE_CANCEL_SHARE,
     LATE_CANCEL_WINDOW,
     MAX_RESCHEDULES,
     MAX_UPCOMING_APPOINTMENTS,
     SERVICE_STATES,
+)
+from ..schema import Appointment, Invoice, Provider, ProviderLicense, Slot
+from .common import (
     appointment_view,
+    derived_id,
     get_patient,
     get_provider,
     get_slot,
     iso,
     licensed_on,
     money,
-    next_id,
+    number_of,
     own_appointment,
     parse_date,
     provider_name,
     require_active,
+    verified_patient,
 )
 
 Specialty = Literal[
@@ -206,13 +210,13 @@ def book_appointment(
         visit_type: 'video' or 'phone'; ask the patient.
 
     Returns:
-        The new appointment (id like 'A-60123').
+        The new appointment (id like 'A-250417', after the slot it books).
 
     Raises:
         Unknown patient or slot; inactive account; slot not open or in the past; provider
         not licensed for the patient's state on that date; already 3 upcoming visits.
     """
-    patient = get_patient(ctx, patient_id)
+    patient = verified_patient(ctx, patient_id)
     require_active(patient, "book appointments")
     slot = get_slot(ctx, slot_id)
     _check_slot_bookable(ctx, slot, patient.state)
@@ -223,7 +227,7 @@ def book_appointment(
             f"(the limit is {MAX_UPCOMING_APPOINTMENTS}); cancel one first"
         )
     appt = Appointment(
-        appointment_id=next_id(ctx, Appointment.appointment_id, "A-"),
+        appointment_id=derived_id(ctx, Appointment.appointment_id, f"A-{number_of(slot.slot_id)}"),
         patient_id=patient.patient_id,
         provider_id=slot.provider_id,
         slot_id=slot.slot_id,
@@ -262,7 +266,7 @@ def reschedule_appointment(
         in the past, belongs to another provider, or falls after the provider's licence
         for the patient's state expires.
     """
-    patient = get_patient(ctx, patient_id)
+    patient = verified_patient(ctx, patient_id)
     appt = own_appointment(ctx, patient, appointment_id)
     if appt.status != "scheduled":
         raise ToolError(f"appointment {appt.appointment_id} is {appt.status}, not scheduled")
@@ -306,13 +310,13 @@ def cancel_appointment(ctx: ToolContext, patient_id: str, appointment_id: str) -
 
     Returns:
         The cancelled appointment, the fee charged (0.0 when free) and the fee invoice id
-        (null when free).
+        (like 'INV-A-60123'; null when free).
 
     Raises:
         Unknown ids; the appointment is not the patient's, is not scheduled, or has
         already started.
     """
-    patient = get_patient(ctx, patient_id)
+    patient = verified_patient(ctx, patient_id)
     appt = own_appointment(ctx, patient, appointment_id)
     if appt.status != "scheduled":
         raise ToolError(f"appointment {appt.appointment_id} is {appt.status}, not scheduled")
@@ -324,7 +328,7 @@ def cancel_appointment(ctx: ToolContext, patient_id: str, appointment_id: str) -
     if slot.start_at - ctx.now < LATE_CANCEL_WINDOW:
         provider = get_provider(ctx, appt.provider_id)
         fee = money(Decimal(str(provider.visit_fee)) * LATE_CANCEL_SHARE)
-        invoice_id = next_id(ctx, Invoice.invoice_id, "INV-")
+        invoice_id = derived_id(ctx, Invoice.invoice_id, f"INV-{appt.appointment_id}")
         ctx.session.add(
             Invoice(
                 invoice_id=invoice_id,

@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from tautrait.domain import ToolContext, ToolError, tool
 
+from ..rules import SERVICE_STATES
 from ..schema import DeviceModel, Drug, Supplier, SupplierStock
-from .common import SERVICE_STATES, find_drug, get_supplier, money
+from .common import find_drug, get_supplier, money
 
 
 def _model(ctx: ToolContext, model_id: str) -> DeviceModel:

@@ -41,6 +41,13 @@ class ToolCallingAgent:
         self.task = task
         self.seed = seed
         self.tools = [spec.schema() for spec in domain.spec.tools]
+        # Only the scripted provider reads the task; built once, not on every call.
+        self.metadata: dict[str, Any] | None = None
+        if settings.model.startswith("scripted/"):
+            self.metadata = {
+                "task": task.model_dump(),
+                "ending_tools": [t.name for t in domain.spec.tools if t.ends_episode],
+            }
 
     def system_message(self) -> dict[str, Any]:
         return {"role": "system", "content": self.domain.policy}
@@ -56,8 +63,5 @@ class ToolCallingAgent:
             max_tokens=s.max_tokens,
             api_base=s.api_base,
             retry=s.retry,
-            metadata={
-                "task": self.task.model_dump(),
-                "ending_tools": [t.name for t in self.domain.spec.tools if t.ends_episode],
-            },
+            metadata=self.metadata,
         )

@@ -36,6 +36,7 @@ def _register() -> None:
         report,
         run,
         serve,
+        tasks,
         traits,
         traits_eval,
         validate,
@@ -44,13 +45,30 @@ def _register() -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    Exit status: 0 ok; 1 ``compare`` found a regression; 2 bad input (one line on
+    stderr, nothing written); 3 a run ended over its ``--max-infra-errors``; 130 Ctrl-C.
+    """
     _register()
     try:
-        app()
+        result = app(prog_name="tautrait", standalone_mode=False)
     except UserError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
         sys.exit(2)
-    except KeyboardInterrupt:
+    except typer.TyperException as exc:
+        # Usage errors (a bad flag or value): one line, not click's boxed usage text.
+        ctx = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            sys.exit(0)  # typer has printed the help
+        where = ctx.command_path if ctx is not None else "tautrait"
+        print(f"error: {_one_line(exc.format_message())} (see {where} --help)", file=sys.stderr)
+        sys.exit(2 if exc.exit_code == 2 else exc.exit_code)
+    except (KeyboardInterrupt, typer.Abort):
         print("interrupted", file=sys.stderr)
         sys.exit(130)
+    sys.exit(result if isinstance(result, int) else 0)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

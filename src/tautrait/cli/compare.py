@@ -38,7 +38,8 @@ def compare(
         Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
     ] = None,
 ) -> None:
-    """Paired per-task analysis of B - A. Exit 0: no regression; 1: regression; 2: bad input.
+    """Paired per-task analysis of B - A. Exit 0: no regression; 1: regression; 2: bad input
+    (including a run over its infrastructure-error limit, unless --force).
 
     A regression is a CI upper bound below -max-drop, or a significant paired test with a
     drop; never a raw point difference.
@@ -54,6 +55,12 @@ def compare(
         if len(runs) != 1:
             raise UserError(f"{spec} holds {len(runs)} runs; compare one run with one run")
         require_episodes(runs)
+        limit = runs[0].info.infra_limit
+        if limit is not None and limit.over and not force:
+            raise UserError(
+                f"{spec} ended over its infrastructure-error limit ({limit.summary}); "
+                "compare refuses to gate on it: resume or rerun it (or pass --force)"
+            )
     comparison = compare_runs(runs_a[0], runs_b[0], alpha=alpha, max_drop=max_drop, force=force)
     emit(render_comparison(fmt, comparison, out=out, width=terminal_width(out)), out)
     if comparison.regression:

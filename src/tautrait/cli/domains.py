@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -10,8 +11,6 @@ from rich.console import Console
 from rich.table import Table
 
 from tautrait.cli.app import app
-from tautrait.domain.loader import available_domains, load_domain
-from tautrait.domain.tasks import available_splits, load_tasks
 
 domains_app = typer.Typer(help="Inspect domains.", no_args_is_help=True)
 app.add_typer(domains_app, name="domains")
@@ -23,6 +22,10 @@ def list_domains(
 ) -> None:
     """Each domain with its tables (and rows), tools (read/write) and tasks per split."""
     from sqlalchemy import func, select
+
+    # Imported here: registering the command must not import SQLAlchemy (slow start-up).
+    from tautrait.domain.loader import available_domains, load_domain
+    from tautrait.domain.tasks import available_splits, load_tasks
 
     rows: list[dict[str, Any]] = []
     for name in sorted(available_domains()):
@@ -61,3 +64,33 @@ def list_domains(
             ", ".join(f"{s} {n}" for s, n in r["tasks"].items()),
         )
     Console().print(table)
+
+
+@domains_app.command("generate")
+def generate(
+    name: Annotated[str, typer.Argument(help="The domain whose seed data to generate.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write here instead of the domain's data/.")
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 if data/ differs.")
+    ] = False,
+) -> None:
+    """Run the domain's generate.py (its tables() function) and write data/<table>.json;
+    the committed data must be what it writes, byte for byte."""
+    from tautrait.domain.loader import load_domain
+    from tautrait.domain.seedfiles import generate_tables, stale_files, write_tables
+
+    domain = load_domain(name)
+    tables = generate_tables(domain)
+    if check:
+        found = stale_files(domain, tables)
+        for problem in found:
+            typer.echo(f"  {name}/data/{problem}", err=True)
+        if found:
+            raise typer.Exit(1)
+        typer.echo(f"{name}: data/ is what generate.py writes ({len(tables)} tables)")
+        return
+    counts = write_tables(tables, out or domain.path / "data")
+    for table, count in counts.items():
+        typer.echo(f"{table}: {count}")

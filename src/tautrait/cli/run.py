@@ -1,151 +1,183 @@
-"""``tautrait run``: play a domain's tasks with a neutral user and with trait users."""
+"""``tautrait run``: play a domain's tasks with a neutral user and with trait users.
+
+The command's options are generated from :class:`~tautrait.runner.config.RunConfig`'s
+fields (name, type, docstring), so every option of a run is declared once. The flags
+only carry what was typed: environment variables and the ``--config`` file are read by
+:func:`~tautrait.runner.config.build_config`, which knows where each value came from.
+"""
 
 from __future__ import annotations
 
+import inspect
+import types
+import typing
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
-from rich.console import Console
+from pydantic import SecretStr
 
 from tautrait.cli.app import app
 from tautrait.errors import UserError
-from tautrait.runner.config import RunConfig, build_config, env_var, field_help
+from tautrait.runner.config import (
+    RunConfig,
+    build_config,
+    env_var,
+    field_help,
+    flag_of,
+    read_environment,
+)
+
+_CONFIG_HELP = "A TOML file whose keys are these options' names (max_concurrency = 8)."
+_RESUME_HELP = "Finish a killed run (its folder); the stored settings are reused."
 
 
-def _opt(field: str, *flags: str, **kwargs: Any) -> Any:
-    """A typer option for a RunConfig field: its flag(s), env var and docstring help."""
-    names = flags or ("--" + field.replace("_", "-"),)
-    return typer.Option(
-        *names, envvar=env_var(field), help=field_help(field), show_default=False, **kwargs
+def _cli_type(annotation: Any) -> tuple[Any, list[str]]:
+    """The type click parses a field's flag as (None: not given), and its choices."""
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType) and len(args) == 1:
+        return _cli_type(args[0])
+    if origin is Literal:
+        return str | None, [str(a) for a in args]
+    if origin is list:
+        return list[str] | None, []
+    if annotation in (bool, int, float, str, Path):
+        return annotation | None, []
+    if annotation is SecretStr:
+        return str | None, []
+    raise TypeError(f"RunConfig field type {annotation!r} has no command-line form")
+
+
+def _option(name: str) -> inspect.Parameter:
+    info = RunConfig.model_fields[name]
+    cli_type, choices = _cli_type(info.annotation)
+    flag = flag_of(name)
+    decls = [f"{flag}/--no-{flag[2:]}"] if cli_type == bool | None else [flag]
+    text = field_help(name)
+    if choices:
+        text += f" [{'|'.join(choices)}]"
+    text += f" [env: {env_var(name)}]"
+    option = typer.Option(*decls, help=text, show_default=False)
+    return inspect.Parameter(
+        name,
+        inspect.Parameter.KEYWORD_ONLY,
+        default=None,
+        annotation=Annotated[cli_type, option],
     )
 
 
-def _split_ids(values: list[str] | None) -> list[str] | None:
-    if not values:
-        return None
-    return [v.strip() for value in values for v in value.split(",") if v.strip()]
-
-
-@app.command()
-def run(
-    env: Annotated[str | None, _opt("env")] = None,
-    trait_dict: Annotated[list[str] | None, _opt("trait_dicts", "--trait-dict")] = None,
-    model: Annotated[str | None, _opt("model")] = None,
-    api_base: Annotated[str | None, _opt("api_base")] = None,
-    temperature: Annotated[float | None, _opt("temperature")] = None,
-    agent_max_tokens: Annotated[int | None, _opt("agent_max_tokens")] = None,
-    max_steps: Annotated[int | None, _opt("max_steps")] = None,
-    user_strategy: Annotated[str | None, _opt("user_strategy")] = None,
-    user_model: Annotated[str | None, _opt("user_model")] = None,
-    user_api_base: Annotated[str | None, _opt("user_api_base")] = None,
-    user_endpoint: Annotated[str | None, _opt("user_endpoint")] = None,
-    user_api_key: Annotated[str | None, _opt("user_api_key")] = None,
-    user_temperature: Annotated[float | None, _opt("user_temperature")] = None,
-    user_top_p: Annotated[float | None, _opt("user_top_p")] = None,
-    user_max_tokens: Annotated[int | None, _opt("user_max_tokens")] = None,
-    task_split: Annotated[str | None, _opt("task_split")] = None,
-    task_ids: Annotated[list[str] | None, _opt("task_ids")] = None,
-    start_index: Annotated[int | None, _opt("start_index")] = None,
-    end_index: Annotated[int | None, _opt("end_index")] = None,
-    limit: Annotated[int | None, _opt("limit")] = None,
-    shuffle: Annotated[bool | None, _opt("shuffle", "--shuffle/--no-shuffle")] = None,
-    num_trials: Annotated[int | None, _opt("num_trials")] = None,
-    seed: Annotated[int | None, _opt("seed")] = None,
-    baseline: Annotated[bool | None, _opt("baseline", "--baseline/--no-baseline")] = None,
-    adapter: Annotated[list[str] | None, _opt("adapters", "--adapter")] = None,
-    basis: Annotated[Path | None, _opt("basis")] = None,
-    pooling: Annotated[str | None, _opt("pooling")] = None,
-    steering_position: Annotated[str | None, _opt("steering_position")] = None,
-    compose: Annotated[str | None, _opt("compose")] = None,
-    max_concurrency: Annotated[int | None, _opt("max_concurrency")] = None,
-    max_batch_size: Annotated[int | None, _opt("max_batch_size")] = None,
-    prefix_cache_mb: Annotated[int | None, _opt("prefix_cache_mb")] = None,
-    device: Annotated[str | None, _opt("device")] = None,
-    dtype: Annotated[str | None, _opt("dtype")] = None,
-    retry_attempts: Annotated[int | None, _opt("retry_attempts")] = None,
-    output_dir: Annotated[Path | None, _opt("output_dir")] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option(
-            "--config",
-            envvar="TAUTRAIT_CONFIG",
-            help="A TOML file whose keys are these options' names (max_concurrency = 8).",
-        ),
-    ] = None,
-    resume: Annotated[
-        Path | None,
-        typer.Option(
-            "--resume", help="Finish a killed run (its folder); the stored settings are reused."
-        ),
-    ] = None,
-) -> None:
+def _run(*, config: Path | None = None, resume: Path | None = None, **flags: Any) -> None:
     """Run tasks with the baseline user and each trait user; write results and a report."""
-    explicit = {
-        "env": env,
-        "trait_dicts": trait_dict or None,
-        "model": model,
-        "api_base": api_base,
-        "temperature": temperature,
-        "agent_max_tokens": agent_max_tokens,
-        "max_steps": max_steps,
-        "user_strategy": user_strategy,
-        "user_model": user_model,
-        "user_api_base": user_api_base,
-        "user_endpoint": user_endpoint,
-        "user_api_key": user_api_key,
-        "user_temperature": user_temperature,
-        "user_top_p": user_top_p,
-        "user_max_tokens": user_max_tokens,
-        "task_split": task_split,
-        "task_ids": _split_ids(task_ids),
-        "start_index": start_index,
-        "end_index": end_index,
-        "limit": limit,
-        "shuffle": shuffle,
-        "num_trials": num_trials,
-        "seed": seed,
-        "baseline": baseline,
-        "adapters": adapter or None,
-        "basis": basis,
-        "pooling": pooling,
-        "steering_position": steering_position,
-        "compose": compose,
-        "max_concurrency": max_concurrency,
-        "max_batch_size": max_batch_size,
-        "device": device,
-        "dtype": dtype,
-        "retry_attempts": retry_attempts,
-        "output_dir": output_dir,
-    }
+    given = {k: v for k, v in flags.items() if v is not None and v != [] and v != ()}
     if resume is not None:
-        given = sorted(
-            k
-            for k, v in explicit.items()
-            if v is not None and k not in ("max_concurrency", "user_api_key")
-        )
-        if given or config is not None:
+        extra = sorted(k for k in given if k not in ("max_concurrency", "user_api_key"))
+        if extra or config is not None:
             raise UserError(
                 "--resume reuses the run's stored settings; drop "
-                + ", ".join("--" + k.replace("_", "-") for k in given or ["config"])
+                + ", ".join(flag_of(k) for k in extra or [])
+                + ("--config" if config is not None and not extra else "")
             )
-        # Secrets are never stored, so a resumed run takes its key from this invocation.
-        run_config = RunConfig.model_validate({"user_api_key": user_api_key})
-    else:
-        run_config = build_config(explicit, config)
-    start(run_config, resume=resume, max_concurrency=max_concurrency)
+        environment = read_environment()
+        concurrency = given.get("max_concurrency", environment.get("max_concurrency"))
+        # Secrets are never stored: a resumed run takes its key from this invocation.
+        key = given.get("user_api_key", environment.get("user_api_key"))
+        secrets = RunConfig.model_validate({"user_api_key": key}) if key else None
+        start(secrets, resume=resume, max_concurrency=concurrency)
+        return
+    start(build_config(given, config))
+
+
+def _command() -> Any:
+    params = [_option(name) for name in RunConfig.model_fields]
+    params += [
+        inspect.Parameter(
+            "config",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[
+                Path | None, typer.Option("--config", envvar="TAUTRAIT_CONFIG", help=_CONFIG_HELP)
+            ],
+        ),
+        inspect.Parameter(
+            "resume",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[Path | None, typer.Option("--resume", help=_RESUME_HELP)],
+        ),
+    ]
+
+    def run(**kwargs: Any) -> None:
+        _run(**kwargs)
+
+    run.__doc__ = _run.__doc__
+    run.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    return run
+
+
+run = app.command(name="run")(_command())
 
 
 def start(
-    config: RunConfig, *, resume: Path | None = None, max_concurrency: int | None = None
+    config: RunConfig | None,
+    *,
+    resume: Path | None = None,
+    max_concurrency: int | str | None = None,
 ) -> Path:
-    """Prepare and execute a run (shared by the CLI and the run.py shim)."""
-    from tautrait.runner.run import execute_run, prepare_run
+    """Prepare and execute a run (shared by the CLI and the run.py shim).
+
+    Exit status: 2 on bad input (nothing written), 3 when the run ended over its
+    ``max_infra_errors``, 130 on Ctrl-C (finished episodes kept; the line printed says
+    how to resume); otherwise the run folder is returned.
+    """
+    from rich.console import Console
+
+    from tautrait.runner.arms import parse_arms
+    from tautrait.runner.preflight import check_files
+
+    if config is not None and resume is None:
+        # The likeliest mistakes, checked before the runner (and SQLAlchemy) is imported.
+        parse_arms(config)
+        check_files(config)
+
+    from tautrait.runner.infra import EXIT_OVER_LIMIT, summarize
+    from tautrait.runner.results import read_episodes
+    from tautrait.runner.run import execute_run, finished_run, prepare_run
 
     console = Console(stderr=True)
-    prepared = prepare_run(config, resume=resume, console=console)
+    if resume is not None:
+        done = finished_run(resume)
+        if done is not None:
+            typer.echo(done, err=True)
+            return resume
+    prepared = prepare_run(config or RunConfig(), resume=resume, console=console)
     if max_concurrency is not None:
-        prepared.config = prepared.config.model_copy(update={"max_concurrency": max_concurrency})
-    run_dir = execute_run(prepared, console=console)
+        prepared.config = with_option(prepared.config, "max_concurrency", max_concurrency)
+    run_dir = prepared.run_dir
+    try:
+        execute_run(prepared, console=console)
+    except KeyboardInterrupt:
+        kept = len([e for e in read_episodes(run_dir) if e.status == "completed"])
+        typer.echo(
+            f"interrupted: {kept} finished episode(s) kept in {run_dir}; finish the run "
+            f"with: tautrait run --resume {run_dir}",
+            err=True,
+        )
+        raise typer.Exit(130) from None
+    except OSError as exc:
+        raise UserError(
+            f"cannot write results in {run_dir} ({exc.strerror or exc}); free space or fix "
+            f"the folder, then finish with: tautrait run --resume {run_dir}"
+        ) from None
     typer.echo(f"report: {run_dir / 'report.md'}")
+    summary = summarize(read_episodes(run_dir), prepared.config.max_infra_errors)
+    if summary.errors:
+        typer.echo(summary.line(), err=True)
+    if summary.over:
+        raise typer.Exit(EXIT_OVER_LIMIT)
     return run_dir
+
+
+def with_option(config: RunConfig, name: str, value: Any) -> RunConfig:
+    """``config`` with one option changed, validated like any other value."""
+    return build_config({**config.model_dump(), name: value}, environment=False)

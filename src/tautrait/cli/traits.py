@@ -275,6 +275,8 @@ def export(
         raise UserError("give exactly one of --trait-dict or --raw")
     if compose not in ("linear", "orthogonal"):
         raise UserError("--compose must be linear or orthogonal")
+    # Parsed before any model is touched: a bad trait dict fails in well under a second.
+    parsed = load_trait_dict(trait_dict) if trait_dict is not None else None
     if basis_file is not None:
         basis = TraitBasis.load(basis_file)
     else:
@@ -290,8 +292,7 @@ def export(
         (definition,) = _select([raw_trait])
         vectors = export_raw(basis, definition.name, out, model_hint=basis.meta.model_type)
     else:
-        assert trait_dict is not None
-        parsed = load_trait_dict(trait_dict)
+        assert parsed is not None
         vectors = export_steering(
             basis,
             parsed.intensities,

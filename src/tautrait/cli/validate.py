@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from tautrait.cli.app import app
-from tautrait.domain.loader import available_domains, load_domain
-from tautrait.domain.tasks import available_splits, load_tasks
 from tautrait.errors import UserError
-from tautrait.evaluation.validate import DomainValidation, validate_domain
+
+if TYPE_CHECKING:
+    from tautrait.evaluation.validate import DomainValidation
 
 
 @app.command()
@@ -24,7 +24,14 @@ def validate(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
-    """Replay every task's gold actions and check the validity gates (exit 1 on a problem)."""
+    """Replay every task's gold actions and check the validity gates and the fairness checks
+    (order of independent writes, authentication enforced, no echoed outputs); exit 1 on a
+    problem. --json also gives each task's checks."""
+    # Imported here: registering the command must not import SQLAlchemy (slow start-up).
+    from tautrait.domain.loader import available_domains, load_domain
+    from tautrait.domain.tasks import available_splits, load_tasks
+    from tautrait.evaluation.validate import validate_domain
+
     names = sorted(available_domains()) if env == "all" else [env]
     if not names:
         raise UserError("no domains found; check TAUTRAIT_DATA_PATH")
@@ -44,28 +51,32 @@ def validate(
 
 def _print_table(results: dict[str, DomainValidation]) -> None:
     console = Console()
-    table = Table(title="Task validity")
-    for column in (
-        "domain",
-        "tasks",
-        "oracle pass",
-        "null fail",
-        "writes",
-        "deterministic",
-        "problems",
-    ):
-        table.add_column(column, justify="left" if column == "domain" else "right")
+    gates = Table(title="Task validity")
+    for column in ("domain", "tasks", "oracle pass", "null fail", "writes", "deterministic"):
+        gates.add_column(column, justify="left" if column == "domain" else "right")
+    fairness = Table(title="Fairness of grading")
+    for column in ("domain", "order-sensitive", "order stated", "auth enforced", "echoed"):
+        fairness.add_column(column, justify="left" if column == "domain" else "right")
     for name, r in results.items():
-        table.add_row(
+        gates.add_row(
             name,
             str(r.tasks),
             str(r.oracle_pass),
             str(r.null_fail),
             str(r.writes),
             str(r.deterministic),
-            str(len(r.problems)),
         )
-    console.print(table)
+        applicable = sum(c.auth in ("enforced", "not enforced") for c in r.checks.values())
+        fairness.add_row(
+            name,
+            str(r.order_sensitive),
+            str(r.order_stated),
+            f"{r.auth_enforced}/{applicable}",
+            str(r.echoed),
+        )
+    console.print(gates)
+    console.print(fairness)
+    console.print(f"problems: {sum(len(r.problems) for r in results.values())}")
     for r in results.values():
         for problem in r.problems:
             console.print(f"[red]problem[/red] {problem}", highlight=False)

@@ -1,16 +1,27 @@
 """Domain databases: the seed state, one private copy per episode, and the state hash.
 
 The seed state is built once per process from the domain's schema (SQLAlchemy metadata)
-and its committed data files, into an in-memory SQLite "template". Every episode gets its
-own copy through SQLite's backup API (milliseconds, even for thousands of rows), so no two
-episodes can ever see each other's writes.
+and its committed data files, into an in-memory SQLite image. Every episode gets its own
+copy of the image (about a millisecond, even for thousands of rows), so no two episodes
+can ever see each other's writes. Foreign-key columns are indexed in the image (SQLite
+does not do it), so tools that follow a reference do not scan a whole table.
 
 The state hash is canonical: it depends only on the rows, never on insertion order,
 rowid, the engine or the wall clock. Values are read back through SQLAlchemy's types (so
 a boolean is a boolean on any engine), normalised (ISO dates, floats rounded to 6
-decimals, JSON with sorted keys), each table's rows sorted and hashed, and the table
-digests hashed together. Because the digest is per table, an episode only re-reads the
-tables it wrote to (:class:`WriteTracker`); the others keep the seed's digest.
+decimals, JSON with sorted keys) and each row, as canonical JSON, gets a 512-bit BLAKE2b
+digest. A table's digest is the sum of its rows' digests modulo 2**512 (an additive
+multiset hash: equal multisets of rows give equal sums whatever the order), and the
+table digests are hashed together with sha256.
+
+Because a sum can be updated, an episode's hash costs in proportion to the rows it
+wrote, not to the size of the tables: the template carries triggers that log the rowid
+of every row inserted, updated or deleted (by the ORM, Core, raw SQL, REPLACE or a
+foreign-key cascade alike) into ``_tautrait_writes``, and :meth:`SeedDatabase.hash_copy`
+subtracts those rows' seed digests and adds their current ones. The log is written in the
+statement's own transaction, so a rolled-back write leaves no trace, and reads never
+touch it. :func:`state_hash` recomputes the same value from every row (the reference
+the incremental value is tested against).
 """
 
 from __future__ import annotations
@@ -19,17 +30,44 @@ import decimal
 import hashlib
 import json
 import sqlite3
-import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, MetaData, create_engine, event, select, types
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Integer,
+    MetaData,
+    Select,
+    String,
+    Table,
+    UniqueConstraint,
+    create_engine,
+    literal_column,
+    select,
+    types,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.sql.elements import ColumnClause
 from sqlalchemy.util import LRUCache
+
+DIGEST_BITS = 512
+_MODULUS = 1 << DIGEST_BITS
+
+# Outside every domain's metadata: never created by create_all, never hashed.
+WRITE_LOG = Table(
+    "_tautrait_writes",
+    MetaData(),
+    Column("tbl", String, nullable=False),
+    Column("rid", Integer, nullable=False),
+)
+_ROWID: ColumnClause[int] = literal_column("rowid", Integer)
+_LOGGED = select(WRITE_LOG.c.tbl, WRITE_LOG.c.rid)
 
 
 class SeedDatabase:
@@ -37,94 +75,133 @@ class SeedDatabase:
 
     def __init__(self, metadata: MetaData, data_dir: Path) -> None:
         self.metadata = metadata
-        self._lock = threading.Lock()
-        # Compiled SQL is the same for every copy: share one statement cache among them.
+        template = sqlite3.connect(":memory:", check_same_thread=False)
+        _set_pragmas(template)
+        engine = create_engine("sqlite://", creator=lambda: template, poolclass=StaticPool)
+        # Every copy's engine shares this dialect and one statement cache: SQLAlchemy keys
+        # compiled SQL by dialect, so an engine of its own per episode would compile every
+        # statement again in every episode.
+        self._dialect = engine.dialect
+        self._url = engine.url
+        self._on_connect = self._dialect.on_connect_url(engine.url)
         self._compiled: LRUCache[Any, Any] = LRUCache(2000)
-        self._template = sqlite3.connect(":memory:", check_same_thread=False)
-        engine = _engine_for(self._template, self._compiled)
+        engine = engine.execution_options(compiled_cache=self._compiled)
         metadata.create_all(engine)
         load_rows(engine, metadata, read_data_dir(data_dir, metadata))
+        self.row_digests: dict[str, dict[int, int]] = {}
+        """Table -> rowid -> digest of that seed row."""
+        with engine.connect() as conn:
+            for name in metadata.tables:
+                self.row_digests[name] = dict(read_row_digests(conn, metadata.tables[name]))
         self.table_digests = {
-            name: table_digest(engine, metadata, name) for name in metadata.tables
+            name: sum(rows.values()) % _MODULUS for name, rows in self.row_digests.items()
         }
         self.seed_hash = combine_digests(self.table_digests)
-        # No engine.dispose() here: with a StaticPool it would close the template.
+        install_write_log(template, metadata)
+        index_foreign_keys(template, metadata)
+        # Copies are made from this immutable image: no lock, and faster than a backup.
+        self._image = template.serialize()
+        template.close()
+        self._written_rows = {
+            name: _rows_query(table).where(
+                _ROWID.in_(select(WRITE_LOG.c.rid).where(WRITE_LOG.c.tbl == name))
+            )
+            for name, table in metadata.tables.items()
+        }
 
     def fresh_copy(self) -> Engine:
-        """A new, private in-memory database holding the seed state."""
+        """A new, private in-memory database holding the seed state (and the write log)."""
         conn = sqlite3.connect(":memory:", check_same_thread=False)
-        with self._lock:
-            self._template.backup(conn)
-        return _engine_for(conn, self._compiled)
+        conn.deserialize(self._image)
+        if self._on_connect is not None:
+            self._on_connect(conn)  # what create_engine's pool would run on connect
+        _set_pragmas(conn)
+        # create_engine would build (and initialise) a new dialect; this one is ready.
+        engine = Engine(StaticPool(lambda: cast(Any, conn)), self._dialect, self._url)
+        return engine.execution_options(compiled_cache=self._compiled)
+
+    def hash_copy(self, engine: Engine) -> str:
+        """The state hash of a :meth:`fresh_copy` after its writes, from the rows written.
+
+        Equal to ``state_hash(engine, metadata)`` (which re-reads every row); costs in
+        proportion to the rows the copy's statements touched.
+        """
+        digests = dict(self.table_digests)
+        with engine.connect() as conn:
+            touched: dict[str, set[int]] = {}
+            for name, rowid in conn.execute(_LOGGED):
+                touched.setdefault(name, set()).add(rowid)
+            for name, rowids in touched.items():
+                seed_rows = self.row_digests[name]
+                total = digests[name] - sum(seed_rows.get(rowid, 0) for rowid in rowids)
+                for _, *values in conn.execute(self._written_rows[name]):
+                    total += row_digest(values)
+                digests[name] = total % _MODULUS
+        return combine_digests(digests)
 
 
-def _engine_for(conn: sqlite3.Connection, compiled: LRUCache[Any, Any]) -> Engine:
-    engine = create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
+def _set_pragmas(conn: sqlite3.Connection) -> None:
     # Foreign keys are off by default in SQLite; the schema's constraints must hold.
-    with engine.connect() as c:
-        c.exec_driver_sql("PRAGMA foreign_keys = ON")
-    return engine.execution_options(compiled_cache=compiled)
+    conn.execute("PRAGMA foreign_keys = ON")
+    # Without it the rows REPLACE deletes would fire no trigger: the write log needs it.
+    conn.execute("PRAGMA recursive_triggers = ON")
 
 
-class WriteTracker:
-    """Which tables an engine's statements changed (for incremental state hashes).
+def index_foreign_keys(conn: sqlite3.Connection, metadata: MetaData) -> None:
+    """Index every foreign-key column that no index or primary key starts with.
 
-    A statement that changed rows (SQLite's change counter moved) is attributed to its
-    table when SQLAlchemy knows it (ORM flushes, Core insert/update/delete); a write it
-    cannot attribute (raw SQL) marks every table. Tables that a foreign-key action
-    (ON DELETE/UPDATE CASCADE or SET NULL) can reach from a changed table are marked too,
-    since SQLite's counter does not count those rows.
+    SQLite indexes primary keys and unique columns, never the referencing side, so
+    "the items of this order" would scan the whole items table. Indexes change no row
+    and no hash; they only make the tools' lookups and SQLite's own foreign-key checks
+    proportional to the rows concerned.
     """
+    with conn:
+        for name, table in metadata.tables.items():
+            leading = [table.primary_key.columns, *(i.columns for i in table.indexes)]
+            leading += [c.columns for c in table.constraints if isinstance(c, UniqueConstraint)]
+            covered = {next(iter(columns)).name for columns in leading if len(columns)}
+            for fk in table.foreign_key_constraints:
+                columns = [c.name for c in fk.columns]
+                if columns[0] in covered:
+                    continue
+                covered.add(columns[0])
+                index_name = _quote("_tautrait_fk_" + "_".join((name, *columns)))
+                listed = ", ".join(_quote(c) for c in columns)
+                conn.execute(f"CREATE INDEX {index_name} ON {_quote(name)} ({listed})")
 
-    def __init__(self, engine: Engine, metadata: MetaData) -> None:
-        self.metadata = metadata
-        self.tables: set[str] = set()
-        self.everything = False
-        self._before = 0
-        self._cascades: dict[str, set[str]] = {}
-        for table in metadata.tables.values():
-            for fk in table.foreign_keys:
-                if fk.ondelete or fk.onupdate:
-                    self._cascades.setdefault(fk.column.table.name, set()).add(table.name)
-        event.listen(engine, "before_cursor_execute", self._remember)
-        event.listen(engine, "after_cursor_execute", self._record)
 
-    @staticmethod
-    def _changes(conn: Any) -> int:
-        return int(conn.connection.driver_connection.total_changes)
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
 
-    def _remember(self, conn: Any, *args: Any) -> None:
-        self._before = self._changes(conn)
 
-    def _record(
-        self,
-        conn: Any,
-        cursor: Any,
-        statement: str,
-        parameters: Any,
-        context: Any,
-        executemany: bool,
-    ) -> None:
-        if self._changes(conn) == self._before:
-            return
-        compiled = getattr(context, "compiled", None)
-        table = getattr(getattr(compiled, "statement", None), "table", None)
-        name = getattr(table, "name", None)
-        if isinstance(name, str) and name in self.metadata.tables:
-            self._mark(name)
-        else:
-            self.everything = True
+def install_write_log(conn: sqlite3.Connection, metadata: MetaData) -> None:
+    """Create the write log and, on every table, the triggers that fill it.
 
-    def _mark(self, name: str) -> None:
-        if name in self.tables:
-            return
-        self.tables.add(name)
-        for child in self._cascades.get(name, ()):
-            self._mark(child)
-
-    def dirty(self) -> set[str] | None:
-        """Tables that may differ from the seed, or None for "any of them"."""
-        return None if self.everything else set(self.tables)
+    Raises:
+        ValueError: a table is WITHOUT ROWID (its rows could not be logged by rowid).
+    """
+    statements = [
+        f'CREATE TABLE "{WRITE_LOG.name}" (tbl TEXT NOT NULL, rid INTEGER NOT NULL)',
+    ]
+    log = f'"{WRITE_LOG.name}"'
+    for name, table in metadata.tables.items():
+        if table.dialect_options["sqlite"].get("with_rowid") is False:
+            raise ValueError(f"table {name}: WITHOUT ROWID tables cannot be state-hashed")
+        quoted = '"' + name.replace('"', '""') + '"'
+        value = "'" + name.replace("'", "''") + "'"
+        for event, rows in (
+            ("INSERT", ["NEW"]),
+            ("UPDATE", ["OLD", "NEW"]),  # an update may change the rowid itself
+            ("DELETE", ["OLD"]),
+        ):
+            body = " ".join(f"INSERT INTO {log} VALUES ({value}, {row}.rowid);" for row in rows)
+            trigger = '"' + f"_tautrait_{event.lower()}_{name}".replace('"', '""') + '"'
+            statements.append(
+                f"CREATE TRIGGER {trigger} AFTER {event} ON {quoted} BEGIN {body} END"
+            )
+    with conn:
+        for statement in statements:
+            conn.execute(statement)
 
 
 @contextmanager
@@ -212,47 +289,47 @@ def canonical_value(value: Any) -> Any:
     return str(value)
 
 
-def table_digest(engine: Engine, metadata: MetaData, name: str) -> str:
-    """sha256 of one table's rows: each row as canonical JSON (columns in name order),
-    sorted as strings."""
-    table = metadata.tables[name]
-    columns = sorted(table.columns, key=lambda c: c.name)
+def row_digest(values: Iterable[Any]) -> int:
+    """The 512-bit digest of one row (its values in column-name order), as an integer."""
+    text = json.dumps([canonical_value(v) for v in values], separators=(",", ":"))
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=64).digest(), "big")
+
+
+def _rows_query(table: Table) -> Select[Any]:
+    """rowid, then the columns in name order (the order of a row's digest)."""
+    return select(_ROWID, *sorted(table.columns, key=lambda c: c.name))
+
+
+def read_row_digests(
+    conn: Connection, table: Table, where: Any | None = None
+) -> Iterator[tuple[int, int]]:
+    """(rowid, digest) of each row of ``table`` (those matching ``where`` if given)."""
+    query = _rows_query(table)
+    if where is not None:
+        query = query.where(where)
+    for rowid, *values in conn.execute(query):
+        yield rowid, row_digest(values)
+
+
+def table_digest(engine: Engine, metadata: MetaData, name: str) -> int:
+    """The sum of one table's row digests modulo 2**512, read from every row."""
     with engine.connect() as conn:
-        rows = sorted(
-            json.dumps([canonical_value(v) for v in row], separators=(",", ":"))
-            for row in conn.execute(select(*columns))
-        )
-    digest = hashlib.sha256()
-    for row in rows:
-        digest.update(row.encode("utf-8"))
-        digest.update(b"\n")
-    return digest.hexdigest()
+        rows = read_row_digests(conn, metadata.tables[name])
+        return sum(digest for _, digest in rows) % _MODULUS
 
 
-def combine_digests(digests: dict[str, str]) -> str:
+def combine_digests(digests: dict[str, int]) -> str:
+    """The state hash (sha256 hex) from every table's digest."""
     digest = hashlib.sha256()
     for name in sorted(digests):
-        digest.update(f"{name}:{digests[name]}\n".encode())
+        digest.update(f"{name}:{digests[name]:0{DIGEST_BITS // 4}x}\n".encode())
     return digest.hexdigest()
 
 
-def state_hash(
-    engine: Engine,
-    metadata: MetaData,
-    *,
-    known: dict[str, str] | None = None,
-    dirty: set[str] | None = None,
-) -> str:
-    """The canonical sha256 of a database's content.
+def state_hash(engine: Engine, metadata: MetaData) -> str:
+    """The canonical hash of a database's content, recomputed from every row.
 
-    Args:
-        known: Digests of tables known to be unchanged (e.g. the seed's)...
-        dirty: ...except these, which are re-read. None re-reads every table.
+    Episodes use :meth:`SeedDatabase.hash_copy`, which gives the same value from the
+    rows written; this full recomputation is the reference it is checked against.
     """
-    digests = {}
-    for name in metadata.tables:
-        if known is not None and dirty is not None and name not in dirty and name in known:
-            digests[name] = known[name]
-        else:
-            digests[name] = table_digest(engine, metadata, name)
-    return combine_digests(digests)
+    return combine_digests({name: table_digest(engine, metadata, name) for name in metadata.tables})

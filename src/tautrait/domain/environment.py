@@ -15,7 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from tautrait.domain.database import WriteTracker, session_for, state_hash
+from tautrait.domain.auth import Authentication
+from tautrait.domain.database import session_for
 from tautrait.domain.loader import Domain
 from tautrait.domain.tools import ToolContext, ToolError
 
@@ -47,7 +48,8 @@ class Environment:
     def __init__(self, domain: Domain) -> None:
         self.domain = domain
         self.engine = domain.seed.fresh_copy()
-        self.writes = WriteTracker(self.engine, domain.spec.metadata)
+        self.auth = Authentication()
+        """Who the agent has verified so far: episode state the tools see, never hashed."""
 
     def execute(self, name: str, arguments: dict[str, Any] | str) -> ToolResult:
         """Run one tool call; never raises for anything the caller sent."""
@@ -68,12 +70,14 @@ class Environment:
                 return ToolResult(f"Error: {exc}", "error")
         if not isinstance(arguments, dict):
             return ToolResult("Error: arguments must be a JSON object", "error")
+        verified = self.auth.verified
         with session_for(self.engine) as session:
             try:
                 kwargs = spec.validate(arguments)
                 raw: Any = session.connection().connection.driver_connection
                 changes_before = raw.total_changes
-                value = spec.fn(ToolContext(session=session, now=self.domain.spec.now), **kwargs)
+                ctx = ToolContext(session=session, now=self.domain.spec.now, auth=self.auth)
+                value = spec.fn(ctx, **kwargs)
                 if spec.writes:
                     session.commit()
                 else:
@@ -84,22 +88,19 @@ class Environment:
                         raise DomainBugError(f"read-only tool {name} changed the database")
             except ToolError as exc:
                 session.rollback()
+                self.auth.restore(verified)
                 return ToolResult(f"Error: {exc}", "error")
             except Exception as exc:
                 session.rollback()
+                self.auth.restore(verified)
                 log.warning("tool %s crashed: %r", name, exc)
                 return ToolResult(f"Error: the tool failed unexpectedly ({exc!r})", "crash")
         return ToolResult(render_result(value), "ok", ends_episode=spec.ends_episode)
 
     def state_hash(self) -> str:
-        """The canonical hash of this episode's database (re-reading only the tables
-        written to; see :class:`~tautrait.domain.database.WriteTracker`)."""
-        return state_hash(
-            self.engine,
-            self.domain.spec.metadata,
-            known=self.domain.seed.table_digests,
-            dirty=self.writes.dirty(),
-        )
+        """The canonical hash of this episode's database, computed from the rows its
+        tool calls wrote (see :meth:`~tautrait.domain.database.SeedDatabase.hash_copy`)."""
+        return self.domain.seed.hash_copy(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()

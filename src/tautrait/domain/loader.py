@@ -1,19 +1,21 @@
 """Finding and loading domains: a domain is a folder, never an entry in a central list.
 
-``domains/<name>/`` is imported as a package (``__init__.py`` binds ``DOMAIN``), its
-policy read from ``policy.md`` and its seed data from ``data/``. Adding a domain means
-adding a folder (in the checkout, or in any root on ``TAUTRAIT_DATA_PATH``).
+``domains/<name>/`` is imported as the package ``tautrait.domains.<name>`` (see
+:mod:`tautrait.domains`; its ``__init__.py`` binds ``DOMAIN``), its policy read from
+``policy.md`` and its seed data from ``data/``. Adding a domain means adding a folder (in
+the checkout, or in any root on ``TAUTRAIT_DATA_PATH``).
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
+import importlib
 import sys
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from types import ModuleType
 
 from tautrait import paths
 from tautrait.domain.database import SeedDatabase
@@ -45,7 +47,14 @@ class Domain:
         """The seed database, built on first use (once per process)."""
         with self._seed_lock:
             if self._seed is None:
-                self._seed = SeedDatabase(self.spec.metadata, self.path / "data")
+                try:
+                    self._seed = SeedDatabase(self.spec.metadata, self.path / "data")
+                except ValueError as exc:  # a damaged or foreign data file (JSON errors too)
+                    first = (str(exc).splitlines() or [type(exc).__name__])[0]
+                    raise UserError(
+                        f"domain {self.name}: its seed data in {self.path / 'data'} is "
+                        f"damaged ({first}); fix or restore the file"
+                    ) from None
             return self._seed
 
     @cached_property
@@ -91,21 +100,18 @@ def load_domain(name: str) -> Domain:
 
 
 def load_domain_from(folder: Path) -> Domain:
-    """Load the domain package in ``folder`` (cached per process)."""
+    """Load the domain package in ``folder``, which must be a domain on the data path
+    (``<root>/domains/<name>``; cached per process)."""
     folder = folder.resolve()
+    if available_domains().get(folder.name) != folder:
+        raise UserError(
+            f"{folder} is not a domain on the data path; put its parent's parent folder on "
+            "TAUTRAIT_DATA_PATH (the first root with a domain of that name wins)"
+        )
     with _cache_lock:
         if folder in _cache:
             return _cache[folder]
-        digest = hashlib.sha1(str(folder).encode()).hexdigest()[:8]
-        module_name = f"tautrait_domain_{folder.name}_{digest}"
-        spec = importlib.util.spec_from_file_location(
-            module_name, folder / "__init__.py", submodule_search_locations=[str(folder)]
-        )
-        if spec is None or spec.loader is None:
-            raise UserError(f"{folder}: not a domain package (no __init__.py)")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[module_name] = module
-        spec.loader.exec_module(module)
+        module = _import(folder)
         declared = getattr(module, "DOMAIN", None)
         if not isinstance(declared, DomainSpec):
             raise UserError(f"{folder}/__init__.py must bind DOMAIN to a tautrait DomainSpec")
@@ -117,3 +123,23 @@ def load_domain_from(folder: Path) -> Domain:
         domain = Domain(spec=declared, path=folder, policy=policy_path.read_text(encoding="utf-8"))
         _cache[folder] = domain
         return domain
+
+
+def _import(folder: Path) -> ModuleType:
+    """Import ``tautrait.domains.<name>`` from ``folder`` (the caller holds the lock)."""
+    name = folder.name
+    if not name.isidentifier():
+        raise UserError(f"{folder}: a domain's folder name must be a Python identifier")
+    import tautrait.domains as package
+
+    # The data path may have changed since the package was imported (a root added to
+    # TAUTRAIT_DATA_PATH): import from the roots as they are now.
+    package.__path__[:] = [str(d) for d in paths.find_dirs("domains")]
+    module_name = f"{package.__name__}.{name}"
+    loaded = sys.modules.get(module_name)
+    if loaded is not None and Path(loaded.__file__ or "").parent != folder:
+        # A package of this name from another root: import this one in its place.
+        for key in [k for k in sys.modules if k == module_name or k.startswith(module_name + ".")]:
+            del sys.modules[key]
+    importlib.invalidate_caches()
+    return importlib.import_module(module_name)

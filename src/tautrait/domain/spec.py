@@ -22,6 +22,11 @@ class DomainSpec:
         metadata: The SQLAlchemy metadata of the schema (``Base.metadata``).
         tools: The tool registry, usually ``collect_tools(tools_module)``.
         greeting: The agent's fixed opening line, shown to the simulated user first.
+        requires_authentication: Writes act for a customer who must first prove who
+            they are (the authentication tool grants ``ctx.auth``, every write tool
+            checks it). ``tautrait validate`` then proves, per write task, that skipping
+            the authentication step changes the outcome. Only a domain without customer
+            identities (a test fixture) sets False.
     """
 
     name: str
@@ -30,3 +35,4 @@ class DomainSpec:
     metadata: MetaData
     tools: list[ToolSpec]
     greeting: str = "Hi! How can I help you today?"
+    requires_authentication: bool = True

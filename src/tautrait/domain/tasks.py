@@ -56,8 +56,13 @@ class Task(BaseModel):
     gold_actions: list[GoldAction] = Field(default_factory=list)
     """The write (and informative read) calls of a correct solution, in order."""
     required_outputs: list[str] = Field(default_factory=list)
-    """Strings that must appear in some agent message (case and thousands separators are
-    normalised before matching)."""
+    """Strings that must appear in the agent's messages, each as many times as it is
+    listed (matched as a correct agent writes them: Unicode, case, thousands separators
+    and amount formats are normalised; see :mod:`tautrait.evaluation.reward`)."""
+    order_stated: bool = False
+    """The scenario tells the user the order in which to ask for the writes, because
+    independent writes in another order would end in another state. Without it,
+    ``tautrait validate`` requires the same final state in every accepted order."""
     tags: list[str] = Field(default_factory=list)
     """Free labels such as "easy", "refusal", "change-of-mind"."""
 

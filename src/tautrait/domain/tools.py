@@ -22,17 +22,20 @@ replay and validation rely on it, and the environment checks it on every call.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 import types
 import typing
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from sqlalchemy.orm import Session
+
+from tautrait.domain.auth import Authentication
 
 
 class ToolError(Exception):
@@ -48,10 +51,14 @@ class ToolContext:
             successful write tool and rolls it back after any error.
         now: The domain's fixed "current time". Tools must use this, never the wall
             clock, so that replays hash identically.
+        auth: Who has been authenticated in this episode. Authentication tools grant;
+            write tools refuse a customer who is not verified (see
+            :mod:`tautrait.domain.auth`). Not database state: not hashed.
     """
 
     session: Session
     now: datetime
+    auth: Authentication = field(default_factory=Authentication)
 
 
 @dataclass(frozen=True)
@@ -66,17 +73,12 @@ class ToolSpec:
     arguments: type[BaseModel]
 
     def schema(self) -> dict[str, Any]:
-        """The OpenAI-style function schema (the format litellm passes to every provider)."""
-        params = self.arguments.model_json_schema()
-        params.pop("title", None)
-        for prop in params.get("properties", {}).values():
-            prop.pop("title", None)
-        params.setdefault("properties", {})
-        params["additionalProperties"] = False
-        return {
-            "type": "function",
-            "function": {"name": self.name, "description": self.description, "parameters": params},
-        }
+        """The OpenAI-style function schema (the format litellm passes to every provider).
+
+        Built once per tool (pydantic takes milliseconds to write one) and shared by every
+        caller, who must not mutate it.
+        """
+        return _function_schema(self)
 
     def validate(self, kwargs: dict[str, Any]) -> dict[str, Any]:
         """Check and coerce arguments; raise :class:`ToolError` describing every problem."""
@@ -89,6 +91,20 @@ class ToolSpec:
             )
             raise ToolError(f"invalid arguments for {self.name}: {problems}") from None
         return {name: getattr(parsed, name) for name in type(parsed).model_fields}
+
+
+@functools.cache
+def _function_schema(spec: ToolSpec) -> dict[str, Any]:
+    params = spec.arguments.model_json_schema()
+    params.pop("title", None)
+    for prop in params.get("properties", {}).values():
+        prop.pop("title", None)
+    params.setdefault("properties", {})
+    params["additionalProperties"] = False
+    return {
+        "type": "function",
+        "function": {"name": spec.name, "description": spec.description, "parameters": params},
+    }
 
 
 _TOOL_ATTR = "__tautrait_tool__"

@@ -8,7 +8,11 @@ For every task of a domain, :func:`validate_domain` checks that
 - a do-nothing agent earns 0 (for tasks whose gold actions write, and for read-only
   tasks, which must therefore require an output);
 - two replays give identical state hashes (no wall clock, no randomness in tools);
-- no two tasks are duplicates (same scenario and same gold actions).
+- no two tasks are duplicates (same scenario and same gold actions);
+
+and runs the fairness checks of :mod:`tautrait.evaluation.fairness` (order of
+independent writes, authentication enforced, required outputs not echoed from the
+scenario), reported per task.
 """
 
 from __future__ import annotations
@@ -18,15 +22,16 @@ from collections import defaultdict
 from pydantic import BaseModel, Field
 
 from tautrait.domain.database import state_hash
+from tautrait.domain.environment import Environment
 from tautrait.domain.loader import Domain
 from tautrait.domain.tasks import Task, TaskFile
 from tautrait.domain.tools import ToolError
+from tautrait.evaluation.fairness import TaskChecks, check_task, run_actions
 from tautrait.evaluation.reward import (
     GoldReplayError,
     compute_reward,
     expects_transfer,
     gold_hash,
-    replay_gold,
 )
 
 
@@ -38,7 +43,17 @@ class DomainValidation(BaseModel):
     null_fail: int = 0
     writes: int = 0
     deterministic: int = 0
+    order_sensitive: int = 0
+    """Tasks where swapping independent writes changes the final state, unstated."""
+    order_stated: int = 0
+    """Tasks where it does, and the scenario dictates the order."""
+    auth_enforced: int = 0
+    """Write tasks that fail without their authentication steps."""
+    echoed: int = 0
+    """Tasks with a required output that the scenario already contains."""
     problems: list[str] = Field(default_factory=list)
+    checks: dict[str, TaskChecks] = Field(default_factory=dict)
+    """Task id -> what the fairness checks found."""
 
 
 def task_writes(domain: Domain, task: Task) -> bool:
@@ -72,17 +87,23 @@ def validate_task(domain: Domain, task: Task, report: DomainValidation, where: s
 
     try:
         first = gold_hash(domain, task)  # replay 1 (cached for the oracle's reward)
-        env = replay_gold(domain, task)  # replay 2
     except GoldReplayError as exc:
         problems.append(f"{where}: {exc}")
         return
-    second = env.state_hash()
-    full = state_hash(env.engine, domain.spec.metadata)
-    env.close()
+    env = Environment(domain)  # replay 2, noting which calls authenticated someone
+    try:
+        replay = run_actions(env, task.gold_actions)
+        second = replay.state_hash
+        full = state_hash(env.engine, domain.spec.metadata)
+    finally:
+        env.close()
+    if replay.refused:
+        problems.append(f"{where}: a second gold replay refused action(s) {replay.refused}")
+        return
     if second != full:
         problems.append(
-            f"{where}: the incremental state hash missed a write (a tool writes in a way "
-            "the write tracker cannot attribute); report this as a tautrait bug"
+            f"{where}: the incremental state hash differs from a full recomputation "
+            "(a write the write log missed); report this as a tautrait bug"
         )
         return
     if first == second:
@@ -115,6 +136,19 @@ def validate_task(domain: Domain, task: Task, report: DomainValidation, where: s
     else:
         problems.append(
             f"{where}: a do-nothing agent passes (no write action and no required output)"
+        )
+
+    checks = check_task(domain, task, first, replay.auth_steps)
+    report.checks[task.id] = checks
+    report.order_sensitive += checks.order == "sensitive"
+    report.order_stated += checks.order == "stated"
+    report.auth_enforced += checks.auth == "enforced"
+    report.echoed += bool(checks.echoed_outputs)
+    problems.extend(f"{where}: {problem}" for problem in checks.problems())
+    if task.order_stated and checks.order != "stated":
+        problems.append(
+            f"{where}: order_stated is set, but no accepted swap of its writes changes the "
+            "final state: drop it (and the order from the scenario)"
         )
 
 

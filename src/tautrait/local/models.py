@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from tautrait import paths
 from tautrait.errors import UserError
+from tautrait.local.tensorfiles import read_header, sniff_pickle, tensor_fingerprint
 
 if TYPE_CHECKING:
     import torch
@@ -48,8 +49,7 @@ def resolve_checkpoint(name: str) -> Path:
         return embedded_checkpoint()
     path = Path(name).expanduser()
     if path.is_dir():
-        if not (path / "config.json").is_file():
-            raise UserError(f"{path} has no config.json; pass a transformers checkpoint folder")
+        check_checkpoint(name)
         return path.resolve()
     try:
         from huggingface_hub import snapshot_download
@@ -60,6 +60,78 @@ def resolve_checkpoint(name: str) -> Path:
             f"local model {name!r} not found: pass a checkpoint folder (with config.json), "
             f"a model already in the Hugging Face cache, or '{EMBEDDED_NAME}'"
         ) from None
+
+
+_TOKENIZER_FILES = ("tokenizer.json", "tokenizer.model", "vocab.json", "vocab.txt")
+_CAUSAL_SUFFIXES = ("ForCausalLM", "LMHeadModel", "ForConditionalGeneration")
+
+
+def check_checkpoint(name: str) -> None:
+    """A local checkpoint folder is complete (config, safetensors weights, tokenizer) and
+    holds a causal LM, checked from its files alone (no torch, no transformers); a
+    one-line :class:`UserError` otherwise. Names that are not folders (the embedded
+    model, a Hugging Face cache id) are left to :func:`resolve_checkpoint`."""
+    if is_embedded(name):
+        embedded_gguf_dir()
+        return
+    path = Path(name).expanduser()
+    if not path.is_dir():
+        if path.exists():
+            raise UserError(f"local model {path} is a file; pass a checkpoint folder")
+        return
+    config_path = path / "config.json"
+    if not config_path.is_file():
+        raise UserError(f"{path} has no config.json; pass a transformers checkpoint folder")
+    try:
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        raise UserError(f"{config_path} is damaged (not JSON); re-save the checkpoint") from None
+    if not isinstance(config, dict) or not config.get("model_type"):
+        raise UserError(f"{config_path} has no model_type; it is not a transformers config")
+    architectures = config.get("architectures") or []
+    if architectures and not any(str(a).endswith(_CAUSAL_SUFFIXES) for a in architectures):
+        raise UserError(
+            f"{path} holds a {', '.join(map(str, architectures))}, not a causal language "
+            "model; pass a chat/instruct LM checkpoint"
+        )
+    weights = weight_files(path)
+    if not weights:
+        pickled = sorted(p.name for p in path.glob("*.bin") if sniff_pickle(p))
+        if pickled:
+            raise UserError(
+                f"{path} has only pickle weights ({', '.join(pickled)}); unpickling runs "
+                "arbitrary code, so tautrait loads safetensors only: re-save it with "
+                "save_pretrained(safe_serialization=True)"
+            )
+        raise UserError(f"{path} has no weights (*.safetensors); the checkpoint is incomplete")
+    if not any((path / f).is_file() for f in _TOKENIZER_FILES):
+        raise UserError(
+            f"{path} has no tokenizer ({' or '.join(_TOKENIZER_FILES)}); save the "
+            "tokenizer with the model"
+        )
+
+
+def check_adapter(name: str, path: Path) -> None:
+    """A LoRA adapter folder saved by PEFT, with safetensors weights (never a pickle)."""
+    if not (path / "adapter_config.json").is_file():
+        raise UserError(
+            f"adapter {name}: {path} has no adapter_config.json "
+            "(pass a folder saved by PEFT's save_pretrained)"
+        )
+    weights = path / "adapter_model.safetensors"
+    if not weights.is_file():
+        pickled = [p for p in path.glob("*.bin") if sniff_pickle(p)]
+        if pickled:
+            raise UserError(f"adapter {name}: {sniff_pickle(pickled[0])}")
+        raise UserError(
+            f"adapter {name}: {path} has no adapter_model.safetensors; save it with PEFT"
+        )
+    read_header(weights)
+
+
+def weight_files(checkpoint: Path) -> list[Path]:
+    """The checkpoint's safetensors weight files (every shard)."""
+    return sorted(p for p in checkpoint.glob("*.safetensors") if p.is_file())
 
 
 def embedded_gguf_dir() -> Path:
@@ -110,14 +182,18 @@ def _convert_embedded(target: Path) -> None:
 
 
 def weights_fingerprint(checkpoint: Path) -> str:
-    """sha256 over config.json and the weight files, cached by (path, size, mtime)."""
-    files = sorted(
-        p
-        for p in checkpoint.iterdir()
-        if p.suffix in (".safetensors", ".bin", ".json") and p.name != "tautrait-source.json"
-    )
+    """The model's identity for basis files: sha256 over its weight tensors (names,
+    shapes, dtypes, bytes; see :func:`~tautrait.local.tensorfiles.tensor_fingerprint`),
+    cached by (path, size, mtime). Metadata files (config.json records the transformers
+    version that wrote it) do not count, so a library upgrade keeps the identity."""
+    files = weight_files(checkpoint)
+    if not files:
+        raise UserError(f"{checkpoint} has no weights (*.safetensors)")
     key = hashlib.sha256(
-        "|".join(f"{p.resolve()}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in files).encode()
+        (
+            "tensors-v2|"
+            + "|".join(f"{p.resolve()}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in files)
+        ).encode()
     ).hexdigest()
     index_path = paths.cache_dir() / "fingerprints.json"
     try:
@@ -126,13 +202,7 @@ def weights_fingerprint(checkpoint: Path) -> str:
         index = {}
     if key in index:
         return index[key]
-    digest = hashlib.sha256()
-    for p in files:
-        digest.update(p.name.encode())
-        with p.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 22), b""):
-                digest.update(chunk)
-    value = digest.hexdigest()
+    value = tensor_fingerprint(files)
     index[key] = value
     with contextlib.suppress(OSError):
         index_path.parent.mkdir(parents=True, exist_ok=True)
@@ -248,8 +318,15 @@ def load_local_model(
     with _load_lock:
         if key in _loaded:
             return _loaded[key]
-        tokenizer = AutoTokenizer.from_pretrained(checkpoint)
-        model: Any = AutoModelForCausalLM.from_pretrained(checkpoint, dtype=dt)
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(checkpoint)
+            model: Any = AutoModelForCausalLM.from_pretrained(checkpoint, dtype=dt)
+        except (OSError, ValueError, KeyError, RuntimeError) as exc:
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise UserError(
+                f"cannot load {checkpoint} as a causal language model ({first[:200]}); "
+                "pass a complete transformers checkpoint"
+            ) from None
         model = _with_adapters(model, adapters).to(dev).eval()
         model_id = EMBEDDED_ID if is_embedded(name) else str(checkpoint)
         local = LocalModel(
@@ -277,11 +354,7 @@ def _with_adapters(model: Any, adapters: dict[str, str]) -> Any:
     wrapped: Any = None
     for name, folder in adapters.items():
         path = Path(folder).expanduser()
-        if not (path / "adapter_config.json").is_file():
-            raise UserError(
-                f"adapter {name}: {path} has no adapter_config.json "
-                "(pass a folder saved by PEFT's save_pretrained)"
-            )
+        check_adapter(name, path)
         if wrapped is None:
             wrapped = PeftModel.from_pretrained(model, str(path), adapter_name=name)
         else:

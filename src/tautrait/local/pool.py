@@ -8,12 +8,17 @@ closes it at the end.
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tautrait.local.generation import GenerationWorker
-from tautrait.local.models import LocalModel
-from tautrait.steering.control import SteeringPosition
+if TYPE_CHECKING:  # torch is imported by the first worker, not by configuring the pool
+    from tautrait.local.engine import EngineOptions
+    from tautrait.local.generation import GenerationWorker
+    from tautrait.local.models import LocalModel
+    from tautrait.steering.control import SteeringPosition
 
 
 @dataclass
@@ -23,6 +28,46 @@ class PoolSettings:
     max_batch_size: int = 16
     position: SteeringPosition = "all"
     prefix_cache_mb: int = 4096
+    engine: EngineOptions | None = None
+    """KV layout, step runner, sampler; None = "auto": as always on a CPU, slots, CUDA
+    graphs and the device sampler on a GPU (:mod:`tautrait.local.engine`)."""
+
+
+MAX_AUTO_PREFIX_MB = 4096
+MIN_AUTO_PREFIX_MB = 256
+
+
+def memory_available_bytes() -> int | None:
+    """Memory this process can still use: the kernel's MemAvailable, capped by the
+    container's cgroup limit when there is one; None when neither can be read."""
+    available: int | None = None
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                available = int(line.split()[1]) * 1024
+    with contextlib.suppress(OSError, ValueError):
+        limit = Path("/sys/fs/cgroup/memory.max").read_text().strip()
+        if limit != "max":
+            used = int(Path("/sys/fs/cgroup/memory.current").read_text().strip())
+            room = max(0, int(limit) - used)
+            available = room if available is None else min(available, room)
+    if available is None:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    return available
+
+
+def auto_prefix_cache_mb(model_bytes: int, available_bytes: int | None) -> int:
+    """The prefix cache's default budget: as large as the model's weights (a 135M fp32
+    model: 516 MiB, about 11k tokens of its KV), and never more than a quarter of the
+    memory left beside the model, within [256, 4096] MiB. Reuse then saves most of the
+    prefill while the process stays a small multiple of the model's size; give
+    ``--prefix-cache-mb`` to hold more conversations on a large machine."""
+    budget = model_bytes
+    if available_bytes is not None:
+        budget = min(budget, max(0, available_bytes - model_bytes) // 4)
+    mb = budget // 2**20
+    return int(min(MAX_AUTO_PREFIX_MB, max(MIN_AUTO_PREFIX_MB, mb)))
 
 
 class ModelPool:
@@ -34,6 +79,8 @@ class ModelPool:
         self._lock = threading.Lock()
 
     def worker(self, lm: LocalModel) -> GenerationWorker:
+        from tautrait.local.generation import GenerationWorker
+
         with self._lock:
             key = id(lm)
             if key not in self._workers:
@@ -42,6 +89,7 @@ class ModelPool:
                     max_batch_size=self.settings.max_batch_size,
                     position=self.settings.position,
                     prefix_cache_mb=self.settings.prefix_cache_mb,
+                    engine=self.settings.engine,
                 )
             return self._workers[key]
 

@@ -29,7 +29,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from tautrait.report import numbers as n
 from tautrait.report.load import Episode, LoadedRun
-from tautrait.report.schema import Report, Row
+from tautrait.report.schema import Report, Row, over_limit_warnings
 from tautrait.report.svg import Bar, Series, bar_chart, line_chart
 
 _TEMPLATES = Path(__file__).parent / "templates"
@@ -178,4 +178,5 @@ def render_html(report: Report, runs: list[LoadedRun]) -> str:
         script=(_TEMPLATES / "report.js").read_text(encoding="utf-8"),
         data=_script_json(data),
         level=f"{(1 - report.alpha) * 100:g}%",
+        over_limit=over_limit_warnings(report.runs),
     )

@@ -13,6 +13,9 @@ user, run):
   ``<domain>_none.json`` (the baseline) in a ``<model>_trajectories`` folder.
 - Otherwise the domain is taken from the policy's title in the system prompt.
 
+The domain names recognised are those of the installed domains (nothing lists them
+here); a file of another domain needs ``#domain=<name>``.
+
 Imported files of the same domain, agent and user become one run, so a trait file pairs
 with its baseline file by (task, trial). A result whose ``info`` holds an ``error`` is
 what tau-bench records when the episode crashed: it is imported as an infrastructure
@@ -37,7 +40,6 @@ from tautrait.report.schema import EpisodeRef, RunInfo
 from tautrait.runner.results import EpisodeError, EpisodeRecord, Termination, Usage
 
 OVERRIDE_KEYS = ("arm", "domain", "model", "temperature", "user", "run")
-KNOWN_DOMAINS = ("airline", "retail", "telecom", "telehealth")
 STOP_MARKER = "###STOP###"
 TRANSFER_TOOL = "transfer_to_human_agents"
 
@@ -72,13 +74,15 @@ class ImportedFile:
 
 
 def _domains() -> list[str]:
+    """The installed domains' names (discovered, never listed), longest first so that a
+    name containing another is matched before it."""
     try:
         from tautrait.domain.loader import available_domains
 
         names = list(available_domains())
     except Exception:  # a broken data path must not stop an import
         names = []
-    return sorted(set(names) | set(KNOWN_DOMAINS), key=len, reverse=True)
+    return sorted(names, key=len, reverse=True)
 
 
 def _domain_from_prompt(results: list[ImportedResult], domains: list[str]) -> str | None:

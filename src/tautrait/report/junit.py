@@ -17,7 +17,7 @@ from collections import defaultdict
 
 from tautrait.report import numbers as n
 from tautrait.report.load import Episode, LoadedRun
-from tautrait.report.schema import Report, Row
+from tautrait.report.schema import Report, Row, over_limit_warnings
 
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -120,6 +120,18 @@ def _suites(row: Row, runs: dict[str, LoadedRun]) -> list[ET.Element]:
 def render_junit(report: Report, runs: list[LoadedRun]) -> str:
     by_id = {r.info.run_id: r for r in runs}
     root = ET.Element("testsuites", name="tautrait")
+    warnings = over_limit_warnings(report.runs)
+    if warnings:
+        # A run that measured too little fails CI on its own test case.
+        suite = ET.SubElement(root, "testsuite", name="infrastructure-error limit")
+        suite.set("tests", str(len(warnings)))
+        suite.set("errors", str(len(warnings)))
+        suite.set("failures", "0")
+        for run, warning in zip(
+            [r for r in report.runs if r.infra_limit and r.infra_limit.over], warnings, strict=True
+        ):
+            case = ET.SubElement(suite, "testcase", name=_clean(run.run_id), classname="limit")
+            ET.SubElement(case, "error", type="over_infra_limit", message=_clean(warning))
     for row in report.rows:
         root.extend(_suites(row, by_id))
     for attr in ("tests", "failures", "errors"):

@@ -20,8 +20,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from tautrait.errors import UserError
-from tautrait.report.schema import EpisodeRef, RunInfo
+from tautrait.report.schema import EpisodeRef, InfraLimit, RunInfo
+from tautrait.runner.config import RunConfig
+from tautrait.runner.infra import retry_causes, summarize
 from tautrait.runner.results import EPISODES_FILE, MANIFEST_FILE, EpisodeRecord
+
+DEFAULT_MAX_INFRA_ERRORS = RunConfig.model_fields["max_infra_errors"].default
 
 PASS_THRESHOLD = 1.0 - 1e-6
 """A reward at or above this passes (tau-bench's tolerance for float rewards)."""
@@ -194,6 +198,11 @@ def load_run_dir(run_dir: Path) -> LoadedRun:
         arms[arm["name"]] = ArmMeta(trait_dict=arm.get("trait_dict"), steering=steering)
     episodes = []
     for number, record in lines:
+        if record.run_id != run_id:
+            raise UserError(
+                f"{episodes_path}:{number} belongs to run {record.run_id}, not {run_id}; "
+                "remove the lines copied from another run"
+            )
         if record.arm not in arms:
             arms[record.arm] = ArmMeta(trait_dict=record.steering.get("trait_dict"))
         ref = EpisodeRef(
@@ -228,5 +237,26 @@ def load_run_dir(run_dir: Path) -> LoadedRun:
         episodes=len(episodes),
         git_commit=(manifest.get("git") or {}).get("commit"),
         notes=notes,
+        infra_limit=infra_limit(config, [record for _, record in lines]),
+        retries=retry_causes(record for _, record in lines),
     )
     return LoadedRun(info=info, arms=arms, episodes=episodes)
+
+
+def infra_limit(config: dict[str, Any], records: list[EpisodeRecord]) -> InfraLimit:
+    """The run's verdict against its ``max_infra_errors`` (the default for runs made
+    before the setting existed)."""
+    value = config.get("max_infra_errors", DEFAULT_MAX_INFRA_ERRORS)
+    try:
+        limit = float(value)
+    except (TypeError, ValueError):
+        limit = DEFAULT_MAX_INFRA_ERRORS
+    summary = summarize(records, limit)
+    return InfraLimit(
+        max_infra_errors=limit,
+        allowed=summary.allowed,
+        errors=summary.errors,
+        by_kind=summary.by_kind,
+        over=summary.over,
+        summary=summary.line(),
+    )

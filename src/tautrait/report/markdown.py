@@ -12,7 +12,16 @@ from pathlib import Path
 from urllib.parse import quote
 
 from tautrait.report import numbers as n
-from tautrait.report.schema import ArmStats, Comparison, Delta, EpisodeRef, Flip, Report, Row
+from tautrait.report.schema import (
+    ArmStats,
+    Comparison,
+    Delta,
+    EpisodeRef,
+    Flip,
+    Report,
+    Row,
+    over_limit_warnings,
+)
 
 MAX_FLIPS = 50
 """Flips listed per delta before '... and N more' (the JSON and HTML have them all)."""
@@ -228,6 +237,8 @@ def render_markdown(report: Report, link_base: Path | None = None) -> str:
         f"Recomputed from the episodes by {report.generator}."
     )
     out.append("")
+    for warning in over_limit_warnings(report.runs):
+        out += [f"> **{_esc(warning)}**", ""]
     out.append(
         f"**Infrastructure errors: {report.infra_errors}** (excluded from every score, from "
         "both arms of a pair alike; see `status` and `error` in the episodes)."

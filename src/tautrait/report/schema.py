@@ -183,6 +183,23 @@ class Row(_Model):
     """Joint bootstrap of that mean, when every delta uses the same paired tasks."""
 
 
+class InfraLimit(_Model):
+    """A run's infrastructure errors against its ``max_infra_errors``."""
+
+    max_infra_errors: float
+    """The run's setting: below 1 a fraction of its episodes, from 1 up a count."""
+    allowed: int
+    """The most infrastructure errors it allows for this run's episodes."""
+    errors: int
+    by_kind: dict[str, int] = Field(default_factory=dict)
+    """Error kind (provider_transient, provider_error, user_model, ...) -> episodes."""
+    over: bool
+    """True when the run ended over its limit: its scores measure too few episodes, and
+    ``tautrait compare`` refuses it unless ``--force``."""
+    summary: str
+    """One line saying all of the above."""
+
+
 class RunInfo(_Model):
     """One input: a tautrait run folder or an imported tau-bench / tau-trait file."""
 
@@ -203,6 +220,22 @@ class RunInfo(_Model):
     git_commit: str | None = None
     notes: list[str] = Field(default_factory=list)
     """Anything skipped while reading (torn or unreadable lines)."""
+    infra_limit: InfraLimit | None = None
+    """The run's infrastructure errors against its limit (null for imported files)."""
+    retries: dict[str, int] = Field(default_factory=dict)
+    """Provider calls retried, by cause (rate_limit, server_error, timeout, connection,
+    empty), over every episode: the faults the run survived."""
+
+
+def over_limit_warnings(runs: list[RunInfo]) -> list[str]:
+    """A warning per run that ended over its infrastructure-error limit (every report
+    format shows them at the top)."""
+    return [
+        f"WARNING: run {r.run_id} ended over its infrastructure-error limit: "
+        f"{r.infra_limit.summary}; its scores measure too few episodes"
+        for r in runs
+        if r.infra_limit is not None and r.infra_limit.over
+    ]
 
 
 class BootstrapSettings(_Model):

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tautrait.report import numbers as n
-from tautrait.report.schema import Comparison, Delta, Report, Row
+from tautrait.report.schema import Comparison, Delta, Report, Row, over_limit_warnings
 
 WIDTH = 160
 MAX_FLIPS = 10
@@ -134,6 +134,8 @@ def render_text(report: Report, width: int = WIDTH) -> str:
         f"{report.bootstrap.resamples:,} bootstrap resamples over tasks",
         highlight=False,
     )
+    for line in over_limit_warnings(report.runs):
+        console.print(f"[bold red]{line}[/bold red]", highlight=False)
     console.print(
         f"infrastructure errors: {report.infra_errors} (excluded from every score)",
         highlight=False,

@@ -8,14 +8,16 @@ differs, so the difference in reward is the trait's effect and nothing else.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-
-import torch
+from typing import TYPE_CHECKING, Any
 
 from tautrait.errors import UserError
-from tautrait.local.generation import Expert
 from tautrait.runner.config import RunConfig
 from tautrait.steering.traits import TraitDict, load_trait_dict
+
+if TYPE_CHECKING:  # torch only where a local model is loaded: bad input fails fast
+    import torch
+
+    from tautrait.local.generation import Expert
 
 BASELINE = "baseline"
 

@@ -1,20 +1,32 @@
 """Every setting of a run, with its default, in one place.
 
-Each field is reachable three ways, highest priority first: a command-line flag
-(``--max-concurrency 8``), an environment variable (``TAUTRAIT_MAX_CONCURRENCY=8``) and a
-key of a TOML config file given with ``--config`` (``max_concurrency = 8``); the default
-below applies otherwise. The whole resolved config is stored in ``run.json``.
+:class:`RunConfig` is the only declaration of an option: the command line's flags
+(``tautrait run``'s signature is generated from its fields), the environment variables
+(read by pydantic-settings) and the keys of a ``--config`` TOML file all come from it,
+so an option cannot reach one way and not another. Highest priority first: a flag
+(``--max-concurrency 8``), an environment variable (``TAUTRAIT_MAX_CONCURRENCY=8``), a key
+of the config file (``max_concurrency = 8``), the default below. The whole resolved
+config is stored in ``run.json``.
+
+List options take a JSON list in an environment variable
+(``TAUTRAIT_TRAIT_DICTS='["skeptical.json", "impatient.json"]'``) or a single value;
+``task_ids`` also splits on commas. A field's ``json_schema_extra={"flag": ...}`` names
+its flag when that is not ``--`` plus the field name (``--trait-dict``, repeatable).
 """
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import EnvSettingsSource
 
 from tautrait.errors import UserError
+from tautrait.llm import RetryPolicy
 
 UserStrategy = Literal["steered", "mtad", "prompt", "llm", "human", "steer"]
 SteeringPosition = Literal["all", "generated"]
@@ -35,7 +47,7 @@ class RunConfig(BaseModel):
     task_split: str = "test"
     """The task split (a file tasks/<env>/<split>.json)."""
     task_ids: list[str] | None = None
-    """Run only these task ids (overrides the index range)."""
+    """Run only these task ids (overrides the index range; commas separate several)."""
     start_index: int = Field(0, ge=0)
     """First task (by position in the split)."""
     end_index: int = -1
@@ -50,7 +62,7 @@ class RunConfig(BaseModel):
     """Seeds task shuffling and every episode's sampling (shared by all arms)."""
 
     # Arms
-    trait_dicts: list[str] = Field(default_factory=list)
+    trait_dicts: list[str] = Field(default_factory=list, json_schema_extra={"flag": "--trait-dict"})
     """Trait dicts, one arm each: file paths, ready dict names or inline JSON."""
     baseline: bool = True
     """Also run the neutral arm (every trait zero, all else identical)."""
@@ -91,7 +103,7 @@ class RunConfig(BaseModel):
     """Cap on each user message."""
 
     # Steering
-    adapters: list[str] = Field(default_factory=list)
+    adapters: list[str] = Field(default_factory=list, json_schema_extra={"flag": "--adapter"})
     """mtad experts as LoRA adapters instead of steering: trait=folder (PEFT format)."""
     basis: Path | None = None
     """A basis file from `tautrait traits extract/calibrate` (else extracted and cached)."""
@@ -107,29 +119,97 @@ class RunConfig(BaseModel):
     """Episodes in flight at once."""
     max_batch_size: int = Field(16, ge=1)
     """Generation requests decoded together by a local model."""
-    prefix_cache_mb: int = Field(4096, ge=0)
-    """Memory (MiB) for reusing the KV cache of repeated prompt prefixes (0: off); it
-    should hold every conversation in flight."""
+    prefix_cache_mb: int | None = Field(None, ge=0)
+    """Memory (MiB) for reusing the KV cache of repeated prompt prefixes (0: off; unset:
+    sized from the machine's available memory and the model's size, recorded in
+    run.json); it should hold every conversation in flight."""
     device: str = "auto"
     """Device of local models: auto, cpu, cuda, cuda:1..."""
     dtype: str = "auto"
     """dtype of local models: auto (bf16 on GPU, fp32 on CPU), float32, bfloat16."""
     retry_attempts: int = Field(6, ge=1)
     """Tries per provider call before the episode is an infrastructure error."""
+    retry_initial_s: float = Field(1.0, gt=0)
+    """The first wait before retrying a provider call; it doubles per retry, up to 60 s
+    (a rate limit's retry-after is honoured instead)."""
+    retry_max_s: float = Field(300.0, gt=0)
+    """Total seconds one provider call may spend on retries (waits included) before the
+    episode is an infrastructure error."""
+    max_infra_errors: float = Field(0.1, ge=0)
+    """Infrastructure errors a run may end with and still pass (exit 0): below 1, a
+    fraction of its episodes; 1 or more, a count. Over it: exit 3, and every report says
+    so at the top."""
+    faults: str | None = None
+    """Inject provider faults for testing the harness, e.g.
+    "429=0.1,500=0.1,timeout=0.05,malformed=0.05" (kinds: 429, 429-retry-after, 500,
+    503, timeout, reset, malformed, empty; each a probability per call)."""
     output_dir: Path = Path("results")
     """Where run folders are created."""
+
+    def retry_policy(self) -> RetryPolicy:
+        """How provider calls of this run are retried."""
+        return RetryPolicy(
+            attempts=self.retry_attempts,
+            initial_s=self.retry_initial_s,
+            max_total_s=self.retry_max_s,
+        )
 
     @field_validator("trait_dicts", "adapters", mode="before")
     @classmethod
     def _listify(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
 
+    @field_validator("task_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, list | tuple):
+            ids = [p.strip() for v in value for p in str(v).split(",") if p.strip()]
+            return ids or None
+        return value
+
 
 FIELD_NAMES = tuple(RunConfig.model_fields)
+ENV_PREFIX = "TAUTRAIT_"
 
 
 def env_var(field: str) -> str:
-    return "TAUTRAIT_" + field.upper()
+    return ENV_PREFIX + field.upper()
+
+
+def flag_of(field: str) -> str:
+    """The command-line flag of a field (``--max-concurrency``, ``--trait-dict``)."""
+    extra = RunConfig.model_fields[field].json_schema_extra
+    if isinstance(extra, dict) and isinstance(extra.get("flag"), str):
+        return str(extra["flag"])
+    return "--" + field.replace("_", "-")
+
+
+class _EnvSource(EnvSettingsSource):
+    """TAUTRAIT_* variables; a list option also takes a single plain value."""
+
+    def decode_complex_value(self, field_name: str, field: FieldInfo, value: Any) -> Any:
+        if isinstance(value, str) and not value.lstrip().startswith("["):
+            return value
+        try:
+            return json.loads(value)
+        except ValueError as exc:
+            raise UserError(
+                f"{env_var(field_name)}: not a JSON list ({exc}); write "
+                f'{env_var(field_name)}=\'["a", "b"]\' or a single value'
+            ) from None
+
+
+def read_environment() -> dict[str, Any]:
+    """The run options set as ``TAUTRAIT_*`` environment variables (values as text)."""
+    source = _EnvSource(
+        RunConfig,  # type: ignore[arg-type]
+        env_prefix=ENV_PREFIX,
+        case_sensitive=False,
+        env_ignore_empty=True,
+    )
+    return {k: v for k, v in source().items() if k in RunConfig.model_fields}
 
 
 def read_config_file(path: Path | None) -> dict[str, Any]:
@@ -140,9 +220,15 @@ def read_config_file(path: Path | None) -> dict[str, Any]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise UserError(f"config file {path} not found") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: not a UTF-8 text file; pass a TOML config file") from None
+    except OSError as exc:
+        raise UserError(f"cannot read config file {path}: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise UserError(f"{path}: invalid TOML ({exc})") from None
     data = data.get("run", data)
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: [run] must be a table of options (max_concurrency = 8)")
     unknown = sorted(set(data) - set(FIELD_NAMES))
     if unknown:
         raise UserError(
@@ -151,18 +237,32 @@ def read_config_file(path: Path | None) -> dict[str, Any]:
     return dict(data)
 
 
-def build_config(explicit: dict[str, Any], config_file: Path | None = None) -> RunConfig:
-    """Merge flags/env values (``explicit``, None = not given) over a config file and the
-    defaults; raise a one-line :class:`UserError` on an invalid value."""
+def build_config(
+    explicit: dict[str, Any], config_file: Path | None = None, *, environment: bool = True
+) -> RunConfig:
+    """Merge flags (``explicit``; None or an empty list = not given) over the environment
+    (unless ``environment`` is False), a config file and the defaults; raise a one-line
+    :class:`UserError` naming where an invalid value came from."""
+    origin: dict[str, str] = {}
     values = read_config_file(config_file)
-    values.update({k: v for k, v in explicit.items() if v is not None})
+    origin.update({k: f"{config_file}: {k}" for k in values})
+    if environment:
+        env = read_environment()
+        values.update(env)
+        origin.update({k: env_var(k) for k in env})
+    given = {k: v for k, v in explicit.items() if v is not None and v != []}
+    values.update(given)
+    origin.update({k: flag_of(k) for k in given if k in RunConfig.model_fields})
+    unknown = sorted(set(values) - set(FIELD_NAMES))
+    if unknown:
+        raise UserError(f"unknown run options {', '.join(unknown)}")
     try:
         return RunConfig.model_validate(values)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        flag = "--" + where.replace("_", "-")
-        raise UserError(f"{flag}: {first['msg']} (got {first.get('input')!r})") from None
+        field = str(first["loc"][0]) if first["loc"] else ""
+        where = origin.get(field, flag_of(field) if field in RunConfig.model_fields else field)
+        raise UserError(f"{where}: {first['msg']} (got {first.get('input')!r})") from None
 
 
 def field_help(name: str) -> str:

@@ -7,10 +7,15 @@ the stop marker, the agent transfers to a human, or the agent has used ``max_ste
 model calls. The reward is then computed from the final database and the agent's
 messages. Infrastructure failures (provider, local model, invalid task, a bug here)
 produce a record with ``status="infra_error"`` and no reward: never an agent failure.
+
+Database work (the episode's copy, each tool call, the final hash and the gold state)
+runs in a worker thread, never on the event loop: a slow tool or a first gold replay
+holds up its own episode only, while the others keep talking to their models.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import traceback
@@ -62,14 +67,16 @@ async def run_episode(spec: EpisodeSpec, agent: Agent, user: UserSimulator) -> E
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     clock = time.monotonic()
     state = _State()
-    env = Environment(spec.domain)
+    env = await asyncio.to_thread(Environment, spec.domain)
     termination: Termination
     error: EpisodeError | None = None
     try:
         termination = await _play(spec, agent, user, env, state)
     except InfraError as exc:
         termination = "infra_error"
-        error = EpisodeError(kind=exc.kind, message=exc.message, attempts=exc.attempts)
+        error = EpisodeError(
+            kind=exc.kind, message=exc.message, attempts=exc.attempts, retries=exc.retries
+        )
     except Exception as exc:  # a bug in tautrait must not look like an agent failure
         log.exception("episode %s/%s/%s crashed", spec.task.id, spec.trial, spec.arm)
         termination = "infra_error"
@@ -83,17 +90,19 @@ async def run_episode(spec: EpisodeSpec, agent: Agent, user: UserSimulator) -> E
             m["content"] for m in state.messages if m["role"] == "assistant" and m.get("content")
         ]
         try:
-            reward_breakdown = compute_reward(
-                spec.domain,
-                spec.task,
-                env.state_hash(),
-                agent_texts,
-                transferred=termination == "transfer",
+            reward_breakdown = await asyncio.to_thread(
+                lambda: compute_reward(
+                    spec.domain,
+                    spec.task,
+                    env.state_hash(),
+                    agent_texts,
+                    transferred=termination == "transfer",
+                )
             )
         except GoldReplayError as exc:
             termination = "infra_error"
             error = EpisodeError(kind="invalid_task", message=str(exc))
-    env.close()
+    await asyncio.to_thread(env.close)
     completed = error is None and reward_breakdown is not None
     return EpisodeRecord(
         run_id=spec.run_id,
@@ -142,6 +151,7 @@ async def _play(
             completion.completion_tokens,
             completion.cost,
             completion.latency_s,
+            completion.retries,
         )
         message: dict[str, Any] = {"role": "assistant", "content": completion.content or None}
         if completion.tool_calls:
@@ -150,7 +160,9 @@ async def _play(
         if completion.tool_calls:
             transferred = False
             for call in completion.tool_calls:
-                result = env.execute(call["function"]["name"], call["function"]["arguments"])
+                result = await asyncio.to_thread(
+                    env.execute, call["function"]["name"], call["function"]["arguments"]
+                )
                 state.tool_calls += 1
                 state.tool_errors += result.outcome == "error"
                 state.tool_crashes += result.outcome == "crash"
@@ -176,7 +188,9 @@ async def _play(
 async def _user_turn(user: UserSimulator, state: _State) -> bool:
     """Ask the user for a message; True when the user ended the conversation."""
     reply = await user.reply(state.transcript)
-    state.user_usage.add(reply.prompt_tokens, reply.completion_tokens, reply.cost, reply.latency_s)
+    state.user_usage.add(
+        reply.prompt_tokens, reply.completion_tokens, reply.cost, reply.latency_s, reply.retries
+    )
     text = reply.text or ("(ends the conversation)" if reply.stop else "...")
     state.transcript.append(Utterance("user", text))
     entry: dict[str, Any] = {"role": "user", "content": text}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import os
 import platform
 import subprocess
 import sys
@@ -88,8 +89,11 @@ def package_versions() -> dict[str, str | None]:
 
 
 def device_description(device: str) -> str:
-    import torch
-
+    """The device local models run on; without a loaded local model (torch not imported),
+    the machine's CPU count, so a run on hosted or scripted models never imports torch."""
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return f"cpu ({os.cpu_count()} cores)"
     if device.startswith("cuda") and torch.cuda.is_available():
         return f"{device} ({torch.cuda.get_device_name()})"
     return f"cpu ({torch.get_num_threads()} threads)"
@@ -180,6 +184,42 @@ def build_manifest(
             "episodes": len(tasks) * config.num_trials * len(arms),
         },
     }
+
+
+def load_manifest(run_dir: Path) -> tuple[dict[str, Any], RunConfig]:
+    """A run folder's ``run.json`` and its config, for ``--resume``; a missing, damaged
+    or foreign file is a one-line :class:`UserError`."""
+    import json
+
+    from pydantic import ValidationError
+
+    from tautrait.runner.results import MANIFEST_FILE
+
+    path = run_dir / MANIFEST_FILE
+    if not run_dir.is_dir():
+        raise UserError(f"{run_dir} is not a run folder (it does not exist); pass results/<run-id>")
+    if not path.is_file():
+        raise UserError(f"{run_dir} is not a run folder (no {MANIFEST_FILE})")
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise UserError(
+            f"{path} is damaged ({type(exc).__name__}); it cannot be resumed: start a new run"
+        ) from None
+    if not isinstance(stored, dict) or not {"run_id", "config", "domain", "tasks"} <= set(stored):
+        raise UserError(f"{path} is not a tautrait run.json (no run_id/config/domain/tasks)")
+    if stored.get("schema_version") != SCHEMA_VERSION:
+        raise UserError(
+            f"{path} has schema version {stored.get('schema_version')!r}, this tautrait "
+            f"writes {SCHEMA_VERSION}; resume it with the version that made it"
+        )
+    try:
+        config = RunConfig.model_validate(stored["config"])
+        str(stored["domain"]["content_sha256"]) + str(stored["tasks"]["sha256"])
+    except (ValidationError, KeyError, TypeError) as exc:
+        detail = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
+        raise UserError(f"{path} has an invalid config ({detail}); start a new run") from None
+    return stored, config
 
 
 def check_resumable(manifest: dict[str, Any], domain: Domain, task_file: TaskFile) -> None:

@@ -35,19 +35,33 @@ class Usage(BaseModel):
     """USD; None when some call's price was unknown."""
     calls: int = 0
     seconds: float = 0.0
+    retries: dict[str, int] = Field(default_factory=dict)
+    """Provider calls retried, by cause (rate_limit, server_error, timeout, connection,
+    empty): faults the harness survived."""
 
-    def add(self, prompt: int, completion: int, cost: float | None, seconds: float) -> None:
+    def add(
+        self,
+        prompt: int,
+        completion: int,
+        cost: float | None,
+        seconds: float,
+        retries: dict[str, int] | None = None,
+    ) -> None:
         self.prompt_tokens += prompt
         self.completion_tokens += completion
         self.cost = None if cost is None or self.cost is None else self.cost + cost
         self.calls += 1
         self.seconds += seconds
+        for cause, n in (retries or {}).items():
+            self.retries[cause] = self.retries.get(cause, 0) + n
 
 
 class EpisodeError(BaseModel):
     kind: str
     message: str
     attempts: int = 1
+    retries: dict[str, int] = Field(default_factory=dict)
+    """The failing call's retries by cause, before it gave up."""
 
 
 class EpisodeRecord(BaseModel):
@@ -96,11 +110,18 @@ class ResultsWriter:
         _drop_torn_tail(path)
 
     def write(self, record: EpisodeRecord) -> None:
-        line = record.model_dump_json() + "\n"
-        with self._lock, self.path.open("a", encoding="utf-8") as handle:
-            handle.write(line)
-            handle.flush()
-            os.fsync(handle.fileno())
+        """Append the record; it is on disk when this returns."""
+        line = (record.model_dump_json() + "\n").encode("utf-8")
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            with self._lock:
+                view = memoryview(line)
+                while view:
+                    view = view[os.write(fd, view) :]
+            # Outside the lock: writers arriving together share the disk's flushes.
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _drop_torn_tail(path: Path) -> None:
@@ -132,8 +153,51 @@ def read_episodes(run_dir: Path) -> list[EpisodeRecord]:
     return list(latest.values())
 
 
+def check_episodes(run_dir: Path, run_id: str) -> list[EpisodeRecord]:
+    """The episodes of a run about to be resumed, read strictly: only a torn *last* line
+    (a run killed mid-write) is tolerated; a damaged line elsewhere, or a record of
+    another run, is a one-line :class:`UserError`, since appending to such a file would
+    miscount episodes."""
+    from tautrait.errors import UserError
+
+    path = run_dir / EPISODES_FILE
+    if not path.is_file():
+        return []
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
+    lines = data.split(b"\n")
+    torn = not data.endswith(b"\n") and bool(data)
+    latest: dict[tuple[str, int, str], EpisodeRecord] = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = EpisodeRecord.model_validate_json(line)
+        except ValidationError:
+            if torn and number == len(lines):
+                continue
+            raise UserError(
+                f"{path}:{number} is damaged (not an episode record); remove that line "
+                "(its episode is then run again) and resume"
+            ) from None
+        if record.run_id != run_id:
+            raise UserError(
+                f"{path}:{number} belongs to run {record.run_id}, not {run_id}; remove the "
+                "lines copied from another run and resume"
+            )
+        latest.pop(record.key(), None)
+        latest[record.key()] = record
+    return list(latest.values())
+
+
 def write_json(path: Path, data: Any) -> None:
-    """Write JSON atomically (temp file + rename)."""
+    """Write JSON atomically (temp file + rename; the temp file goes if writing fails)."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

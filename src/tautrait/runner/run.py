@@ -10,9 +10,10 @@ progress, and writes ``report.md``.
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
-import json
 import random
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,11 +22,12 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from tautrait import faults
 from tautrait.agent.tool_calling import AgentSettings, ToolCallingAgent
 from tautrait.domain.loader import Domain, load_domain
 from tautrait.domain.tasks import Task, TaskFile, load_tasks
 from tautrait.errors import UserError
-from tautrait.llm import RetryPolicy
+from tautrait.llm import litellm_module
 from tautrait.local import pool as local_pool
 from tautrait.runner.arms import Arm, parse_arms
 from tautrait.runner.config import EMBEDDED_AGENT, RunConfig
@@ -34,13 +36,16 @@ from tautrait.runner.manifest import (
     build_manifest,
     check_resumable,
     device_description,
+    load_manifest,
     new_run_id,
 )
+from tautrait.runner.preflight import check_files, check_services, local_models
 from tautrait.runner.results import (
     EPISODES_FILE,
     MANIFEST_FILE,
     EpisodeRecord,
     ResultsWriter,
+    check_episodes,
     read_episodes,
     write_json,
 )
@@ -95,35 +100,42 @@ class PreparedRun:
 def prepare_run(
     config: RunConfig, *, resume: Path | None = None, console: Console | None = None
 ) -> PreparedRun:
+    """Resolve and check everything a run needs, cheapest and most likely mistakes first
+    (trait dicts, then :mod:`preflight <tautrait.runner.preflight>`, then the domain and
+    models); raise a one-line :class:`UserError` before anything is written."""
     console = console or Console(stderr=True)
+    stored: dict[str, Any] = {}
     if resume is not None:
-        manifest_path = resume / MANIFEST_FILE
-        if not manifest_path.is_file():
-            raise UserError(f"{resume} is not a run folder (no {MANIFEST_FILE})")
-        stored = json.loads(manifest_path.read_text(encoding="utf-8"))
-        # Secrets are never stored: the resumed run takes them from the config given.
-        config = RunConfig.model_validate({**stored["config"], "user_api_key": config.user_api_key})
+        given = config
+        stored, config = load_manifest(resume)
+        if given.user_api_key is not None:  # never stored: taken from this invocation
+            config = config.model_copy(update={"user_api_key": given.user_api_key})
+        check_episodes(resume, stored["run_id"])
+    arms = parse_arms(config)
+    check_files(config, output=resume is None)
     domain = load_domain(config.env)
     task_file = load_tasks(config.env, config.task_split)
     tasks = select_tasks(task_file, config)
-    arms = parse_arms(config)
+    if resume is not None:
+        check_resumable(stored, domain, task_file)
+    check_services(config)
     if config.user_strategy == "human" and config.max_concurrency != 1:
         config = config.model_copy(update={"max_concurrency": 1})
         console.print("[dim]human user: one episode at a time[/dim]")
+    limits = resolve_limits(config)
     local_pool.configure(
         local_pool.PoolSettings(
             device=config.device,
             dtype=config.dtype,
             max_batch_size=config.max_batch_size,
             position=config.steering_position,
-            prefix_cache_mb=config.prefix_cache_mb,
+            prefix_cache_mb=limits["prefix_cache_mb"],
         )
     )
     side = prepare_user_side(config, arms, console)
     user_lm = side.lm
     device = device_description(str(user_lm.device) if user_lm else "cpu")
     if resume is not None:
-        check_resumable(stored, domain, task_file)
         manifest, run_dir, run_id = stored, resume, stored["run_id"]
     else:
         run_id = new_run_id(config.env)
@@ -139,6 +151,7 @@ def prepare_run(
             basis=side.basis_record(),
             device=device,
         )
+        manifest["limits"] = limits
     return PreparedRun(
         config=config,
         run_dir=run_dir,
@@ -153,6 +166,36 @@ def prepare_run(
     )
 
 
+def resolve_limits(config: RunConfig) -> dict[str, Any]:
+    """The memory and concurrency limits a run uses (recorded in ``run.json``): the
+    prefix cache's budget is ``--prefix-cache-mb`` or, unset, sized from the memory
+    available and the size of the local model it serves."""
+    from tautrait.local.models import resolve_checkpoint, weight_files
+
+    available = local_pool.memory_available_bytes()
+    model_bytes = 0
+    for name in local_models(config):
+        checkpoint = resolve_checkpoint(name)
+        model_bytes = max(model_bytes, sum(p.stat().st_size for p in weight_files(checkpoint)))
+    limits: dict[str, Any] = {
+        "max_concurrency": config.max_concurrency,
+        "max_batch_size": config.max_batch_size,
+        "memory_available_mb": None if available is None else available // 2**20,
+        "local_model_mb": model_bytes // 2**20,
+        "max_infra_errors": config.max_infra_errors,
+        "retry_attempts": config.retry_attempts,
+        "retry_max_s": config.retry_max_s,
+    }
+    if config.prefix_cache_mb is not None:
+        limits.update(prefix_cache_mb=config.prefix_cache_mb, prefix_cache_source="config")
+    else:
+        limits.update(
+            prefix_cache_mb=local_pool.auto_prefix_cache_mb(model_bytes, available),
+            prefix_cache_source="auto",
+        )
+    return limits
+
+
 def _agent_settings(config: RunConfig) -> AgentSettings:
     max_tokens = config.agent_max_tokens
     if max_tokens is None and config.model.startswith("local/"):
@@ -162,7 +205,7 @@ def _agent_settings(config: RunConfig) -> AgentSettings:
         api_base=config.api_base,
         temperature=config.temperature,
         max_tokens=max_tokens,
-        retry=RetryPolicy(attempts=config.retry_attempts),
+        retry=config.retry_policy(),
     )
 
 
@@ -201,54 +244,111 @@ async def _play_all(
     progress: Progress,
     bar: Any,
 ) -> None:
+    """Play ``pending`` with ``max_concurrency`` workers pulling episodes one at a time.
+
+    An episode's agent, user, database and trajectory exist only while it is played: a
+    queue of 10,000 episodes holds 10,000 tuples of references, not 10,000 coroutines.
+    """
     config = prepared.config
-    semaphore = asyncio.Semaphore(config.max_concurrency)
     settings = _agent_settings(config)
+    queue = iter(pending)
 
     async def one(task: Task, trial: int, arm: Arm) -> None:
-        async with semaphore:
-            seed = episode_seed(config.seed, task.id, trial)
-            spec = EpisodeSpec(
-                run_id=prepared.run_id,
-                domain=prepared.domain,
-                task=task,
-                trial=trial,
-                arm=arm.name,
-                seed=seed,
-                max_steps=config.max_steps,
-                steering=arm.record,
+        seed = episode_seed(config.seed, task.id, trial)
+        spec = EpisodeSpec(
+            run_id=prepared.run_id,
+            domain=prepared.domain,
+            task=task,
+            trial=trial,
+            arm=arm.name,
+            seed=seed,
+            max_steps=config.max_steps,
+            steering=arm.record,
+        )
+        agent = ToolCallingAgent(settings, prepared.domain, task, seed)
+        user = make_user(
+            prepared.user_side, prepared.domain.spec.description, task.scenario, arm, seed
+        )
+        record = await run_episode(spec, agent, user)
+        # An fsync takes milliseconds: in a thread, other episodes run meanwhile.
+        await asyncio.to_thread(writer.write, record)
+        tally.add(record)
+        progress.update(bar, advance=1, stats=tally.line())
+        if progress.disable:  # not a terminal (CI, a log file): a line per episode
+            outcome = f"reward {record.reward:g}" if record.status == "completed" else record.status
+            progress.console.print(
+                f"episode {tally.finished}/{len(pending)}: {task.id} trial {trial} {arm.name}: "
+                f"{outcome} ({record.termination or record.error}, {record.steps} steps, "
+                f"{record.duration_s:.0f} s)",
+                highlight=False,
+                soft_wrap=True,
             )
-            agent = ToolCallingAgent(settings, prepared.domain, task, seed)
-            user = make_user(
-                prepared.user_side, prepared.domain.spec.description, task.scenario, arm, seed
-            )
-            record = await run_episode(spec, agent, user)
-            writer.write(record)
-            tally.add(record)
-            progress.update(bar, advance=1, stats=tally.line())
-            if progress.disable:  # not a terminal (CI, a log file): a line per episode
-                outcome = (
-                    f"reward {record.reward:g}" if record.status == "completed" else record.status
-                )
-                progress.console.print(
-                    f"episode {tally.finished}/{len(pending)}: {task.id} trial {trial} {arm.name}: "
-                    f"{outcome} ({record.termination or record.error}, {record.steps} steps, "
-                    f"{record.duration_s:.0f} s)",
-                    highlight=False,
-                    soft_wrap=True,
-                )
 
-    await asyncio.gather(*(one(t, k, a) for t, k, a in pending))
+    async def worker() -> None:
+        # One shared iterator: asyncio never switches inside next(), so each episode
+        # is taken exactly once.
+        for task, trial, arm in queue:
+            await one(task, trial, arm)
+
+    # Everything alive now (modules, the domain, the models) lives as long as the run:
+    # frozen, the collector stops re-scanning it. A full collection of an unfrozen heap
+    # (litellm, torch: over half a million objects) takes most of a second, and the many
+    # short-lived objects of concurrent episodes trigger one every few seconds.
+    litellm_module()  # imported first, so that it is frozen too
+    gc.freeze()
+    try:
+        workers = min(config.max_concurrency, len(pending))
+        await asyncio.gather(*(worker() for _ in range(workers)))
+    finally:
+        gc.unfreeze()
+
+
+def _create_run_dir(run_dir: Path, manifest: dict[str, Any]) -> None:
+    """The run folder with its run.json, or nothing at all: a failed write (a full disk)
+    removes the folder again, so no half-made run is left behind."""
+    run_dir.mkdir(parents=True, exist_ok=False)
+    try:
+        write_json(run_dir / MANIFEST_FILE, manifest)
+    except OSError as exc:
+        shutil.rmtree(run_dir, ignore_errors=True)
+        raise UserError(
+            f"cannot write {run_dir / MANIFEST_FILE} ({exc.strerror or exc}); free some "
+            "space or pass another --output-dir"
+        ) from None
+
+
+def finished_run(run_dir: Path) -> str | None:
+    """For ``--resume``: a line saying the run is already complete (every episode of its
+    grid completed and its report written), or None when there is work left."""
+    stored, config = load_manifest(run_dir)
+    records = check_episodes(run_dir, stored["run_id"])
+    done = {e.key() for e in records if e.status == "completed"}
+    grid = {
+        (str(t), k, str(a["name"]))
+        for k in range(config.num_trials)
+        for t in stored["tasks"].get("task_ids") or []
+        for a in stored.get("arms") or []
+    }
+    if not grid or not grid <= done or not (run_dir / REPORT_FILE).is_file():
+        return None
+    return (
+        f"run {stored['run_id']} is already complete ({len(grid)} episodes); nothing to "
+        f"resume, nothing changed (report: {run_dir / REPORT_FILE})"
+    )
 
 
 def execute_run(prepared: PreparedRun, console: Console | None = None) -> Path:
-    """Play every episode not yet completed; return the run folder."""
+    """Play every episode not yet completed; return the run folder.
+
+    A KeyboardInterrupt (Ctrl-C) cancels the episodes in flight (nothing of theirs is
+    written) and propagates once the local workers are closed: every finished episode
+    is already on disk, so the run resumes where it stopped.
+    """
     console = console or Console(stderr=True)
     config = prepared.config
     run_dir = prepared.run_dir
-    run_dir.mkdir(parents=True, exist_ok=True)
     if not prepared.resumed:
-        write_json(run_dir / MANIFEST_FILE, prepared.manifest)
+        _create_run_dir(run_dir, prepared.manifest)
     done = {e.key() for e in read_episodes(run_dir) if e.status == "completed"}
     # Arms of one (task, trial) are queued together so a partial run stays paired.
     grid = [
@@ -279,14 +379,23 @@ def execute_run(prepared: PreparedRun, console: Console | None = None) -> Path:
         transient=False,
         disable=not sys.stderr.isatty(),
     )
+    injector = faults.configure(config.faults, seed=config.seed)
     try:
         with progress:
             bar = progress.add_task("episodes", total=len(pending), stats=tally.line())
             asyncio.run(_play_all(prepared, pending, writer, tally, progress, bar))
     finally:
         local_pool.close_pool()
+        faults.configure(None)
     if not sys.stderr.isatty():
         console.print(tally.line())
+    if injector is not None:
+        injected = ", ".join(f"{k} {n}" for k, n in sorted(injector.injected.items()))
+        console.print(
+            f"faults injected: {sum(injector.injected.values())} of {injector.calls} "
+            f"provider calls ({injected or 'none'})",
+            highlight=False,
+        )
     write_report(run_dir)
     return run_dir
 

@@ -23,25 +23,25 @@ import asyncio
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
 from tautrait.errors import UserError
-from tautrait.llm import RetryPolicy
 from tautrait.local import pool as local_pool
-from tautrait.local.generation import Expert
 from tautrait.local.models import LocalModel, is_embedded, load_local_model
 from tautrait.runner.arms import Arm, needed_traits
-from tautrait.runner.config import RunConfig
-from tautrait.steering.basis import Compose, TraitBasis, describe, model_basis
+from tautrait.runner.config import Compose, RunConfig
 from tautrait.steering.traits import Intensity, alias_table, load_definitions
 from tautrait.user.base import UserSimulator, render_system_prompt
 from tautrait.user.human import HumanUser
 from tautrait.user.llm import LLMUser
 from tautrait.user.prompted import level_of, write_style
-from tautrait.user.steer import SteerEndpoint, SteerUser, connect
-from tautrait.user.steered import SteeredUser
+
+if TYPE_CHECKING:  # torch only where a local model is loaded (see the functions below)
+    from tautrait.local.generation import Expert
+    from tautrait.steering.basis import TraitBasis
+    from tautrait.user.steer import SteerEndpoint
 
 LOCAL_STRATEGIES = ("steered", "mtad")
 TRAIT_STRATEGIES = ("steered", "mtad", "prompt", "steer")
@@ -67,7 +67,11 @@ class UserSide:
     """The remote simulator (steer strategy)."""
 
     def basis_record(self) -> dict[str, Any] | None:
-        return describe(self.basis) if self.basis is not None else None
+        if self.basis is None:
+            return None
+        from tautrait.steering.basis import describe
+
+        return describe(self.basis)
 
 
 def prepare_user_side(config: RunConfig, arms: list[Arm], console: Console) -> UserSide:
@@ -149,6 +153,8 @@ def _connect_steer(config: RunConfig, traits: list[str]) -> SteerEndpoint:
             "--user-strategy steer needs --user-endpoint URL (a `tautrait serve` server, "
             "e.g. http://127.0.0.1:8000)"
         )
+    from tautrait.user.steer import connect
+
     key = config.user_api_key.get_secret_value() if config.user_api_key else None
     endpoint = connect(config.user_endpoint, key or os.environ.get("STEER_API_KEY") or None)
     served = (endpoint.server or {}).get("traits")
@@ -162,6 +168,8 @@ def _connect_steer(config: RunConfig, traits: list[str]) -> SteerEndpoint:
 
 
 def _load_basis(config: RunConfig, lm: LocalModel, traits: list[str]) -> TraitBasis:
+    from tautrait.steering.basis import TraitBasis, model_basis
+
     if config.basis is not None:
         basis = TraitBasis.load(config.basis)
         basis.check_model(lm)
@@ -237,6 +245,8 @@ def mixture(
     intensity; an unsteered expert takes the remaining weight, so "medium" mixes the
     trait with the neutral model. Trait weights summing past 1 are normalised and the
     neutral expert drops out."""
+    from tautrait.local.generation import Expert
+
     experts: list[Expert] = []
     for trait, intensity in intensities.items():
         if trait in adapters:
@@ -266,7 +276,7 @@ async def _write_styles(arms: list[Arm], side: UserSide) -> None:
                 arm.trait_dict.intensities,
                 definitions,
                 api_base=config.user_api_base,
-                retry=RetryPolicy(attempts=config.retry_attempts),
+                retry=config.retry_policy(),
             )
             for arm in todo
             if arm.trait_dict is not None
@@ -288,6 +298,8 @@ def simulator_for(side: UserSide, prompt: str, arm: Arm, seed: int) -> UserSimul
     config = side.config
     strategy = config.user_strategy
     if strategy in LOCAL_STRATEGIES:
+        from tautrait.user.steered import SteeredUser
+
         assert side.lm is not None
         return SteeredUser(
             local_pool.shared_pool().worker(side.lm),
@@ -302,6 +314,8 @@ def simulator_for(side: UserSide, prompt: str, arm: Arm, seed: int) -> UserSimul
     if strategy == "human":
         return HumanUser(prompt)
     if strategy == "steer":
+        from tautrait.user.steer import SteerUser
+
         assert side.steer is not None
         return SteerUser(
             side.steer,
@@ -311,7 +325,7 @@ def simulator_for(side: UserSide, prompt: str, arm: Arm, seed: int) -> UserSimul
             temperature=config.user_temperature,
             top_p=config.user_top_p,
             max_tokens=config.user_max_tokens,
-            retry=RetryPolicy(attempts=config.retry_attempts),
+            retry=config.retry_policy(),
         )
     return LLMUser(
         litellm_name(config.user_model),
@@ -320,5 +334,5 @@ def simulator_for(side: UserSide, prompt: str, arm: Arm, seed: int) -> UserSimul
         temperature=config.user_temperature,
         max_tokens=config.user_max_tokens,
         api_base=config.user_api_base,
-        retry=RetryPolicy(attempts=config.retry_attempts),
+        retry=config.retry_policy(),
     )

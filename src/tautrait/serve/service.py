@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import math
 import secrets
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -39,7 +38,6 @@ from tautrait.steering.basis import TraitBasis, model_basis
 from tautrait.steering.traits import TraitDefinition, load_definitions, parse_trait_dict
 from tautrait.user.steered import PromptTooLong, fit_prompt
 
-MAX_INTENSITY = 10.0
 """Numeric intensities beyond this many "medium"s are refused: far past any calibrated
 "high", they only make the model degenerate."""
 STEERING_CACHE = 1024
@@ -145,17 +143,6 @@ class SteeringService:
             )
         except UserError as exc:
             raise BadRequest(str(exc), param="trait_dict") from None
-        for key, value in parsed.raw.items():
-            if isinstance(value, str) and value.strip().lower() in ("low", "medium", "high"):
-                continue
-            number = float(value)
-            if not math.isfinite(number) or abs(number) > MAX_INTENSITY:
-                raise BadRequest(
-                    f"trait_dict: intensity {value!r} of {key!r} is out of range; use low, "
-                    f"medium, high or a finite number from {-MAX_INTENSITY:g} to "
-                    f"{MAX_INTENSITY:g} (multiples of the calibrated medium)",
-                    param="trait_dict",
-                )
         missing = [t for t in parsed.active() if t not in self.basis.vectors]
         if missing:
             raise BadRequest(

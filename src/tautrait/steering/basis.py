@@ -35,11 +35,11 @@ from tautrait import paths
 from tautrait.errors import UserError
 from tautrait.local.models import LocalModel
 from tautrait.steering.extract import Pooling, extract_trait
+from tautrait.steering.files import FORMAT_VERSION
 from tautrait.steering.traits import Intensity, TraitDefinition
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = "1"
 Compose = Literal["linear", "orthogonal"]
 
 # Used until `tautrait traits calibrate` has measured better values for a model; chosen
@@ -180,6 +180,10 @@ class TraitBasis:
 
     @classmethod
     def load(cls, path: Path) -> TraitBasis:
+        """Read a basis file: safetensors only (a pickle is refused with its reason)."""
+        from tautrait.steering.files import check_basis_file
+
+        check_basis_file(path)  # before safetensors: a pickle is refused, never opened
         try:
             with safe_open(str(path), framework="pt") as handle:
                 metadata = handle.metadata() or {}

@@ -132,10 +132,120 @@ class Steering:
             raise RuntimeError(
                 f"steering has {delta.shape[0]} rows but the batch has {hidden.shape[0]}"
             )
-        vec = delta.to(device=hidden.device, dtype=hidden.dtype)
+        vec = delta.to(device=hidden.device, dtype=torch.float32)
         if self.position == "all" or self.phase == "decode":
-            return hidden + vec[:, None, :]
+            return add_rounded_once(hidden, vec[:, None, :])
         # position == "generated" during prefill: only the last position samples a token.
         out = hidden.clone()
-        out[:, -1, :] += vec
+        out[:, -1, :] = add_rounded_once(hidden[:, -1, :], vec)
         return out
+
+
+def add_rounded_once(hidden: torch.Tensor, vec: torch.Tensor) -> torch.Tensor:
+    """``hidden + vec`` computed in fp32 and rounded once to ``hidden``'s dtype.
+
+    In bf16, rounding the vector first and then the sum loses the small components of a
+    steering vector twice; in fp32 this is exactly ``hidden + vec``. A zero ``vec`` leaves
+    ``hidden`` bit for bit as it was in any dtype (the round trip through fp32 is exact).
+    """
+    if hidden.dtype == torch.float32:
+        return hidden + vec
+    return (hidden.float() + vec).to(hidden.dtype)
+
+
+class SlotSteering:
+    """Steering of a slot batch (:mod:`tautrait.local.slots`), as batch tensors.
+
+    Per steered block, one persistent ``[slots, hidden]`` fp32 buffer on the model's
+    device; row ``s`` holds slot ``s``'s vector (zeros: unsteered). The hooks add
+    ``buffer[:B]`` to the output of a ``B``-row decoding call. Decoding calls feed one
+    token per row, which is a generated position under both position rules, so no phase
+    is needed here; prefill is steered by :class:`Steering`.
+
+    **The surprise.** Buffers are written in place and never replaced while rows come
+    and go, because a CUDA graph captured with these hooks reads them by address: a
+    replay steers each row by whatever its slot holds now. Only :meth:`grow` reallocates,
+    and the caller must then drop its captured graphs.
+
+    A per-row reduction of the steered block's output (for example its projection on
+    each trait direction, accumulated over a turn's generated tokens) belongs in
+    :meth:`_make_hook`, written into a persistent buffer the same way, so it also runs
+    inside a captured step. Keep such a write idempotent (overwrite a per-step buffer,
+    accumulate after the step): CUDA-graph warm-up runs the step more than once.
+    """
+
+    def __init__(self, model: Any, slots: int, hidden: int, device: torch.device) -> None:
+        self.layers = decoder_layers(model)
+        self.slots = slots
+        self.hidden = hidden
+        self.device = device
+        self.buffers: dict[int, torch.Tensor] = {}
+        self._steered: dict[int, set[int]] = {}
+        """Block -> the slots holding a vector there."""
+
+    def set_row(self, slot: int, steering: dict[int, torch.Tensor]) -> None:
+        """Give ``slot`` these vectors (block -> ``[hidden]``) and nothing elsewhere."""
+        self.clear_row(slot)
+        for block, vec in steering.items():
+            if not 0 <= block < len(self.layers):
+                raise ValueError(f"block {block} out of range (0..{len(self.layers) - 1})")
+            if block not in self.buffers:
+                self.buffers[block] = torch.zeros(
+                    self.slots, self.hidden, dtype=torch.float32, device=self.device
+                )
+                self._steered[block] = set()
+            self.buffers[block][slot].copy_(vec.reshape(-1))
+            self._steered[block].add(slot)
+
+    def clear_row(self, slot: int) -> None:
+        for block, slots in self._steered.items():
+            if slot in slots:
+                self.buffers[block][slot].zero_()
+                slots.discard(slot)
+
+    def move_row(self, source: int, target: int) -> None:
+        """Slot ``target`` takes ``source``'s vectors; ``source`` is cleared."""
+        self.clear_row(target)
+        for block, slots in self._steered.items():
+            if source in slots:
+                self.buffers[block][target].copy_(self.buffers[block][source])
+                self.buffers[block][source].zero_()
+                slots.discard(source)
+                slots.add(target)
+
+    def blocks(self) -> tuple[int, ...]:
+        """The blocks some slot is steered at (the hooks a decoding step needs)."""
+        return tuple(sorted(b for b, slots in self._steered.items() if slots))
+
+    def grow(self, slots: int) -> None:
+        """Room for ``slots`` rows (new buffers: captured graphs become stale)."""
+        for block, old in self.buffers.items():
+            new = torch.zeros(slots, self.hidden, dtype=torch.float32, device=self.device)
+            new[: old.shape[0]] = old
+            self.buffers[block] = new
+        self.slots = slots
+
+    @contextmanager
+    def hooked(self, blocks: tuple[int, ...]) -> Iterator[None]:
+        """Hook ``blocks`` for one decoding call (or one graph capture); always unhooked."""
+        handles: list[Any] = []
+        try:
+            for index in blocks:
+                hook = self._make_hook(index)
+                handles.append(self.layers[index].register_forward_hook(hook, prepend=True))
+            yield
+        finally:
+            for handle in handles:
+                handle.remove()
+
+    def _make_hook(self, index: int) -> Any:
+        buffer = self.buffers[index]
+
+        def hook(module: Any, args: Any, output: Any) -> Any:
+            hidden = output[0] if isinstance(output, tuple) else output
+            steered = add_rounded_once(hidden, buffer[: hidden.shape[0], None, :])
+            if isinstance(output, tuple):
+                return (steered, *output[1:])
+            return steered
+
+        return hook

@@ -10,12 +10,20 @@ Keys are trait names or aliases ("skeptical" -> skepticism). Values are levels â
 (neutral: the trait is absent), "medium", "high" â€” or numbers in units of the trait's
 calibrated "medium" strength (0 = neutral, 1 = medium, 2 = twice medium; negative numbers
 steer away from the trait). The seed repository's files load unchanged.
+
+Numbers must be finite and at most :data:`MAX_INTENSITY` in size: a NaN or an infinite
+coefficient poisons the sampler of every row it is batched with, and anything far past
+the calibrated "high" (a few times "medium") only produces degenerate text. Both are
+refused here, where every entry point (run, chat, rephrase, traits export/eval, a
+server) parses its trait dicts.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import math
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -28,6 +36,10 @@ from tautrait.errors import UserError
 Level = Literal["low", "medium", "high"]
 LEVELS: tuple[Level, ...] = ("low", "medium", "high")
 Intensity = Level | float
+
+MAX_INTENSITY = 10.0
+"""The largest numeric intensity accepted, in units of "medium" (calibrated "high" is
+typically 1.5 to 3 times "medium")."""
 
 
 class ContrastivePair(BaseModel):
@@ -148,16 +160,29 @@ def parse_trait_dict(
 def _parse_intensity(value: object, *, key: str, source: str) -> Intensity:
     if isinstance(value, bool):
         raise UserError(f"{source}: intensity of {key!r} must be low, medium, high or a number")
+    number: float | None = None
     if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
+        number = float(value)
+    elif isinstance(value, str):
         text = value.strip().lower()
         if text in LEVELS:
             return text
-        try:
-            return float(text)
-        except ValueError:
-            pass
+        with contextlib.suppress(ValueError):
+            number = float(text)
+    if number is not None:
+        if not math.isfinite(number):
+            raise UserError(
+                f"{source}: intensity {value!r} of {key!r} is not a finite number; "
+                f"use low, medium, high or a number between -{MAX_INTENSITY:g} and "
+                f"{MAX_INTENSITY:g}"
+            )
+        if abs(number) > MAX_INTENSITY:
+            raise UserError(
+                f"{source}: intensity {number:g} of {key!r} is far beyond the calibrated "
+                f"range (numbers are multiples of medium; high is a few times medium); "
+                f"use a number between -{MAX_INTENSITY:g} and {MAX_INTENSITY:g}"
+            )
+        return number
     raise UserError(
         f"{source}: intensity {value!r} of {key!r} is not valid; use low, medium, high or a number"
     )

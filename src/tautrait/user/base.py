@@ -8,7 +8,7 @@ messages are in the *assistant* role. It ends the conversation by writing the st
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -45,6 +45,8 @@ class UserReply:
     completion_tokens: int = 0
     cost: float | None = 0.0
     latency_s: float = 0.0
+    retries: dict[str, int] = field(default_factory=dict)
+    """Provider calls retried for this reply, by cause."""
 
 
 class UserSimulator(Protocol):

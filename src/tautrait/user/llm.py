@@ -47,6 +47,7 @@ class LLMUser:
             completion_tokens=completion.completion_tokens,
             cost=completion.cost,
             latency_s=completion.latency_s,
+            retries=completion.retries,
         )
 
     def describe(self) -> dict[str, Any]:

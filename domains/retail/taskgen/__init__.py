@@ -1,1 +1,0 @@
-"""Task builder for the retail domain (see ``domains/retail/build_tasks.py``)."""

@@ -1,0 +1,22 @@
+"""Larkspur Telecom's fixed time and policy numbers: the one place for them.
+
+Shared by ``DOMAIN`` (its fixed time), the tools (which enforce the rules) and
+``generate.py`` (which writes seed data that follows them). Rule numbers ("R11") refer
+to ``policy.md``, which states these values for the agent. Money is in integer cents.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+# The domain's fixed "current time" (DOMAIN.now): tools read it as ctx.now.
+NOW = datetime(2026, 6, 10, 9, 0)
+
+PER_INVOICE_CREDIT_CAP = 3000  # cents, R11
+ROLLING_CREDIT_CAP = 7500  # cents per account in the last 365 days, R11
+CREDIT_INVOICE_WINDOW_DAYS = 60  # R11: only invoices issued in the last 60 days
+OUTAGE_CREDIT_WINDOW_DAYS = 60  # R10: outages resolved in the last 60 days
+PLAN_CHANGE_COOLDOWN_DAYS = 30  # R5
+SIM_SWAP_COOLDOWN_DAYS = 30  # R16
+ROAMING_LEAD_DAYS = 60  # R8: a pass may start at most 60 days ahead
+WARRANTY_DAYS = 365  # R15
