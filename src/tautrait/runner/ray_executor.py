@@ -32,6 +32,7 @@ import asyncio
 import importlib.util
 import os
 import socket
+import time
 from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -297,7 +298,7 @@ class _Scheduler:
                     self.left -= 1
                     self.changed.notify_all()
         except RayActorError as exc:
-            raise _Lost(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
+            raise _Lost(type(exc).__name__) from exc
         except RayTaskError:
             raise  # a bug in the worker's code, not a lost worker
         except RayError as exc:  # the object's owner or node gone
@@ -318,13 +319,19 @@ class _Scheduler:
 
     async def usable(self, actor: Any) -> bool:
         """Whether a lost actor came back (restarted by Ray, set up again)."""
-        from ray.exceptions import RayError
+        from ray.exceptions import ActorUnavailableError, RayError
 
-        try:
-            info = await asyncio.wait_for(_await(actor.describe.remote()), RESTART_TIMEOUT_S)
-        except (RayError, TimeoutError):
-            return False
-        return info.get("error") is None
+        deadline = time.monotonic() + RESTART_TIMEOUT_S
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                info = await asyncio.wait_for(_await(actor.describe.remote()), left)
+            except ActorUnavailableError:  # still restarting
+                await asyncio.sleep(0.5)
+                continue
+            except (RayError, TimeoutError):  # dead for good, or never back
+                return False
+            return info.get("error") is None
+        return False
 
 
 async def _await(ref: Any) -> Any:
