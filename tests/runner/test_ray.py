@@ -203,3 +203,95 @@ def test_ray_address_needs_the_ray_executor(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 2 and "--executor ray" in result.stderr
     assert not (tmp_path / "results").exists()
+
+
+class _Method:
+    """``actor.method.options(...).remote(...)`` of a fake actor."""
+
+    def __init__(self, fn: Any) -> None:
+        self.fn = fn
+
+    def options(self, **_: Any) -> _Method:
+        return self
+
+    def remote(self, *args: Any) -> Any:
+        return self.fn(*args)
+
+
+class _FakeActor:
+    """Plays episodes in this process; dies for good after ``lives`` records (a node
+    lost: every later call fails), without Ray's restart."""
+
+    def __init__(self, prepared: Any, lives: int | None = None) -> None:
+        from tautrait.runner.run import agent_settings, play_episode
+
+        self.play = _Method(self._play)
+        self.describe = _Method(self._describe)
+        self.lives, self.dead, self.played = lives, False, 0
+        tasks = {t.id: t for t in prepared.tasks}
+        arms = {a.name: a for a in prepared.arms}
+        settings = agent_settings(prepared.config)
+
+        async def one(task_id: str, trial: int, arm: str) -> str:
+            record = await play_episode(prepared, settings, tasks[task_id], trial, arms[arm])
+            return record.model_dump_json()
+
+        self.one = one
+
+    def _play(self, shard: list[Any]) -> Any:
+        from ray.exceptions import ActorDiedError
+
+        async def stream() -> Any:
+            for key in shard:
+                if self.dead or (self.lives is not None and self.played >= self.lives):
+                    self.dead = True
+                    raise ActorDiedError()
+                self.played += 1
+                yield self.one(*key)  # an awaitable, like an ObjectRef
+
+        return stream()
+
+    def _describe(self) -> Any:
+        from ray.exceptions import ActorDiedError
+
+        async def answer() -> dict[str, Any]:
+            if self.dead:
+                raise ActorDiedError()
+            return {"error": None}
+
+        return answer()
+
+
+def _schedule(prepared: Any, actors: list[_FakeActor]) -> list[EpisodeRecord]:
+    import asyncio
+
+    from tautrait.runner.ray_executor import _Scheduler
+
+    written: list[EpisodeRecord] = []
+
+    async def sink(record: EpisodeRecord) -> None:
+        written.append(record)
+
+    grid = [(t, k, a) for k in range(4) for t in prepared.tasks for a in prepared.arms]
+    asyncio.run(_Scheduler(None, prepared, grid, sink).run(actors))
+    return written
+
+
+def test_a_node_lost_for_good_leaves_its_episodes_to_the_others(run_env: Path) -> None:
+    prepared = prepare_run(_config(run_env, num_trials=4))
+    dying, healthy = _FakeActor(prepared, lives=1), _FakeActor(prepared)
+    written = _schedule(prepared, [dying, healthy])
+    counts = Counter(r.key() for r in written)
+    assert len(counts) == 12 and set(counts.values()) == {1}  # lost 0, duplicated 0
+    assert dying.dead and dying.played == 1 and healthy.played == 11
+    # Both of the dying actor's shards (2 episodes each): 3 episodes unfinished.
+    assert sum(r.requeued for r in written) >= 3
+    assert all(r.status == "completed" and r.reward == 1.0 for r in written)
+
+
+def test_every_worker_lost_stops_the_run_with_a_line_to_resume(run_env: Path) -> None:
+    from tautrait.errors import UserError
+
+    prepared = prepare_run(_config(run_env, num_trials=4))
+    with pytest.raises(UserError, match=r"every Ray worker was lost; 11 episode\(s\) not played"):
+        _schedule(prepared, [_FakeActor(prepared, lives=1)])
