@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pytest
+from pydantic import SecretStr
 from typer.testing import CliRunner
 
 import tautrait.cli.run as run_cli
@@ -49,6 +50,8 @@ def sample(name: str) -> Any:
         return Path(f"/tmp/x-{name}")
     if typing.get_origin(kind) is list:
         return [f"a-{name}", f"b-{name}"]
+    if kind is SecretStr:
+        return SecretStr(f"x-{name}")
     raise AssertionError(f"no sample for {name}: {kind!r}; teach this test the type")
 
 
@@ -58,7 +61,11 @@ def as_flags(name: str, value: Any) -> list[str]:
         return [flag if value else f"--no-{flag[2:]}"]
     if isinstance(value, list):
         return [part for v in value for part in (flag, v)]
-    return [flag, str(value)]
+    return [flag, _text(value)]
+
+
+def _text(value: Any) -> str:
+    return value.get_secret_value() if isinstance(value, SecretStr) else str(value)
 
 
 def as_env(value: Any) -> str:
@@ -66,7 +73,7 @@ def as_env(value: Any) -> str:
         return json.dumps(value)
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return _text(value)
 
 
 def as_toml(name: str, value: Any) -> str:
@@ -76,7 +83,7 @@ def as_toml(name: str, value: Any) -> str:
         return f"{name} = {value}\n"
     if isinstance(value, list):
         return f"{name} = {json.dumps(value)}\n"
-    return f"{name} = {json.dumps(str(value))}\n"
+    return f"{name} = {json.dumps(_text(value))}\n"
 
 
 @pytest.fixture
