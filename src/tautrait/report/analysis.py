@@ -232,6 +232,11 @@ def build_report(runs: list[LoadedRun], *, alpha: float = 0.05, force: bool = Fa
             )
     for run in runs:
         notes.extend(f"{run.info.run_id}: {n}" for n in run.info.notes)
+        if run.info.requeued:
+            notes.append(
+                f"{run.info.run_id}: {run.info.requeued} episode(s) re-queued after their "
+                "worker was lost (see `requeued` in the episodes); each is counted once"
+            )
     return Report(
         generator=f"tautrait {__version__}",
         alpha=alpha,

@@ -239,6 +239,7 @@ def load_run_dir(run_dir: Path) -> LoadedRun:
         notes=notes,
         infra_limit=infra_limit(config, [record for _, record in lines]),
         retries=retry_causes(record for _, record in lines),
+        requeued=sum(record.requeued for _, record in lines),
     )
     return LoadedRun(info=info, arms=arms, episodes=episodes)
 

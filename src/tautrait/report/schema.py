@@ -225,6 +225,9 @@ class RunInfo(_Model):
     retries: dict[str, int] = Field(default_factory=dict)
     """Provider calls retried, by cause (rate_limit, server_error, timeout, connection,
     empty), over every episode: the faults the run survived."""
+    requeued: int = 0
+    """Times an episode was handed to another worker because its own was lost (a Ray
+    actor or node), over every episode; each episode is still counted once."""
 
 
 def over_limit_warnings(runs: list[RunInfo]) -> list[str]:

