@@ -178,6 +178,20 @@ def test_run_skips_invalid_tasks_and_records_them(tmp_path: Path) -> None:
     report = (run_dir / "report.md").read_text()
     assert "fail the validity gates, left out (--skip-invalid)" in report
 
+    # The original harness's results file (task_id = the index) pairs episode by episode.
+    original = tmp_path.parent / "shop_none.json"
+    original.write_text(
+        json.dumps(
+            [{"task_id": i, "reward": r, "trial": 0} for i, r in [(0, 1.0), (1, 0.0), (5, 1.0)]]
+        )
+    )
+    compared = _cli(
+        "compare", f"{original}#domain=tau-bench/shop", str(run_dir), "--format", "json"
+    )
+    assert compared.returncode == 0, compared.stderr
+    (arm,) = json.loads(compared.stdout)["arms"]
+    assert arm["delta"]["paired_tasks"] == 3
+
 
 @pytest.mark.skipif(not HAS_TAU_TRAIT, reason="tau-trait is not installed")
 def test_loading_tau_trait_never_imports_its_providers() -> None:

@@ -46,7 +46,7 @@ def _split(qualified: str) -> tuple[Adapter, str, str]:
     if fmt not in FORMATS:
         known = ", ".join(f"{f}/<domain>" for f in FORMATS)
         raise UserError(f"unknown benchmark format {fmt!r} in {qualified!r}; known: {known}")
-    adapter: Adapter = importlib.import_module(FORMATS[fmt])  # type: ignore[assignment]
+    adapter: Adapter = importlib.import_module(FORMATS[fmt])
     if not name or "/" in name:
         raise UserError(f"{qualified!r}: name a domain as <format>/<domain>, e.g. {fmt}/retail")
     return adapter, fmt, name

@@ -51,7 +51,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import MetaData
 
-from tautrait.domain.environment import ToolResult, render_result
+from tautrait.domain.environment import Outcome, ToolResult, render_result
 from tautrait.domain.loader import Domain
 from tautrait.domain.spec import DomainSpec
 from tautrait.domain.tasks import GoldAction, Task, TaskFile, UserScenario
@@ -341,7 +341,7 @@ class TauEnvironment:
             content = render_result(spec.fn(data=self.data, **arguments))
         except Exception as exc:  # the original's own handling: the text goes to the agent
             return ToolResult(f"Error: {exc}", "error", ends_episode=spec.ends_episode)
-        outcome = "error" if content.startswith("Error") else "ok"
+        outcome: Outcome = "error" if content.startswith("Error") else "ok"
         return ToolResult(content, outcome, ends_episode=spec.ends_episode)
 
     def state_hash(self) -> str:
@@ -389,7 +389,7 @@ class TauDomain(Domain):
         return pickle.loads(self._snapshot)
 
     @cached_property
-    def seed_hash(self) -> str:  # type: ignore[override]
+    def seed_hash(self) -> str:
         return data_hash(self.fresh_data())
 
     @property
