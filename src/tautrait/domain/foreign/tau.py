@@ -407,18 +407,22 @@ class TauDomain(Domain):
     def gold_hash(self, task: Task) -> str:
         """The data hash after the gold actions, replayed as the original does: ending
         tools skipped, errors ignored (once per process per list of gold actions)."""
-        key = json.dumps([a.model_dump(mode="json") for a in task.gold_actions], sort_keys=True)
         with self._lock:
-            if key in self._gold:
-                return self._gold[key]
+            known = self._gold.get(_gold_key(task))
+        if known is not None:
+            return known
         env = self.new_environment()
         for action in task.gold_actions:
             if not self.ends_episode(action.name):
                 env.execute(action.name, action.kwargs)
         value = env.state_hash()
+        env.close()
+        return self.remember_gold(task, value)
+
+    def remember_gold(self, task: Task, value: str) -> str:
+        """Cache ``value`` as the task's gold hash unless one is known; return the known."""
         with self._lock:
-            self._gold[key] = value
-        return value
+            return self._gold.setdefault(_gold_key(task), value)
 
     def ends_episode(self, name: str) -> bool:
         spec = self.tools.get(name)
@@ -456,6 +460,10 @@ class TauDomain(Domain):
         return found
 
 
+def _gold_key(task: Task) -> str:
+    return json.dumps([a.model_dump(mode="json") for a in task.gold_actions], sort_keys=True)
+
+
 REASONS = (
     "unknown tool",
     "arguments that do not exist",
@@ -473,8 +481,8 @@ def gate_task(domain: TauDomain, task: Task) -> list[str]:
     """Why a task fails the validity gates (empty: it passes), each as ``<kind>: <detail>``.
 
     Gates: every gold action names a tool and passes its schema; replayed on the shipped
-    data, no gold action errors; two replays hash alike; a do-nothing agent scores 0;
-    the gold actions plus every required output said score 1.
+    data, no gold action errors (and the replay hashes as an earlier one, if any); a
+    do-nothing agent scores 0; the gold actions plus every required output said score 1.
     """
     reasons: list[str] = []
     for index, action in enumerate(task.gold_actions):
@@ -496,7 +504,9 @@ def gate_task(domain: TauDomain, task: Task) -> list[str]:
             )
     replayed = env.state_hash()
     env.close()
-    gold = domain.gold_hash(task)
+    # This replay is the gold replay (ending tools skipped, errors kept): it seeds the
+    # cache, or is checked against an earlier one.
+    gold = domain.remember_gold(task, replayed)
     if replayed != gold:
         reasons.append("non-deterministic: two replays of the gold actions hash differently")
     null = domain.grade(task, domain.seed_hash, [], transferred=False)
