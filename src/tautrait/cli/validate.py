@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -18,7 +19,12 @@ if TYPE_CHECKING:
 
 @app.command()
 def validate(
-    env: Annotated[str, typer.Option("--env", help="A domain name, or 'all'.")] = "all",
+    env: Annotated[
+        str,
+        typer.Option(
+            "--env", help="A domain name, or 'all'; tau-trait/all for a foreign format's."
+        ),
+    ] = "all",
     split: Annotated[
         list[str] | None, typer.Option("--split", help="Only these splits (default: every split).")
     ] = None,
@@ -32,7 +38,12 @@ def validate(
     from tautrait.domain.tasks import available_splits, load_tasks
     from tautrait.evaluation.validate import validate_domain
 
-    names = sorted(available_domains()) if env == "all" else [env]
+    if "/" in env:
+        from tautrait.domain import foreign
+
+        names = foreign.expand(env)
+    else:
+        names = sorted(available_domains()) if env == "all" else [env]
     if not names:
         raise UserError("no domains found; check TAUTRAIT_DATA_PATH")
     results: dict[str, DomainValidation] = {}
@@ -76,6 +87,14 @@ def _print_table(results: dict[str, DomainValidation]) -> None:
         )
     console.print(gates)
     console.print(fairness)
+    for name, r in results.items():
+        if r.invalid:
+            kinds = Counter(k.split(":")[0] for reasons in r.invalid.values() for k in reasons)
+            grouped = ", ".join(f"{kind} {n}" for kind, n in kinds.most_common())
+            console.print(
+                f"{name}: {len(r.invalid)} of {r.tasks} task(s) invalid ({grouped})",
+                highlight=False,
+            )
     console.print(f"problems: {sum(len(r.problems) for r in results.values())}")
     for r in results.values():
         for problem in r.problems:

@@ -4,6 +4,11 @@
 :mod:`tautrait.domains`; its ``__init__.py`` binds ``DOMAIN``), its policy read from
 ``policy.md`` and its seed data from ``data/``. Adding a domain means adding a folder (in
 the checkout, or in any root on ``TAUTRAIT_DATA_PATH``).
+
+A name with a slash (``tau-trait/retail``) is a domain of a foreign benchmark, adapted
+by :mod:`tautrait.domain.foreign`: a :class:`Domain` subclass that overrides the backend
+hooks below (its episode state, its reward, its task gates). Nothing outside the domain
+layer tells the two apart.
 """
 
 from __future__ import annotations
@@ -16,12 +21,18 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from tautrait import paths
 from tautrait.domain.database import SeedDatabase
 from tautrait.domain.spec import DomainSpec
 from tautrait.domain.tools import ToolSpec
 from tautrait.errors import UserError
+
+if TYPE_CHECKING:
+    from tautrait.domain.backend import EpisodeEnvironment
+    from tautrait.domain.tasks import Task
+    from tautrait.evaluation.reward import RewardBreakdown
 
 
 @dataclass
@@ -62,6 +73,43 @@ class Domain:
         """sha256 over every file of the domain folder: its version, for results."""
         return hash_tree(self.path)
 
+    # The backend hooks: what a foreign format (tautrait.domain.foreign) overrides.
+
+    foreign: ClassVar[bool] = False
+    """A foreign benchmark's domain: its tasks are gated by :meth:`invalid_tasks`, not by
+    tautrait's validation (which needs a SQL state and authentication)."""
+
+    @property
+    def seed_hash(self) -> str:
+        """The hash of the state every episode starts from (a do-nothing agent's)."""
+        return self.seed.seed_hash
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """Where the domain came from, beyond its folder (recorded in ``run.json``)."""
+        return {}
+
+    def new_environment(self) -> EpisodeEnvironment:
+        """One episode's private state and tools, fresh from the seed."""
+        from tautrait.domain.environment import Environment
+
+        return Environment(self)
+
+    def grade(
+        self, task: Task, final_hash: str, agent_messages: list[str], *, transferred: bool
+    ) -> RewardBreakdown | None:
+        """The domain's own reward, or None for tautrait's
+        (:func:`tautrait.evaluation.reward.compute_reward`)."""
+        return None
+
+    def invalid_tasks(self, tasks: list[Task]) -> dict[str, list[str]]:
+        """Task id -> why it fails the validity gates, for tasks shipped unvalidated.
+
+        Empty for a tautrait domain: its tasks pass ``tautrait validate`` before they
+        are committed (``make test``).
+        """
+        return {}
+
 
 def hash_tree(root: Path) -> str:
     """A sha256 over the relative paths and bytes of every file under ``root``."""
@@ -91,7 +139,12 @@ _cache_lock = threading.Lock()
 
 
 def load_domain(name: str) -> Domain:
-    """Load a domain by name (cached per process)."""
+    """Load a domain by name (cached per process); ``<format>/<name>`` loads a foreign
+    benchmark's domain (:mod:`tautrait.domain.foreign`)."""
+    if "/" in name:
+        from tautrait.domain import foreign
+
+        return foreign.load_domain(name)
     domains = available_domains()
     if name not in domains:
         known = ", ".join(sorted(domains)) or "none found"

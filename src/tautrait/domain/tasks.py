@@ -79,6 +79,10 @@ class TaskFile(BaseModel):
 
 def available_splits(domain: str) -> dict[str, Path]:
     """Split name -> file for a domain (first data root wins)."""
+    if "/" in domain:  # a foreign benchmark's domain: its own task files
+        from tautrait.domain import foreign
+
+        return foreign.available_splits(domain)
     found: dict[str, Path] = {}
     for root in paths.find_dirs("tasks"):
         folder = root / domain
@@ -89,11 +93,16 @@ def available_splits(domain: str) -> dict[str, Path]:
 
 
 def load_tasks(domain: str, split: str) -> TaskFile:
-    """Load and validate ``tasks/<domain>/<split>.json``."""
+    """Load and validate ``tasks/<domain>/<split>.json`` (for a foreign domain, its own
+    task module, converted)."""
     splits = available_splits(domain)
     if split not in splits:
         known = ", ".join(sorted(splits)) or "none"
         raise UserError(f"no task split {split!r} for domain {domain!r}; available splits: {known}")
+    if "/" in domain:
+        from tautrait.domain import foreign
+
+        return foreign.load_tasks(domain, split)
     return load_task_file(splits[split], domain=domain, split=split)
 
 

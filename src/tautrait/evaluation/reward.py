@@ -26,6 +26,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
+from tautrait.domain.backend import EpisodeEnvironment
 from tautrait.domain.environment import Environment
 from tautrait.domain.loader import Domain
 from tautrait.domain.tasks import Task
@@ -140,7 +141,7 @@ def replay_gold(domain: Domain, task: Task) -> Environment:
     return env
 
 
-def _apply_gold(env: Environment, task: Task) -> _ReplayFailure | None:
+def _apply_gold(env: EpisodeEnvironment, task: Task) -> _ReplayFailure | None:
     for index, action in enumerate(task.gold_actions):
         result = env.execute(action.name, action.kwargs)
         if result.outcome != "ok":
@@ -178,7 +179,7 @@ def gold_hash(domain: Domain, task: Task) -> str:
 
 
 def _replay_once(domain: Domain, task: Task, key: tuple[str, str]) -> str | _ReplayFailure:
-    env = Environment(domain)
+    env = domain.new_environment()
     try:
         state = _apply_gold(env, task) or env.state_hash()
     finally:
@@ -202,6 +203,12 @@ def compute_reward(
     *,
     transferred: bool = False,
 ) -> RewardBreakdown:
+    """The episode's reward: the domain's own rule where it has one (a foreign
+    benchmark's, :meth:`~tautrait.domain.loader.Domain.grade`), else the one above."""
+    agent_messages = list(agent_messages)
+    own = domain.grade(task, final_hash, agent_messages, transferred=transferred)
+    if own is not None:
+        return own
     expected = gold_hash(domain, task)
     outputs = outputs_found(task.required_outputs, agent_messages)
     db_match = final_hash == expected

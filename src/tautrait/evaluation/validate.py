@@ -54,6 +54,9 @@ class DomainValidation(BaseModel):
     problems: list[str] = Field(default_factory=list)
     checks: dict[str, TaskChecks] = Field(default_factory=dict)
     """Task id -> what the fairness checks found."""
+    invalid: dict[str, list[str]] = Field(default_factory=dict)
+    """A foreign benchmark's tasks that fail the gates ("domain/split/id" -> reasons,
+    each "<kind>: <detail>"): listed, never edited."""
 
 
 def task_writes(domain: Domain, task: Task) -> bool:
@@ -152,7 +155,30 @@ def validate_task(domain: Domain, task: Task, report: DomainValidation, where: s
         )
 
 
+def validate_foreign(domain: Domain, task_files: list[TaskFile]) -> DomainValidation:
+    """The gates of a foreign benchmark's tasks (:meth:`Domain.invalid_tasks
+    <tautrait.domain.loader.Domain.invalid_tasks>`): its tasks are listed with their
+    reasons, never edited, and the fairness checks do not apply."""
+    report = DomainValidation()
+    for task_file in task_files:
+        invalid = domain.invalid_tasks(task_file.tasks)
+        for task in task_file.tasks:
+            where = f"{domain.name}/{task_file.split}/{task.id}"
+            reasons = invalid.get(task.id, [])
+            kinds = {r.split(":")[0] for r in reasons}
+            report.tasks += 1
+            report.oracle_pass += not kinds & {"oracle scores 0", "gold action errors"}
+            report.null_fail += "do-nothing agent passes" not in kinds
+            report.deterministic += "non-deterministic" not in kinds
+            if reasons:
+                report.invalid[where] = reasons
+                report.problems.extend(f"{where}: {r}" for r in reasons)
+    return report
+
+
 def validate_domain(domain: Domain, task_files: list[TaskFile]) -> DomainValidation:
+    if domain.foreign:
+        return validate_foreign(domain, task_files)
     report = DomainValidation()
     seen: dict[str, str] = {}
     for task_file in task_files:

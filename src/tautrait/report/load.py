@@ -216,6 +216,16 @@ def load_run_dir(run_dir: Path) -> LoadedRun:
         )
         episodes.append(Episode(record=record, ref=ref))
     task_ids = [str(t) for t in tasks.get("task_ids") or []]
+    invalid = tasks.get("invalid") or {}
+    if invalid:  # a foreign benchmark's tasks that fail the validity gates (run.json)
+        skipped = tasks.get("skipped_invalid") or []
+        how = "left out (--skip-invalid)" if skipped else "run and scored as the original does"
+        notes.append(
+            f"{len(invalid)} selected task(s) fail the validity gates, {how}: "
+            + "; ".join(
+                f"{t} ({', '.join(r.split(':')[0] for r in rs)})" for t, rs in invalid.items()
+            )
+        )
     for e in episodes:
         if e.record.task_id not in task_ids:
             task_ids.append(e.record.task_id)

@@ -44,9 +44,12 @@ class RunConfig(BaseModel):
 
     # What to run
     env: str = "retail"
-    """The domain."""
+    """The domain (or a foreign benchmark's: tau-trait/retail, tau-bench/airline...)."""
     task_split: str = "test"
     """The task split (a file tasks/<env>/<split>.json)."""
+    skip_invalid: bool = False
+    """Leave out the selected tasks that fail the validity gates (a foreign benchmark's
+    tasks are not validated beforehand; recorded in run.json and the report)."""
     task_ids: list[str] | None = None
     """Run only these task ids (overrides the index range; commas separate several)."""
     start_index: int = Field(0, ge=0)

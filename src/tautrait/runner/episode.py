@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tautrait.agent.tool_calling import Agent
-from tautrait.domain.environment import Environment
+from tautrait.domain.backend import EpisodeEnvironment
 from tautrait.domain.loader import Domain
 from tautrait.domain.tasks import Task
 from tautrait.errors import InfraError
@@ -67,7 +67,7 @@ async def run_episode(spec: EpisodeSpec, agent: Agent, user: UserSimulator) -> E
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     clock = time.monotonic()
     state = _State()
-    env = await asyncio.to_thread(Environment, spec.domain)
+    env = await asyncio.to_thread(spec.domain.new_environment)
     termination: Termination
     error: EpisodeError | None = None
     try:
@@ -130,7 +130,7 @@ async def run_episode(spec: EpisodeSpec, agent: Agent, user: UserSimulator) -> E
 
 
 async def _play(
-    spec: EpisodeSpec, agent: Agent, user: UserSimulator, env: Environment, state: _State
+    spec: EpisodeSpec, agent: Agent, user: UserSimulator, env: EpisodeEnvironment, state: _State
 ) -> Termination:
     greeting = spec.domain.spec.greeting
     state.messages.append(agent.system_message())

@@ -128,7 +128,7 @@ def redacted_command(argv: list[str]) -> list[str]:
 def new_run_id(env: str) -> str:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     salt = hashlib.sha256(f"{stamp}{sys.argv}{id(env)}".encode()).hexdigest()[:6]
-    return f"{stamp}-{env}-{salt}"
+    return f"{stamp}-{env.replace('/', '-')}-{salt}"
 
 
 def build_manifest(
@@ -160,7 +160,8 @@ def build_manifest(
         "domain": {
             "name": domain.name,
             "content_sha256": domain.content_hash,
-            "seed_state_sha256": domain.seed.seed_hash,
+            "seed_state_sha256": domain.seed_hash,
+            **domain.provenance,
         },
         "tasks": {
             "split": task_file.split,

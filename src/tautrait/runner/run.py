@@ -119,6 +119,7 @@ def prepare_run(
     domain = load_domain(config.env)
     task_file = load_tasks(config.env, config.task_split)
     tasks = select_tasks(task_file, config)
+    tasks, invalid = _gate_tasks(domain, tasks, config, console)
     if resume is not None:
         check_resumable(stored, domain, task_file)
     check_services(config)
@@ -146,6 +147,7 @@ def prepare_run(
             device=device,
         )
         manifest["limits"] = limits
+        manifest["tasks"].update(invalid)
     return PreparedRun(
         config=config,
         run_dir=run_dir,
@@ -173,6 +175,36 @@ def configure_engine(config: RunConfig) -> dict[str, Any]:
         )
     )
     return limits
+
+
+def _gate_tasks(
+    domain: Domain, tasks: list[Task], config: RunConfig, console: Console
+) -> tuple[list[Task], dict[str, Any]]:
+    """Warn about selected tasks that fail the validity gates (a foreign benchmark's:
+    tautrait's own are validated before they are committed); with --skip-invalid,
+    leave them out. Returns the tasks to run and what ``run.json`` records."""
+    invalid = domain.invalid_tasks(tasks)
+    if not invalid:
+        return tasks, {}
+    ids = ", ".join(invalid)
+    if config.skip_invalid:
+        tasks = [t for t in tasks if t.id not in invalid]
+        console.print(
+            f"[yellow]warning:[/yellow] {len(invalid)} selected task(s) fail the validity "
+            f"gates and are left out (--skip-invalid): {ids}",
+            highlight=False,
+        )
+        if not tasks:
+            raise UserError("every selected task fails the validity gates; select others")
+    else:
+        console.print(
+            f"[yellow]warning:[/yellow] {len(invalid)} selected task(s) fail the validity "
+            f"gates (`tautrait validate --env {config.env}` says why): {ids}; pass "
+            "--skip-invalid to leave them out",
+            highlight=False,
+        )
+    record = {"invalid": invalid, "skipped_invalid": list(invalid) if config.skip_invalid else []}
+    return tasks, record
 
 
 def resolve_limits(config: RunConfig) -> dict[str, Any]:
