@@ -178,7 +178,7 @@ def gold_hash(domain: Domain, task: Task) -> str:
 
 
 def _replay_once(domain: Domain, task: Task, key: tuple[str, str]) -> str | _ReplayFailure:
-    env = Environment(domain)
+    env = Environment(domain, share_calls=True)
     try:
         state = _apply_gold(env, task) or env.state_hash()
     finally:

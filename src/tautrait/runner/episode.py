@@ -67,7 +67,7 @@ async def run_episode(spec: EpisodeSpec, agent: Agent, user: UserSimulator) -> E
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     clock = time.monotonic()
     state = _State()
-    env = await asyncio.to_thread(Environment, spec.domain)
+    env = await asyncio.to_thread(lambda: Environment(spec.domain, share_calls=True))
     termination: Termination
     error: EpisodeError | None = None
     try:
