@@ -43,6 +43,11 @@ class Domain:
         return {t.name: t for t in self.spec.tools}
 
     @property
+    def seed_ready(self) -> bool:
+        """Whether :attr:`seed` is built already (reading it is then instant)."""
+        return self._seed is not None
+
+    @property
     def seed(self) -> SeedDatabase:
         """The seed database, built on first use (once per process)."""
         with self._seed_lock:
