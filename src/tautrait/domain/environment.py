@@ -101,11 +101,12 @@ class Environment:
             ):
                 return self._recalled(step, recalled, writes)
         parsed = _parse(arguments)
-        step = None
+        key = None
         if isinstance(parsed, dict):
-            step = callmemo.step_key(name, parsed, self.auth.verified)
-        if step is None:
+            key = callmemo.step_key(name, parsed, self.auth.verified)
+        if key is None:
             return self._execute(name, arguments)
+        step = key
         replays = spec.writes and self._replays_writes(memo)
         mark = callmemo.log_mark(self._connection(), WRITE_LOG.name) if replays else 0
         result = self._execute(name, parsed)

@@ -182,9 +182,9 @@ async def _play(
             for call in completion.tool_calls:
                 name, arguments = call["function"]["name"], call["function"]["arguments"]
                 # A call the memo holds costs microseconds: no thread hop for it.
-                result = env.recall(name, arguments) or await asyncio.to_thread(
-                    env.execute, name, arguments
-                )
+                result = env.recall(name, arguments)
+                if result is None:
+                    result = await asyncio.to_thread(env.execute, name, arguments)
                 state.tool_calls += 1
                 state.tool_errors += result.outcome == "error"
                 state.tool_crashes += result.outcome == "crash"
