@@ -29,3 +29,18 @@ class EpisodeEnvironment(Protocol):
         ...
 
     def close(self) -> None: ...
+
+    def recall(self, name: str, arguments: dict[str, Any] | str) -> ToolResult | None:
+        """This call's result if the backend already knows it without running anything
+        (a memo of calls made in the same state), else None: the caller then runs
+        :meth:`execute`, in a worker thread."""
+        ...
+
+    def recalled_hash(self) -> str | None:
+        """The state hash when it is known without computing it, else None."""
+        ...
+
+    @property
+    def materialised(self) -> bool:
+        """Whether the episode holds state that :meth:`close` must release."""
+        ...

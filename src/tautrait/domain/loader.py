@@ -54,6 +54,11 @@ class Domain:
         return {t.name: t for t in self.spec.tools}
 
     @property
+    def seed_ready(self) -> bool:
+        """Whether :attr:`seed` is built already (reading it is then instant)."""
+        return self._seed is not None
+
+    @property
     def seed(self) -> SeedDatabase:
         """The seed database, built on first use (once per process)."""
         with self._seed_lock:
@@ -89,11 +94,13 @@ class Domain:
         """Where the domain came from, beyond its folder (recorded in ``run.json``)."""
         return {}
 
-    def new_environment(self) -> EpisodeEnvironment:
-        """One episode's private state and tools, fresh from the seed."""
+    def new_environment(self, *, share_calls: bool = False) -> EpisodeEnvironment:
+        """One episode's private state and tools, fresh from the seed; ``share_calls``:
+        calls made in the same state are answered from the process's memo
+        (:mod:`tautrait.domain.callmemo`) where the backend has one."""
         from tautrait.domain.environment import Environment
 
-        return Environment(self)
+        return Environment(self, share_calls=share_calls)
 
     def grade(
         self, task: Task, final_hash: str, agent_messages: list[str], *, transferred: bool

@@ -155,6 +155,17 @@ def _replay_error(task: Task, failure: _ReplayFailure) -> GoldReplayError:
     )
 
 
+def _gold_key(domain: Domain, task: Task) -> tuple[str, str]:
+    actions = json.dumps([a.model_dump(mode="json") for a in task.gold_actions], sort_keys=True)
+    return (domain.content_hash, actions)
+
+
+def known_gold(domain: Domain, task: Task) -> bool:
+    """Whether the task's gold state is computed already (:func:`gold_hash` is then
+    microseconds of work)."""
+    return _gold_key(domain, task) in _gold_states
+
+
 def gold_hash(domain: Domain, task: Task) -> str:
     """The state hash after replaying the gold actions.
 
@@ -165,8 +176,7 @@ def gold_hash(domain: Domain, task: Task) -> str:
     Raises:
         GoldReplayError: a gold action returned an error or crashed.
     """
-    actions = json.dumps([a.model_dump(mode="json") for a in task.gold_actions], sort_keys=True)
-    key = (domain.content_hash, actions)
+    key = _gold_key(domain, task)
     with _gold_lock:
         state = _gold_states.get(key)
         once = _gold_locks.setdefault(key, threading.Lock())
@@ -179,7 +189,7 @@ def gold_hash(domain: Domain, task: Task) -> str:
 
 
 def _replay_once(domain: Domain, task: Task, key: tuple[str, str]) -> str | _ReplayFailure:
-    env = domain.new_environment()
+    env = domain.new_environment(share_calls=True)
     try:
         state = _apply_gold(env, task) or env.state_hash()
     finally:

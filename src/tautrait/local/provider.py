@@ -24,7 +24,6 @@ from litellm.types.utils import (
 
 from tautrait.local import pool
 from tautrait.local.chat import encode_prompt, parse_tool_calls, render_prompt
-from tautrait.local.generation import GenerationRequest
 from tautrait.local.models import load_local_model
 
 
@@ -34,6 +33,10 @@ class LocalProvider(CustomLLM):
     async def acompletion(
         self, model: str, messages: list[dict[str, Any]], *args: Any, **kwargs: Any
     ) -> ModelResponse:
+        # torch and transformers (seconds of imports) only once a local model is asked
+        # for: litellm registers this provider in every run, scripted ones included.
+        from tautrait.local.generation import GenerationRequest
+
         params: dict[str, Any] = kwargs.get("optional_params") or {}
         settings = pool.settings()
         lm = load_local_model(model, device=settings.device, dtype=settings.dtype)

@@ -10,7 +10,10 @@ produce a record with ``status="infra_error"`` and no reward: never an agent fai
 
 Database work (the episode's copy, each tool call, the final hash and the gold state)
 runs in a worker thread, never on the event loop: a slow tool or a first gold replay
-holds up its own episode only, while the others keep talking to their models.
+holds up its own episode only, while the others keep talking to their models. What the
+process's call memo already holds (a call made before in the same state, a known hash;
+see :mod:`tautrait.domain.callmemo`) is answered on the loop: microseconds, and a
+thread hop would cost more than the work.
 """
 
 from __future__ import annotations
@@ -28,7 +31,12 @@ from tautrait.domain.backend import EpisodeEnvironment
 from tautrait.domain.loader import Domain
 from tautrait.domain.tasks import Task
 from tautrait.errors import InfraError
-from tautrait.evaluation.reward import GoldReplayError, compute_reward
+from tautrait.evaluation.reward import (
+    GoldReplayError,
+    RewardBreakdown,
+    compute_reward,
+    known_gold,
+)
 from tautrait.llm import ContextOverflow
 from tautrait.runner.results import EpisodeError, EpisodeRecord, Termination, Usage
 from tautrait.user.base import UserSimulator, Utterance
@@ -67,7 +75,12 @@ async def run_episode(spec: EpisodeSpec, agent: Agent, user: UserSimulator) -> E
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     clock = time.monotonic()
     state = _State()
-    env = await asyncio.to_thread(spec.domain.new_environment)
+    # No database yet: it is made (in a worker thread) by the first call the memo lacks.
+    # Only the process's first episode builds the domain's seed (seconds): in a thread.
+    if spec.domain.seed_ready:
+        env = spec.domain.new_environment(share_calls=True)
+    else:
+        env = await asyncio.to_thread(lambda: spec.domain.new_environment(share_calls=True))
     termination: Termination
     error: EpisodeError | None = None
     try:
@@ -89,20 +102,27 @@ async def run_episode(spec: EpisodeSpec, agent: Agent, user: UserSimulator) -> E
         agent_texts = [
             m["content"] for m in state.messages if m["role"] == "assistant" and m.get("content")
         ]
-        try:
-            reward_breakdown = await asyncio.to_thread(
-                lambda: compute_reward(
-                    spec.domain,
-                    spec.task,
-                    env.state_hash(),
-                    agent_texts,
-                    transferred=termination == "transfer",
-                )
+        final_hash = env.recalled_hash()
+
+        def reward() -> RewardBreakdown:
+            return compute_reward(
+                spec.domain,
+                spec.task,
+                final_hash or env.state_hash(),
+                agent_texts,
+                transferred=termination == "transfer",
             )
+
+        try:
+            # Known hashes (this state's and the gold state's) make the reward
+            # microseconds of work: no thread for it then.
+            known = final_hash is not None and known_gold(spec.domain, spec.task)
+            reward_breakdown = reward() if known else await asyncio.to_thread(reward)
         except GoldReplayError as exc:
             termination = "infra_error"
             error = EpisodeError(kind="invalid_task", message=str(exc))
-    await asyncio.to_thread(env.close)
+    if env.materialised:
+        await asyncio.to_thread(env.close)
     completed = error is None and reward_breakdown is not None
     return EpisodeRecord(
         run_id=spec.run_id,
@@ -160,9 +180,11 @@ async def _play(
         if completion.tool_calls:
             transferred = False
             for call in completion.tool_calls:
-                result = await asyncio.to_thread(
-                    env.execute, call["function"]["name"], call["function"]["arguments"]
-                )
+                name, arguments = call["function"]["name"], call["function"]["arguments"]
+                # A call the memo holds costs microseconds: no thread hop for it.
+                result = env.recall(name, arguments)
+                if result is None:
+                    result = await asyncio.to_thread(env.execute, name, arguments)
                 state.tool_calls += 1
                 state.tool_errors += result.outcome == "error"
                 state.tool_crashes += result.outcome == "crash"

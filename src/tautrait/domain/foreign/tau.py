@@ -347,6 +347,15 @@ class TauEnvironment:
     def state_hash(self) -> str:
         return data_hash(self.data)
 
+    # No memo: every call runs the original tools on this episode's own data.
+    materialised = True
+
+    def recall(self, name: str, arguments: dict[str, Any] | str) -> ToolResult | None:
+        return None
+
+    def recalled_hash(self) -> str | None:
+        return None
+
     def close(self) -> None:
         self.data = None
 
@@ -401,8 +410,8 @@ class TauDomain(Domain):
             "package_path": str(self.root),
         }
 
-    def new_environment(self) -> TauEnvironment:
-        return TauEnvironment(self)
+    def new_environment(self, *, share_calls: bool = False) -> TauEnvironment:
+        return TauEnvironment(self)  # python data, deep-copied: no call memo
 
     def gold_hash(self, task: Task) -> str:
         """The data hash after the gold actions, replayed as the original does: ending
