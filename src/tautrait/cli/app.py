@@ -7,6 +7,7 @@ register themselves on :data:`app`.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -50,6 +51,9 @@ def main() -> None:
     Exit status: 0 ok; 1 ``compare`` found a regression; 2 bad input (one line on
     stderr, nothing written); 3 a run ended over its ``--max-infra-errors``; 130 Ctrl-C.
     """
+    # Whichever module imports litellm first (a scripted model's check does, before
+    # the provider layer), litellm must not fetch its price list from the internet.
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     _register()
     try:
         result = app(prog_name="tautrait", standalone_mode=False)
