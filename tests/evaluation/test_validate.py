@@ -120,7 +120,9 @@ def test_validate_json_shape(mock_data_path: None, capsys: pytest.CaptureFixture
         "echoed",
         "problems",
         "checks",
+        "invalid",
     }
+    assert mock["invalid"] == {}  # only a foreign benchmark's tasks are listed there
     assert set(mock["checks"]) == {"mock-0", "mock-1", "mock-2"}
     assert mock["checks"]["mock-0"] == {
         "order": "n/a",
