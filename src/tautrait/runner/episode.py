@@ -30,7 +30,7 @@ from tautrait.domain.tasks import Task
 from tautrait.errors import InfraError
 from tautrait.evaluation.reward import GoldReplayError, compute_reward
 from tautrait.llm import ContextOverflow
-from tautrait.runner.results import EpisodeError, EpisodeRecord, Termination, Usage
+from tautrait.records import EpisodeError, EpisodeRecord, Termination, Usage
 from tautrait.user.base import UserSimulator, Utterance
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,15 @@
+"""The steering options, each a ``Literal`` defined once: configuration (a run, a
+server, ``traits extract``) names them without importing torch."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+SteeringPosition = Literal["all", "generated"]
+"""Where a vector is added: every position (prompt included), or generated tokens only."""
+Compose = Literal["linear", "orthogonal"]
+"""How a trait dict's vectors combine: summed as they are, or each trait made orthogonal
+to the ones before it first."""
+Pooling = Literal["reply", "all"]
+"""What a trait direction is averaged over when extracted: the reply's tokens, or the
+whole conversation."""
