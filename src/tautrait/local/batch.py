@@ -50,7 +50,8 @@ from tautrait.local.request import (
     GenerationStats,
 )
 from tautrait.local.sampling import DeviceSampler, ExactSampler, Sampler, counter_uniform
-from tautrait.steering.control import Steering, SteeringPosition
+from tautrait.steering.control import Steering
+from tautrait.steering.options import SteeringPosition
 
 
 def _forward_params(model: Any) -> Any:

@@ -50,7 +50,7 @@ from tautrait.local.request import (
     GenerationResult,
     GenerationStats,
 )
-from tautrait.steering.control import SteeringPosition
+from tautrait.steering.options import SteeringPosition
 
 __all__ = [
     "Expert",

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # torch is imported by the first worker, not by configuring t
     from tautrait.local.engine import EngineOptions
     from tautrait.local.generation import GenerationWorker
     from tautrait.local.models import LocalModel
-    from tautrait.steering.control import SteeringPosition
+    from tautrait.steering.options import SteeringPosition
 
 
 @dataclass
@@ -92,10 +92,6 @@ class ModelPool:
                     engine=self.settings.engine,
                 )
             return self._workers[key]
-
-    def workers(self) -> list[GenerationWorker]:
-        with self._lock:
-            return list(self._workers.values())
 
     def close(self) -> None:
         with self._lock:

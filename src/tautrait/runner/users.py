@@ -31,7 +31,8 @@ from tautrait.errors import UserError
 from tautrait.local import pool as local_pool
 from tautrait.local.models import LocalModel, is_embedded, load_local_model
 from tautrait.runner.arms import Arm, needed_traits
-from tautrait.runner.config import Compose, RunConfig
+from tautrait.runner.config import RunConfig
+from tautrait.steering.options import Compose
 from tautrait.steering.traits import Intensity, alias_table, load_definitions
 from tautrait.user.base import UserSimulator, render_system_prompt
 from tautrait.user.human import HumanUser
