@@ -1,4 +1,4 @@
-"""The stages import downwards only: cli -> runner -> agent/user -> steering/local -> domain.
+"""The stages import downwards only: cli -> runner -> agent/user -> steering -> local -> domain.
 
 Every ``import`` of ``tautrait`` code is read with :mod:`ast`, at module level and inside
 functions (a lazy import is still a dependency), and mapped to its stage: the folder (or
@@ -25,7 +25,8 @@ LAYERS: list[set[str]] = [
     {"report"},
     {"agent", "user"},
     {"llm"},
-    {"steering", "local"},
+    {"steering"},
+    {"local"},
     {"records"},
     {"evaluation"},
     {"domain"},
@@ -38,9 +39,6 @@ reads the records); ``records`` below every stage that writes or reads them."""
 ALLOWED: dict[tuple[str, str], str] = {
     ("llm", "agent"): "litellm_module() registers the scripted/ provider "
     "(tautrait.agent.scripted) with litellm on first use; function level",
-    ("local", "steering"): "the generation worker applies steering hooks "
-    "(tautrait.steering.control) and names SteeringPosition; steering in turn extracts "
-    "and calibrates on local models",
 }
 """(importer, imported) -> why this upward or two-way import stays."""
 

@@ -27,8 +27,9 @@ from pydantic_settings import EnvSettingsSource
 
 from tautrait.errors import UserError
 from tautrait.llm import RetryPolicy
+from tautrait.local.pool import SteeringPosition
 from tautrait.records import DEFAULT_MAX_INFRA_ERRORS
-from tautrait.steering.options import Compose, Pooling, SteeringPosition
+from tautrait.steering.options import Compose, Pooling
 
 UserStrategy = Literal["steered", "mtad", "prompt", "llm", "human", "steer"]
 

@@ -1,12 +1,11 @@
 """The steering options, each a ``Literal`` defined once: configuration (a run, a
-server, ``traits extract``) names them without importing torch."""
+server, ``traits extract``) names them without importing torch. Where a vector is added
+(``SteeringPosition``) is the generation worker's option: :mod:`tautrait.local.pool`."""
 
 from __future__ import annotations
 
 from typing import Literal
 
-SteeringPosition = Literal["all", "generated"]
-"""Where a vector is added: every position (prompt included), or generated tokens only."""
 Compose = Literal["linear", "orthogonal"]
 """How a trait dict's vectors combine: summed as they are, or each trait made orthogonal
 to the ones before it first."""

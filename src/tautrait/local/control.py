@@ -29,7 +29,7 @@ from typing import Any, Literal
 import torch
 
 from tautrait.local.models import decoder_layers
-from tautrait.steering.options import SteeringPosition
+from tautrait.local.pool import SteeringPosition
 
 Phase = Literal["prefill", "decode"]
 
