@@ -109,7 +109,7 @@ class ArmRecord(BaseModel):
     remote steering server reports are kept as they came (extra keys are allowed).
     """
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", frozen=True)
 
     schema_version: int = ARM_VERSION
     name: str | None = None

@@ -30,7 +30,7 @@ from tautrait.domain.tasks import Task
 from tautrait.errors import InfraError
 from tautrait.evaluation.reward import GoldReplayError, compute_reward
 from tautrait.llm import ContextOverflow
-from tautrait.records import EpisodeError, EpisodeRecord, Termination, Usage
+from tautrait.records import ArmRecord, EpisodeError, EpisodeRecord, Termination, Usage
 from tautrait.user.base import UserSimulator, Utterance
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ class EpisodeSpec:
     arm: str
     seed: int
     max_steps: int
-    steering: dict[str, Any] = field(default_factory=dict)
+    steering: ArmRecord = field(default_factory=ArmRecord)
 
 
 @dataclass

@@ -24,7 +24,7 @@ from tautrait import __version__
 from tautrait.domain.loader import Domain
 from tautrait.domain.tasks import Task, TaskFile
 from tautrait.errors import UserError
-from tautrait.records import RUN_VERSION, ArmRecord, RunManifest, read_manifest
+from tautrait.records import RUN_VERSION, RunManifest, read_manifest
 from tautrait.runner.arms import Arm
 from tautrait.runner.config import RunConfig
 from tautrait.user.base import _templates as user_templates
@@ -170,7 +170,7 @@ def build_manifest(
                 "count": len(tasks),
                 "task_ids": [t.id for t in tasks],
             },
-            "arms": [ArmRecord.model_validate({**a.record, "name": a.name}) for a in arms],
+            "arms": [a.record.model_copy(update={"name": a.name}) for a in arms],
             "agent": {
                 "model": config.model,
                 "api_base": config.api_base,

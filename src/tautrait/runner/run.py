@@ -124,6 +124,7 @@ def prepare_run(
         )
     )
     side = prepare_user_side(config, arms, console)
+    arms = side.arms
     user_lm = side.lm
     device = device_description(str(user_lm.device) if user_lm else "cpu")
     if resume is not None and stored is not None:

@@ -72,9 +72,8 @@ def prepare_method(
             "max_batch_size": settings.max_batch_size,
         }
     )
-    arms = parse_arms(config)
-    side = prepare_user_side(config, arms, console)
-    by_key = {NEUTRAL if a.trait_dict is None else a.trait_dict.canonical(): a for a in arms}
+    side = prepare_user_side(config, parse_arms(config), console)
+    by_key = {NEUTRAL if a.trait_dict is None else a.trait_dict.canonical(): a for a in side.arms}
     return side, by_key
 
 
@@ -232,7 +231,10 @@ def run_eval(settings: EvalSettings, out_dir: Path, console: Console) -> TraitEv
             "pairs": [list(p) for p in plan.pairs],
             "conditions": [{"key": c.key, "levels": dict(c.levels)} for c in plan.conditions],
             "user_sides": {
-                m: {"info": side.info, "arms": {k: a.record for k, a in arms.items()}}
+                m: {
+                    "info": side.info,
+                    "arms": {k: a.record.model_dump(mode="json") for k, a in arms.items()},
+                }
                 for m, (side, arms) in sides.items()
             },
             "scorer": scorer.describe(),
