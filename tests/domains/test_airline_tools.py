@@ -14,11 +14,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from tautrait.domain.environment import Environment
 from tautrait.domain.loader import load_domain
 from tautrait.domain.tasks import available_splits, load_tasks
+from tests.domains.calls import ok, refused, rows, unchanged
 from tests.domains.grading import check_typed_variants_reach_gold, signed_in
 
 DOMAIN = load_domain("airline")
@@ -37,29 +36,6 @@ def fresh() -> Environment:
     """A fresh episode with every account holder verified (authentication is tested in
     test_airline_policy.py)."""
     return signed_in(DOMAIN, "users", "user_id")
-
-
-def ok(env: Environment, name: str, **kwargs: Any) -> Any:
-    result = env.execute(name, kwargs)
-    assert result.outcome == "ok", result.content
-    return json.loads(result.content)
-
-
-def refused(env: Environment, name: str, **kwargs: Any) -> str:
-    result = env.execute(name, kwargs)
-    assert result.outcome == "error", result.content
-    return result.content
-
-
-def rows(env: Environment, table: str, **equal: Any) -> list[Row]:
-    t = TABLES[table]
-    query = select(t).where(*(t.c[k] == v for k, v in equal.items()))
-    with env.engine.connect() as conn:
-        return [dict(r) for r in conn.execute(query).mappings()]
-
-
-def unchanged(env: Environment) -> bool:
-    return env.state_hash() == DOMAIN.seed.seed_hash
 
 
 class Seed:

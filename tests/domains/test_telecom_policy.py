@@ -15,6 +15,7 @@ from typing import Any
 
 from tautrait.domain.environment import Environment
 from tautrait.domain.loader import load_domain
+from tests.domains.calls import luhn, ok
 from tests.domains.grading import check_writes_need_authentication, signed_in
 
 DOMAIN = load_domain("telecom")
@@ -29,12 +30,6 @@ def fresh() -> Environment:
     return signed_in(DOMAIN, "customers", "account_id")
 
 
-def ok(env: Environment, name: str, **kwargs: Any) -> Any:
-    result = env.execute(name, kwargs)
-    assert result.outcome == "ok", result.content
-    return json.loads(result.content)
-
-
 def changes(env: Environment) -> int:
     with env.engine.connect() as conn:
         return int(conn.connection.driver_connection.total_changes)  # type: ignore[union-attr]
@@ -46,18 +41,6 @@ def refused(env: Environment, rule: str, name: str, **kwargs: Any) -> None:
     assert result.outcome == "error", result.content
     assert f"({rule})" in result.content, result.content
     assert changes(env) == before, f"{name} wrote before refusing"
-
-
-def luhn(body: str) -> str:
-    for digit in "0123456789":
-        number = body + digit
-        total = 0
-        for i, ch in enumerate(reversed(number)):
-            d = int(ch) * (2 if i % 2 else 1)
-            total += d - 9 if d > 9 else d
-        if total % 10 == 0:
-            return number
-    raise AssertionError
 
 
 def test_R1_identity_needs_pin_or_unexpired_card() -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from tautrait.domain.environment import Environment
 from tautrait.domain.loader import load_domain
+from tests.domains.calls import luhn, ok
 from tests.domains.grading import signed_in
 
 DOMAIN = load_domain("telecom")
@@ -24,12 +25,6 @@ def fresh() -> Environment:
     return signed_in(DOMAIN, "customers", "account_id")
 
 
-def ok(env: Environment, name: str, **kwargs: Any) -> Any:
-    result = env.execute(name, kwargs)
-    assert result.outcome == "ok", result.content
-    return json.loads(result.content)
-
-
 def refused(env: Environment, name: str, fragment: str, **kwargs: Any) -> str:
     result = env.execute(name, kwargs)
     assert result.outcome == "error", result.content
@@ -39,18 +34,6 @@ def refused(env: Environment, name: str, fragment: str, **kwargs: Any) -> str:
 
 def unchanged(env: Environment) -> None:
     assert env.state_hash() == SEED_HASH
-
-
-def luhn(body: str) -> str:
-    for digit in "0123456789":
-        number = body + digit
-        total = 0
-        for i, ch in enumerate(reversed(number)):
-            d = int(ch) * (2 if i % 2 else 1)
-            total += d - 9 if d > 9 else d
-        if total % 10 == 0:
-            return number
-    raise AssertionError
 
 
 NEW_SIM = luhn("891427000000123456")

@@ -1,8 +1,9 @@
 """Hand-made run folders with exactly the pass/fail pattern a test needs.
 
 A pattern maps arm -> task -> one outcome per trial: True (pass), False (fail) or None
-(an infrastructure error). The files have the runner's own format: ``run.json`` with the
-manifest's keys, and ``episodes.jsonl`` lines that are :class:`EpisodeRecord` dumps.
+(an infrastructure error). The files are written through the runner's own records
+(:mod:`tautrait.records`): ``run.json`` a :class:`RunManifest`, ``episodes.jsonl`` lines
+:class:`EpisodeRecord` dumps.
 """
 
 from __future__ import annotations
@@ -12,7 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from tautrait.evaluation.reward import RewardBreakdown
-from tautrait.runner.results import EpisodeError, EpisodeRecord, Usage
+from tautrait.records import (
+    ArmRecord,
+    EpisodeError,
+    EpisodeRecord,
+    RunManifest,
+    Usage,
+    write_json,
+)
 
 Pattern = dict[str, dict[str, list[bool | None]]]
 
@@ -49,11 +57,7 @@ def messages(task: str, arm: str, trial: int, passed: bool | None) -> list[dict[
 def record(
     run_id: str, domain: str, task: str, trial: int, arm: str, passed: bool | None, **kw: Any
 ) -> EpisodeRecord:
-    steering = (
-        {"trait_dict": None, "coefficients": {}, "blocks": []}
-        if arm == "baseline"
-        else {"trait_dict": {arm: "medium"}, "coefficients": {arm: 0.3}, "blocks": [2]}
-    )
+    steering = arm_record(arm).model_copy(update={"name": None, "blocks": [2]})
     base: dict[str, Any] = {
         "run_id": run_id,
         "domain": domain,
@@ -111,31 +115,49 @@ def make_run(
     run_dir.mkdir(parents=True)
     tasks = task_ids or list(dict.fromkeys(t for arm in pattern.values() for t in arm))
     trials = max(len(v) for arm in pattern.values() for v in arm.values())
-    manifest = {
-        "schema_version": 1,
-        "run_id": run_id,
-        "created_at": "2026-01-01T00:00:00+00:00",
-        "git": {"commit": "abc123", "dirty": False},
-        "config": {"env": domain, "model": model, "temperature": temperature},
-        "domain": {"name": domain, "content_sha256": domain_sha, "seed_state_sha256": "s" * 64},
-        "tasks": {
-            "split": "test",
-            "file": f"tasks/{domain}/test.json",
-            "sha256": tasks_sha,
-            "count": len(tasks),
-            "task_ids": tasks,
-        },
-        "arms": [
-            {"name": arm, "trait_dict": None}
-            if arm == "baseline"
-            else {"name": arm, "trait_dict": {arm: "medium"}, "coefficients": {arm: 0.3}}
-            for arm in pattern
-        ],
-        "agent": {"model": model, "api_base": None, "temperature": temperature, "max_steps": 30},
-        "user": {"strategy": "steered", "model": user_model},
-        "grid": {"tasks": len(tasks), "trials": trials, "arms": len(pattern)},
-    }
-    (run_dir / "run.json").write_text(json.dumps(manifest, indent=2))
+    manifest = RunManifest.model_validate(
+        {
+            "run_id": run_id,
+            "created_at": "2026-01-01T00:00:00+00:00",
+            "tautrait_version": "0.0.0",
+            "git": {"commit": "abc123", "dirty": False},
+            "command": ["tautrait", "run", "--env", domain],
+            "config": {"env": domain, "model": model, "temperature": temperature},
+            "environment": {
+                "python": "3.11.0",
+                "platform": "test",
+                "packages": {},
+                "device": "cpu",
+            },
+            "domain": {
+                "name": domain,
+                "content_sha256": domain_sha,
+                "seed_state_sha256": "s" * 64,
+            },
+            "tasks": {
+                "split": "test",
+                "file": f"tasks/{domain}/test.json",
+                "sha256": tasks_sha,
+                "count": len(tasks),
+                "task_ids": tasks,
+            },
+            "arms": [arm_record(arm) for arm in pattern],
+            "agent": {
+                "model": model,
+                "api_base": None,
+                "temperature": temperature,
+                "max_steps": 30,
+            },
+            "user": {"strategy": "steered", "model": user_model},
+            "grid": {
+                "tasks": len(tasks),
+                "trials": trials,
+                "arms": len(pattern),
+                "episodes": len(tasks) * trials * len(pattern),
+            },
+        }
+    )
+    write_json(run_dir / "run.json", manifest)
     lines = []
     for trial in range(trials):
         for task in tasks:
@@ -146,6 +168,13 @@ def make_run(
                     lines.append(rec.model_dump_json())
     (run_dir / "episodes.jsonl").write_text("\n".join(lines) + "\n")
     return run_dir
+
+
+def arm_record(arm: str) -> ArmRecord:
+    """The baseline (no traits), or a trait arm named after its one trait at medium."""
+    if arm == "baseline":
+        return ArmRecord(name=arm, trait_dict=None, coefficients={}, blocks=[])
+    return ArmRecord(name=arm, trait_dict={arm: "medium"}, coefficients={arm: 0.3})
 
 
 def single(passes: str) -> dict[str, list[bool | None]]:

@@ -11,8 +11,8 @@ import pytest
 from tautrait import faults
 from tautrait.errors import InfraError, UserError
 from tautrait.llm import RetryPolicy, complete
+from tautrait.report.infra import summarize
 from tautrait.runner.config import RunConfig
-from tautrait.runner.infra import summarize
 from tautrait.runner.results import read_episodes
 from tautrait.runner.run import execute_run, prepare_run
 

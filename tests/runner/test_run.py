@@ -42,15 +42,15 @@ def test_gold_agent_passes_every_task_in_both_arms(run_env: Path, tiny_checkpoin
         seeds[(e.task_id, e.trial)].add(e.seed)
     assert all(len(s) == 1 for s in seeds.values())
     steered = [e for e in episodes if e.arm == "skeptical"]
-    assert steered[0].steering["coefficients"] == {
+    assert steered[0].steering.coefficients == {
         "skepticism": pytest.approx(0.3),
         "impatience": 0.0,
         "confusion": 0.0,
         "incoherence": 0.0,
     }
-    assert steered[0].steering["blocks"] == [2]
+    assert steered[0].steering.blocks == [2]
     baseline = [e for e in episodes if e.arm == "baseline"]
-    assert baseline[0].steering["coefficients"] == {}
+    assert baseline[0].steering.coefficients == {}
     first = next(e for e in episodes if e.task_id == "mock-0")
     roles = [m["role"] for m in first.messages]
     assert roles[:4] == ["system", "assistant", "user", "assistant"]

@@ -52,9 +52,6 @@ class _User:
         stop = len(transcript) > 1
         return UserReply(text="Thanks." if stop else "Help me.", stop=stop, raw="")
 
-    def describe(self) -> dict[str, Any]:
-        return {}
-
 
 def test_a_slow_tool_does_not_hold_up_other_episodes(
     mock_data_path: None, monkeypatch: pytest.MonkeyPatch

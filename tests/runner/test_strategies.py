@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from tautrait.runner.config import RunConfig
 from tautrait.runner.results import read_episodes
@@ -67,6 +68,22 @@ def test_prompt_baseline_writes_a_style_per_trait_arm(run_env: Path) -> None:
     assert "impatience (medium)" in request
     episodes = read_episodes(run_dir)
     assert all(e.status == "completed" and e.termination == "user_stop" for e in episodes)
+    # Each episode records its arm exactly as run.json does (its name aside).
+    for e in episodes:
+        arm = impatient if e.arm == "impatient" else baseline
+        assert e.steering.model_dump(mode="json") == {k: v for k, v in arm.items() if k != "name"}
+
+
+def test_an_arm_is_immutable(run_env: Path) -> None:
+    import dataclasses
+
+    from tautrait.runner.arms import parse_arms
+
+    (baseline, impatient) = parse_arms(RunConfig(trait_dicts=["impatient.json"]))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        impatient.style = "changed"  # type: ignore[misc]
+    with pytest.raises(ValidationError):
+        baseline.record.style = "changed"
 
 
 def test_human_user_types_the_customer(

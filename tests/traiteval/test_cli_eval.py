@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from tautrait.agent.scripted import register_script
 from tautrait.cli.app import _register, app
+from tautrait.records import read_traiteval
 
 CALLS: list[str] = []
 
@@ -58,6 +59,8 @@ def test_eval_writes_json_and_markdown(
     assert result.exit_code == 0, result.output
     data = json.loads((out / "traiteval.json").read_text())
     assert data["schema"] == "tautrait.traiteval" and data["schema_version"] == 1
+    record = read_traiteval(out / "traiteval.json")
+    assert record.kind == "tautrait.traiteval" and record.conversations["count"] == 3 * 11
     assert data["settings"]["traits"] == ["impatience", "skepticism", "confusion"]
     assert data["contexts"] == ["telecom-roaming-bill"]
     # 3 methods x 1 context x (neutral + 3 traits x 2 levels + 1 pair x 4 levels)

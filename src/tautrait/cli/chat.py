@@ -49,9 +49,8 @@ def _side(
         }
     )
     local_pool.configure(local_pool.PoolSettings(device=config.device, dtype=config.dtype))
-    arms = parse_arms(config)
-    side = prepare_user_side(config, arms, console)
-    return side, arms[0]
+    side = prepare_user_side(config, parse_arms(config), console)
+    return side, side.arms[0]
 
 
 @app.command()

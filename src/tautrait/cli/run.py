@@ -140,7 +140,7 @@ def start(
         parse_arms(config)
         check_files(config)
 
-    from tautrait.runner.infra import EXIT_OVER_LIMIT, summarize
+    from tautrait.report.infra import EXIT_OVER_LIMIT, summarize
     from tautrait.runner.results import read_episodes
     from tautrait.runner.run import execute_run, finished_run, prepare_run
 

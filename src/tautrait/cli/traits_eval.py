@@ -142,9 +142,9 @@ def evaluate(
     folder = out or Path("results") / f"traiteval-{datetime.now():%Y%m%d-%H%M%S}"
     console = Console(stderr=True)
     result = run_eval(settings, folder, console)
-    typer.echo(main_table(result))
+    typer.echo(main_table(result.model_dump(by_alias=True)))
     typer.echo(
-        f"\n{result['conversations']['count']} conversations in {result['wall_s']:.0f} s; "
+        f"\n{result.conversations['count']} conversations in {result.wall_s:.0f} s; "
         f"wrote {folder / 'traiteval.json'}, {folder / 'traiteval.md'} and "
         f"{folder / 'conversations.jsonl'}"
     )

@@ -27,7 +27,7 @@ import inspect
 import re
 import types
 import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -219,8 +219,3 @@ def parse_docstring(doc: str) -> tuple[str, dict[str, str]]:
     text = "\n".join(description).strip()
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text, args
-
-
-def tool_names(specs: Iterable[ToolSpec]) -> list[str]:
-    """The names of some tools, for error messages."""
-    return sorted(spec.name for spec in specs)

@@ -33,6 +33,7 @@ from typing import Any, Protocol
 
 import torch
 
+from tautrait.local.control import Steering
 from tautrait.local.engine import Engine
 from tautrait.local.kv_cache import (
     full_attention_layers,
@@ -41,6 +42,7 @@ from tautrait.local.kv_cache import (
     supports_growing_cache,
 )
 from tautrait.local.models import LocalModel
+from tautrait.local.pool import SteeringPosition
 from tautrait.local.prefix_cache import KV, PrefixCache, steering_key
 from tautrait.local.request import (
     Expert,
@@ -50,7 +52,6 @@ from tautrait.local.request import (
     GenerationStats,
 )
 from tautrait.local.sampling import DeviceSampler, ExactSampler, Sampler, counter_uniform
-from tautrait.steering.control import Steering, SteeringPosition
 
 
 def _forward_params(model: Any) -> Any:

@@ -10,7 +10,7 @@ user, a skeptical user and the agent share a batch without influencing each othe
 
 The decoding loop is written out, not delegated to ``model.generate``, because the
 steering hooks must know whether a forward call is a prefill or a decoding step (see
-:mod:`tautrait.steering.control`), because rows join and leave mid-generation, and
+:mod:`tautrait.local.control`), because rows join and leave mid-generation, and
 because each row samples from its own seed: a row's tokens depend on its seed and
 prompt, not on its batch-mates (up to floating-point differences between batch shapes).
 KV caches are never shared across steering settings. How the keys and values are kept
@@ -37,6 +37,7 @@ import torch
 from tautrait.local.batch import Batch, Group, build_deltas
 from tautrait.local.engine import Engine, EngineOptions, resolve_engine
 from tautrait.local.models import LocalModel
+from tautrait.local.pool import SteeringPosition
 from tautrait.local.prefix_cache import (
     DEFAULT_MAX_BYTES,
     PrefixCache,
@@ -50,7 +51,6 @@ from tautrait.local.request import (
     GenerationResult,
     GenerationStats,
 )
-from tautrait.steering.control import SteeringPosition
 
 __all__ = [
     "Expert",
@@ -112,7 +112,7 @@ class GenerationWorker:
     Args:
         lm: The loaded model.
         max_batch_size: The most rows decoded together.
-        position: Where steering applies (see :mod:`tautrait.steering.control`).
+        position: Where steering applies (see :mod:`tautrait.local.control`).
         gather_ms: When idle, after the first request wait this long for others to
             arrive, so they share the first prefill.
         prefix_cache_mb: Memory budget of the prompt-prefix KV cache in MiB (0 disables it);

@@ -12,13 +12,16 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:  # torch is imported by the first worker, not by configuring the pool
     from tautrait.local.engine import EngineOptions
     from tautrait.local.generation import GenerationWorker
     from tautrait.local.models import LocalModel
-    from tautrait.steering.control import SteeringPosition
+
+SteeringPosition = Literal["all", "generated"]
+"""Where a steering vector is added: every position (prompt included), or generated
+tokens only."""
 
 
 @dataclass
@@ -92,10 +95,6 @@ class ModelPool:
                     engine=self.settings.engine,
                 )
             return self._workers[key]
-
-    def workers(self) -> list[GenerationWorker]:
-        with self._lock:
-            return list(self._workers.values())
 
     def close(self) -> None:
         with self._lock:

@@ -7,7 +7,7 @@ A decoding step feeds one token per row and
 
 - writes each row's new key and value at that row's own position (an index_put),
 - attends over the first ``L`` columns with a mask ``column <= position``,
-- steers through :class:`~tautrait.steering.control.SlotSteering`: per block a
+- steers through :class:`~tautrait.local.control.SlotSteering`: per block a
   ``[slots, hidden]`` buffer added in a hook, no Python per row.
 
 Every tensor a step reads is a persistent buffer filled in place, and its shapes come
@@ -35,10 +35,10 @@ from typing import Any
 import torch
 
 from tautrait.local.batch import Prefilled, cache_kwarg
+from tautrait.local.control import SlotSteering
 from tautrait.local.graphs import StepMode, make_runner
 from tautrait.local.kv_cache import full_attention_layers
 from tautrait.local.models import LocalModel
-from tautrait.steering.control import SlotSteering
 
 GRANULE = 256
 """The finest step of attended-length buckets (columns)."""

@@ -125,7 +125,7 @@ def _episode_data(report: Report, runs: list[LoadedRun]) -> list[dict[str, Any]]
                         if s is not e
                     ],
                     "where": n.where(e.ref.source, e.ref.line, e.ref.index),
-                    "steering": r.steering,
+                    "steering": r.steering.model_dump(mode="json"),
                     "reward_breakdown": (
                         r.reward_breakdown.model_dump(mode="json") if r.reward_breakdown else None
                     ),

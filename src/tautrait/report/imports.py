@@ -35,9 +35,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from tautrait.errors import UserError
+from tautrait.records import EpisodeError, EpisodeRecord, Termination, Usage
 from tautrait.report.load import BASELINE, ArmMeta, Episode, LoadedRun, episode_id, read_json
 from tautrait.report.schema import EpisodeRef, RunInfo
-from tautrait.runner.results import EpisodeError, EpisodeRecord, Termination, Usage
 
 OVERRIDE_KEYS = ("arm", "domain", "model", "temperature", "user", "run")
 STOP_MARKER = "###STOP###"

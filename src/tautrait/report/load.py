@@ -20,12 +20,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from tautrait.errors import UserError
+from tautrait.records import EPISODES_FILE, EpisodeRecord, read_manifest
+from tautrait.report.infra import retry_causes, summarize
 from tautrait.report.schema import EpisodeRef, InfraLimit, RunInfo
-from tautrait.runner.config import RunConfig
-from tautrait.runner.infra import retry_causes, summarize
-from tautrait.runner.results import EPISODES_FILE, MANIFEST_FILE, EpisodeRecord
-
-DEFAULT_MAX_INFRA_ERRORS = RunConfig.model_fields["max_infra_errors"].default
 
 PASS_THRESHOLD = 1.0 - 1e-6
 """A reward at or above this passes (tau-bench's tolerance for float rewards)."""
@@ -176,26 +173,13 @@ def read_episode_lines(path: Path) -> tuple[list[tuple[int, EpisodeRecord]], lis
 
 def load_run_dir(run_dir: Path) -> LoadedRun:
     """A tautrait run folder."""
-    manifest_path = run_dir / MANIFEST_FILE
-    if not manifest_path.is_file():
-        raise UserError(
-            f"{run_dir} is not a run folder (no {MANIFEST_FILE}); pass results/<run-id>"
-        )
-    manifest = read_json(manifest_path)
-    if not isinstance(manifest, dict) or "run_id" not in manifest:
-        raise UserError(f"{manifest_path} is not a tautrait run.json (no run_id)")
+    manifest = read_manifest(run_dir)
     episodes_path = run_dir / EPISODES_FILE
     lines, notes = read_episode_lines(episodes_path)
-    run_id = str(manifest["run_id"])
-    config = manifest.get("config") or {}
-    agent = manifest.get("agent") or {}
-    user = manifest.get("user") or {}
-    domain = manifest.get("domain") or {}
-    tasks = manifest.get("tasks") or {}
+    run_id = manifest.run_id
     arms: dict[str, ArmMeta] = {}
-    for arm in manifest.get("arms") or []:
-        steering = {k: v for k, v in arm.items() if k not in ("name", "trait_dict", "source")}
-        arms[arm["name"]] = ArmMeta(trait_dict=arm.get("trait_dict"), steering=steering)
+    for arm in manifest.arms:
+        arms[arm.name or "?"] = ArmMeta(trait_dict=arm.trait_dict, steering=arm.steering())
     episodes = []
     for number, record in lines:
         if record.run_id != run_id:
@@ -204,7 +188,7 @@ def load_run_dir(run_dir: Path) -> LoadedRun:
                 "remove the lines copied from another run"
             )
         if record.arm not in arms:
-            arms[record.arm] = ArmMeta(trait_dict=record.steering.get("trait_dict"))
+            arms[record.arm] = ArmMeta(trait_dict=record.steering.trait_dict)
         ref = EpisodeRef(
             episode_id=episode_id(run_id, record.task_id, record.trial, record.arm),
             run_id=run_id,
@@ -215,10 +199,10 @@ def load_run_dir(run_dir: Path) -> LoadedRun:
             line=number,
         )
         episodes.append(Episode(record=record, ref=ref))
-    task_ids = [str(t) for t in tasks.get("task_ids") or []]
-    invalid = tasks.get("invalid") or {}
+    task_ids = list(manifest.tasks.task_ids)
+    invalid = manifest.tasks.invalid
     if invalid:  # a foreign benchmark's tasks that fail the validity gates (run.json)
-        skipped = tasks.get("skipped_invalid") or []
+        skipped = manifest.tasks.skipped_invalid
         how = "left out (--skip-invalid)" if skipped else "run and scored as the original does"
         notes.append(
             f"{len(invalid)} selected task(s) fail the validity gates, {how}: "
@@ -233,35 +217,31 @@ def load_run_dir(run_dir: Path) -> LoadedRun:
         run_id=run_id,
         kind="tautrait",
         source=str(run_dir),
-        domain=str(domain.get("name") or config.get("env") or "?"),
-        agent=str(agent.get("model") or config.get("model") or "?"),
-        temperature=agent.get("temperature", config.get("temperature")),
-        user=f"{user.get('strategy', config.get('user_strategy', '?'))}:"
-        f"{user.get('model', config.get('user_model', '?'))}",
+        domain=manifest.domain.name,
+        agent=manifest.agent.model,
+        temperature=manifest.agent.temperature,
+        user=f"{manifest.user.strategy}:{manifest.user.model}",
         arms=list(arms),
-        created_at=manifest.get("created_at"),
-        domain_sha256=domain.get("content_sha256"),
-        tasks_sha256=tasks.get("sha256"),
-        task_split=tasks.get("split"),
+        created_at=manifest.created_at,
+        domain_sha256=manifest.domain.content_sha256,
+        tasks_sha256=manifest.tasks.sha256,
+        task_split=manifest.tasks.split,
         task_ids=task_ids,
         episodes=len(episodes),
-        git_commit=(manifest.get("git") or {}).get("commit"),
+        git_commit=manifest.git.commit,
         notes=notes,
-        infra_limit=infra_limit(config, [record for _, record in lines]),
+        infra_limit=infra_limit(
+            manifest.settings().max_infra_errors, [record for _, record in lines]
+        ),
         retries=retry_causes(record for _, record in lines),
         requeued=sum(record.requeued for _, record in lines),
     )
     return LoadedRun(info=info, arms=arms, episodes=episodes)
 
 
-def infra_limit(config: dict[str, Any], records: list[EpisodeRecord]) -> InfraLimit:
+def infra_limit(limit: float, records: list[EpisodeRecord]) -> InfraLimit:
     """The run's verdict against its ``max_infra_errors`` (the default for runs made
-    before the setting existed)."""
-    value = config.get("max_infra_errors", DEFAULT_MAX_INFRA_ERRORS)
-    try:
-        limit = float(value)
-    except (TypeError, ValueError):
-        limit = DEFAULT_MAX_INFRA_ERRORS
+    before the setting existed: see :class:`~tautrait.records.ConfigRecord`)."""
     summary = summarize(records, limit)
     return InfraLimit(
         max_infra_errors=limit,

@@ -3,14 +3,19 @@
 The baseline arm has every trait at zero; each ``--trait-dict`` adds a trait arm. All arms
 share the simulator model, its prompt, the agent and the seeds: only the steering
 differs, so the difference in reward is the trait's effect and nothing else.
+
+An arm is immutable. :func:`parse_arms` names the arms before any model is loaded; the
+user side (:func:`~tautrait.runner.users.prepare_user_side`) then builds each one once,
+complete: its mechanism (vectors, experts or style) and its record together.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tautrait.errors import UserError
+from tautrait.records import ArmRecord
 from tautrait.runner.config import RunConfig
 from tautrait.steering.traits import TraitDict, load_trait_dict
 
@@ -22,7 +27,7 @@ if TYPE_CHECKING:  # torch only where a local model is loaded: bad input fails f
 BASELINE = "baseline"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Arm:
     name: str
     trait_dict: TraitDict | None
@@ -33,8 +38,9 @@ class Arm:
     """The mixture's experts (mtad strategy)."""
     style: str = ""
     """The style section of the simulator's prompt (prompt strategy)."""
-    record: dict[str, Any] = field(default_factory=dict)
-    """What episodes and run.json record about this arm's steering."""
+    record: ArmRecord = field(default_factory=ArmRecord)
+    """What episodes and run.json record about this arm's steering (empty until the
+    user side resolved it)."""
 
 
 def parse_arms(config: RunConfig) -> list[Arm]:

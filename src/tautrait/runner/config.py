@@ -27,11 +27,11 @@ from pydantic_settings import EnvSettingsSource
 
 from tautrait.errors import UserError
 from tautrait.llm import RetryPolicy
+from tautrait.local.pool import SteeringPosition
+from tautrait.records import DEFAULT_MAX_INFRA_ERRORS
+from tautrait.steering.options import Compose, Pooling
 
 UserStrategy = Literal["steered", "mtad", "prompt", "llm", "human", "steer"]
-SteeringPosition = Literal["all", "generated"]
-Compose = Literal["linear", "orthogonal"]
-Pooling = Literal["reply", "all"]
 Executor = Literal["local", "ray"]
 
 EMBEDDED_AGENT = "local/embedded"
@@ -139,7 +139,7 @@ class RunConfig(BaseModel):
     retry_max_s: float = Field(300.0, gt=0)
     """Total seconds one provider call may spend on retries (waits included) before the
     episode is an infrastructure error."""
-    max_infra_errors: float = Field(0.1, ge=0)
+    max_infra_errors: float = Field(DEFAULT_MAX_INFRA_ERRORS, ge=0)
     """Infrastructure errors a run may end with and still pass (exit 0): below 1, a
     fraction of its episodes; 1 or more, a count. Over it: exit 3, and every report says
     so at the top."""

@@ -38,7 +38,7 @@ from tautrait.evaluation.reward import (
     known_gold,
 )
 from tautrait.llm import ContextOverflow
-from tautrait.runner.results import EpisodeError, EpisodeRecord, Termination, Usage
+from tautrait.records import ArmRecord, EpisodeError, EpisodeRecord, Termination, Usage
 from tautrait.user.base import UserSimulator, Utterance
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ class EpisodeSpec:
     arm: str
     seed: int
     max_steps: int
-    steering: dict[str, Any] = field(default_factory=dict)
+    steering: ArmRecord = field(default_factory=ArmRecord)
 
 
 @dataclass

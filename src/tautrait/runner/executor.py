@@ -13,8 +13,8 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Protocol
 
 from tautrait.domain.tasks import Task
+from tautrait.records import EpisodeRecord
 from tautrait.runner.arms import Arm
-from tautrait.runner.results import EpisodeRecord
 
 if TYPE_CHECKING:
     from tautrait.runner.run import PreparedRun

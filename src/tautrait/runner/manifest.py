@@ -24,9 +24,9 @@ from tautrait import __version__
 from tautrait.domain.loader import Domain
 from tautrait.domain.tasks import Task, TaskFile
 from tautrait.errors import UserError
+from tautrait.records import RUN_VERSION, RunManifest, read_manifest
 from tautrait.runner.arms import Arm
 from tautrait.runner.config import RunConfig
-from tautrait.runner.results import SCHEMA_VERSION
 from tautrait.user.base import _templates as user_templates
 
 PACKAGES = (
@@ -142,97 +142,89 @@ def build_manifest(
     user: dict[str, Any],
     basis: dict[str, Any] | None,
     device: str,
-) -> dict[str, Any]:
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "run_id": run_id,
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "tautrait_version": __version__,
-        "git": git_commit(),
-        "command": redacted_command(sys.argv),
-        "config": config.model_dump(mode="json"),
-        "environment": {
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "packages": package_versions(),
-            "device": device,
-        },
-        "domain": {
-            "name": domain.name,
-            "content_sha256": domain.content_hash,
-            "seed_state_sha256": domain.seed_hash,
-            **domain.provenance,
-        },
-        "tasks": {
-            "split": task_file.split,
-            "file": str(task_file.path),
-            "sha256": task_file.sha256,
-            "count": len(tasks),
-            "task_ids": [t.id for t in tasks],
-        },
-        "arms": [{"name": a.name, **a.record} for a in arms],
-        "agent": {
-            "model": config.model,
-            "api_base": config.api_base,
-            "temperature": config.temperature,
-            "max_steps": config.max_steps,
-        },
-        "user": {**user, "prompt_template_sha256": simulator_template_hash()},
-        "basis": basis,
-        "grid": {
-            "tasks": len(tasks),
-            "trials": config.num_trials,
-            "arms": len(arms),
-            "episodes": len(tasks) * config.num_trials * len(arms),
-        },
-    }
+    limits: dict[str, Any] | None = None,
+    invalid: dict[str, Any] | None = None,
+) -> RunManifest:
+    return RunManifest.model_validate(
+        {
+            "schema_version": RUN_VERSION,
+            "run_id": run_id,
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "tautrait_version": __version__,
+            "git": git_commit(),
+            "command": redacted_command(sys.argv),
+            "config": config.model_dump(mode="json"),
+            "environment": {
+                "python": platform.python_version(),
+                "platform": platform.platform(),
+                "packages": package_versions(),
+                "device": device,
+            },
+            "domain": {
+                "name": domain.name,
+                "content_sha256": domain.content_hash,
+                "seed_state_sha256": domain.seed_hash,
+                **domain.provenance,
+            },
+            "tasks": {
+                "split": task_file.split,
+                "file": str(task_file.path),
+                "sha256": task_file.sha256,
+                "count": len(tasks),
+                "task_ids": [t.id for t in tasks],
+                **(invalid or {}),
+            },
+            "arms": [a.record.model_copy(update={"name": a.name}) for a in arms],
+            "agent": {
+                "model": config.model,
+                "api_base": config.api_base,
+                "temperature": config.temperature,
+                "max_steps": config.max_steps,
+            },
+            "user": {**user, "prompt_template_sha256": simulator_template_hash()},
+            "basis": basis,
+            "grid": {
+                "tasks": len(tasks),
+                "trials": config.num_trials,
+                "arms": len(arms),
+                "episodes": len(tasks) * config.num_trials * len(arms),
+            },
+            "limits": limits,
+        }
+    )
 
 
-def load_manifest(run_dir: Path) -> tuple[dict[str, Any], RunConfig]:
+def load_manifest(run_dir: Path) -> tuple[RunManifest, RunConfig]:
     """A run folder's ``run.json`` and its config, for ``--resume``; a missing, damaged
-    or foreign file is a one-line :class:`UserError`."""
-    import json
-
+    or foreign file, or one another version of tautrait wrote, is a one-line
+    :class:`UserError`."""
     from pydantic import ValidationError
 
-    from tautrait.runner.results import MANIFEST_FILE
-
-    path = run_dir / MANIFEST_FILE
-    if not run_dir.is_dir():
-        raise UserError(f"{run_dir} is not a run folder (it does not exist); pass results/<run-id>")
-    if not path.is_file():
-        raise UserError(f"{run_dir} is not a run folder (no {MANIFEST_FILE})")
-    try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+    stored = read_manifest(run_dir)
+    if stored.schema_version != RUN_VERSION:
         raise UserError(
-            f"{path} is damaged ({type(exc).__name__}); it cannot be resumed: start a new run"
-        ) from None
-    if not isinstance(stored, dict) or not {"run_id", "config", "domain", "tasks"} <= set(stored):
-        raise UserError(f"{path} is not a tautrait run.json (no run_id/config/domain/tasks)")
-    if stored.get("schema_version") != SCHEMA_VERSION:
-        raise UserError(
-            f"{path} has schema version {stored.get('schema_version')!r}, this tautrait "
-            f"writes {SCHEMA_VERSION}; resume it with the version that made it"
+            f"{run_dir / 'run.json'} has schema version {stored.schema_version}, this "
+            f"tautrait writes {RUN_VERSION}; resume it with the version that made it"
         )
     try:
-        config = RunConfig.model_validate(stored["config"])
-        str(stored["domain"]["content_sha256"]) + str(stored["tasks"]["sha256"])
-    except (ValidationError, KeyError, TypeError) as exc:
-        detail = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
-        raise UserError(f"{path} has an invalid config ({detail}); start a new run") from None
+        config = RunConfig.model_validate(stored.config)
+    except ValidationError as exc:
+        detail = exc.errors()[0]["msg"]
+        raise UserError(
+            f"{run_dir / 'run.json'} has an invalid config ({detail}); start a new run"
+        ) from None
     return stored, config
 
 
-def check_resumable(manifest: dict[str, Any], domain: Domain, task_file: TaskFile) -> None:
+def check_resumable(manifest: RunManifest, domain: Domain, task_file: TaskFile) -> None:
     """Refuse to resume when the domain or the tasks changed since the run started."""
-    if manifest["domain"]["content_sha256"] != domain.content_hash:
+    if manifest.domain.content_sha256 != domain.content_hash:
         raise UserError(
-            f"cannot resume {manifest['run_id']}: domain {domain.name} changed since the run "
+            f"cannot resume {manifest.run_id}: domain {domain.name} changed since the run "
             "started, so its episodes would mix versions; start a new run"
         )
-    if manifest["tasks"]["sha256"] != task_file.sha256:
+    if manifest.tasks.sha256 != task_file.sha256:
         raise UserError(
-            f"cannot resume {manifest['run_id']}: {task_file.path} changed since the run "
+            f"cannot resume {manifest.run_id}: {task_file.path} changed since the run "
             "started; start a new run"
         )

@@ -42,9 +42,9 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 
 from tautrait.errors import UserError
+from tautrait.records import EpisodeRecord
 from tautrait.runner.config import RunConfig
 from tautrait.runner.executor import Pending, RecordSink
-from tautrait.runner.results import EpisodeRecord
 
 if TYPE_CHECKING:
     from tautrait.domain.tasks import Task
@@ -145,9 +145,9 @@ def _prepare_worker(config: RunConfig, run_id: str, task_ids: list[str]) -> Prep
         domain=domain,
         task_file=task_file,
         tasks=[by_id[i] for i in task_ids],
-        arms=arms,
+        arms=side.arms,
         user_side=side,
-        manifest={},
+        manifest=None,
         resumed=True,
     )
 

@@ -1,4 +1,5 @@
-"""What a run writes: ``run.json`` (how it was made) and ``episodes.jsonl`` (what happened).
+"""Writing and reading ``episodes.jsonl``, what happened in a run (the records are
+:mod:`tautrait.records`).
 
 Each finished episode is appended to ``episodes.jsonl`` as one JSON line, flushed and
 fsynced the moment it ends, so a killed run loses nothing that finished. Readers skip a
@@ -8,100 +9,13 @@ retry infrastructure errors without double counting.
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from pathlib import Path
-from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import ValidationError
 
-from tautrait.evaluation.reward import RewardBreakdown
-
-EPISODES_FILE = "episodes.jsonl"
-MANIFEST_FILE = "run.json"
-SCHEMA_VERSION = 1
-
-Status = Literal["completed", "infra_error"]
-Termination = Literal["user_stop", "transfer", "max_steps", "agent_context_overflow", "infra_error"]
-
-
-class Usage(BaseModel):
-    """Tokens and cost of one side of an episode."""
-
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cost: float | None = 0.0
-    """USD; None when some call's price was unknown."""
-    calls: int = 0
-    seconds: float = 0.0
-    retries: dict[str, int] = Field(default_factory=dict)
-    """Provider calls retried, by cause (rate_limit, server_error, timeout, connection,
-    empty): faults the harness survived."""
-
-    def add(
-        self,
-        prompt: int,
-        completion: int,
-        cost: float | None,
-        seconds: float,
-        retries: dict[str, int] | None = None,
-    ) -> None:
-        self.prompt_tokens += prompt
-        self.completion_tokens += completion
-        self.cost = None if cost is None or self.cost is None else self.cost + cost
-        self.calls += 1
-        self.seconds += seconds
-        for cause, n in (retries or {}).items():
-            self.retries[cause] = self.retries.get(cause, 0) + n
-
-
-class EpisodeError(BaseModel):
-    kind: str
-    message: str
-    attempts: int = 1
-    retries: dict[str, int] = Field(default_factory=dict)
-    """The failing call's retries by cause, before it gave up."""
-
-
-class EpisodeRecord(BaseModel):
-    """One line of ``episodes.jsonl``."""
-
-    schema_version: int = SCHEMA_VERSION
-    run_id: str
-    domain: str
-    task_id: str
-    trial: int
-    arm: str
-    seed: int
-    """The episode seed, shared by every arm of the same (task, trial)."""
-    status: Status
-    reward: float | None
-    """1.0 or 0.0 for completed episodes; None for infrastructure errors (not scored)."""
-    reward_breakdown: RewardBreakdown | None = None
-    termination: Termination
-    error: EpisodeError | None = None
-    steps: int = 0
-    """Agent model calls made."""
-    messages: list[dict[str, Any]] = Field(default_factory=list)
-    """The full trajectory in the agent's view: system, user, assistant (with tool calls)
-    and tool messages (with the call's outcome)."""
-    steering: dict[str, Any] = Field(default_factory=dict)
-    """The arm's trait dict and the coefficients and blocks it resolved to."""
-    agent_usage: Usage = Field(default_factory=Usage)
-    user_usage: Usage = Field(default_factory=Usage)
-    tool_calls: int = 0
-    tool_errors: int = 0
-    tool_crashes: int = 0
-    started_at: str
-    duration_s: float
-    requeued: int = 0
-    """Times the episode was handed to another worker because the one playing it was
-    lost (``--executor ray``: a killed actor or node); the record is of its one finished
-    play."""
-
-    def key(self) -> tuple[str, int, str]:
-        return (self.task_id, self.trial, self.arm)
+from tautrait.records import EPISODES_FILE, EpisodeRecord
 
 
 class ResultsWriter:
@@ -194,14 +108,3 @@ def check_episodes(run_dir: Path, run_id: str) -> list[EpisodeRecord]:
         latest.pop(record.key(), None)
         latest[record.key()] = record
     return list(latest.values())
-
-
-def write_json(path: Path, data: Any) -> None:
-    """Write JSON atomically (temp file + rename; the temp file goes if writing fails)."""
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

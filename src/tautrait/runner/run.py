@@ -29,6 +29,7 @@ from tautrait.domain.tasks import Task, TaskFile, load_tasks
 from tautrait.errors import UserError
 from tautrait.llm import litellm_module
 from tautrait.local import pool as local_pool
+from tautrait.records import EPISODES_FILE, MANIFEST_FILE, EpisodeRecord, RunManifest, write_json
 from tautrait.runner.arms import Arm, parse_arms
 from tautrait.runner.config import EMBEDDED_AGENT, RunConfig
 from tautrait.runner.episode import EpisodeSpec, run_episode
@@ -42,18 +43,8 @@ from tautrait.runner.manifest import (
 )
 from tautrait.runner.preflight import check_files, check_services, local_models
 from tautrait.runner.ray_executor import check_ray as check_executor
-from tautrait.runner.results import (
-    EPISODES_FILE,
-    MANIFEST_FILE,
-    EpisodeRecord,
-    ResultsWriter,
-    check_episodes,
-    read_episodes,
-    write_json,
-)
+from tautrait.runner.results import ResultsWriter, check_episodes, read_episodes
 from tautrait.runner.users import UserSide, make_user, prepare_user_side
-
-REPORT_FILE = "report.md"
 
 
 def select_tasks(task_file: TaskFile, config: RunConfig) -> list[Task]:
@@ -95,7 +86,8 @@ class PreparedRun:
     tasks: list[Task]
     arms: list[Arm]
     user_side: UserSide
-    manifest: dict[str, Any]
+    manifest: RunManifest | None
+    """None on a Ray worker, which plays episodes but writes no run folder."""
     resumed: bool
 
 
@@ -106,13 +98,13 @@ def prepare_run(
     (trait dicts, then :mod:`preflight <tautrait.runner.preflight>`, then the domain and
     models); raise a one-line :class:`UserError` before anything is written."""
     console = console or Console(stderr=True)
-    stored: dict[str, Any] = {}
+    stored: RunManifest | None = None
     if resume is not None:
         given = config
         stored, config = load_manifest(resume)
         if given.user_api_key is not None:  # never stored: taken from this invocation
             config = config.model_copy(update={"user_api_key": given.user_api_key})
-        check_episodes(resume, stored["run_id"])
+        check_episodes(resume, stored.run_id)
     arms = parse_arms(config)
     check_files(config, output=resume is None)
     check_executor(config)
@@ -120,7 +112,7 @@ def prepare_run(
     task_file = load_tasks(config.env, config.task_split)
     tasks = select_tasks(task_file, config)
     tasks, invalid = _gate_tasks(domain, tasks, config, console)
-    if resume is not None:
+    if stored is not None:
         check_resumable(stored, domain, task_file)
     check_services(config)
     if config.user_strategy == "human" and config.max_concurrency != 1:
@@ -128,10 +120,11 @@ def prepare_run(
         console.print("[dim]human user: one episode at a time[/dim]")
     limits = configure_engine(config)
     side = prepare_user_side(config, arms, console)
+    arms = side.arms
     user_lm = side.lm
     device = device_description(str(user_lm.device) if user_lm else "cpu")
-    if resume is not None:
-        manifest, run_dir, run_id = stored, resume, stored["run_id"]
+    if resume is not None and stored is not None:
+        manifest, run_dir, run_id = stored, resume, stored.run_id
     else:
         run_id = new_run_id(config.env)
         run_dir = config.output_dir / run_id
@@ -145,9 +138,9 @@ def prepare_run(
             user=side.info,
             basis=side.basis_record(),
             device=device,
+            limits=limits,
+            invalid=invalid,
         )
-        manifest["limits"] = limits
-        manifest["tasks"].update(invalid)
     return PreparedRun(
         config=config,
         run_dir=run_dir,
@@ -344,7 +337,7 @@ async def _play_all(prepared: PreparedRun, pending: Pending, sink: RecordSink) -
         gc.unfreeze()
 
 
-def _create_run_dir(run_dir: Path, manifest: dict[str, Any]) -> None:
+def _create_run_dir(run_dir: Path, manifest: RunManifest) -> None:
     """The run folder with its run.json, or nothing at all: a failed write (a full disk)
     removes the folder again, so no half-made run is left behind."""
     run_dir.mkdir(parents=True, exist_ok=False)
@@ -362,19 +355,21 @@ def finished_run(run_dir: Path) -> str | None:
     """For ``--resume``: a line saying the run is already complete (every episode of its
     grid completed and its report written), or None when there is work left."""
     stored, config = load_manifest(run_dir)
-    records = check_episodes(run_dir, stored["run_id"])
+    from tautrait.report.output import RUN_REPORT_FILE
+
+    records = check_episodes(run_dir, stored.run_id)
     done = {e.key() for e in records if e.status == "completed"}
     grid = {
-        (str(t), k, str(a["name"]))
+        (t, k, a)
         for k in range(config.num_trials)
-        for t in stored["tasks"].get("task_ids") or []
-        for a in stored.get("arms") or []
+        for t in stored.tasks.task_ids
+        for a in stored.arm_names()
     }
-    if not grid or not grid <= done or not (run_dir / REPORT_FILE).is_file():
+    if not grid or not grid <= done or not (run_dir / RUN_REPORT_FILE).is_file():
         return None
     return (
-        f"run {stored['run_id']} is already complete ({len(grid)} episodes); nothing to "
-        f"resume, nothing changed (report: {run_dir / REPORT_FILE})"
+        f"run {stored.run_id} is already complete ({len(grid)} episodes); nothing to "
+        f"resume, nothing changed (report: {run_dir / RUN_REPORT_FILE})"
     )
 
 
@@ -389,6 +384,7 @@ def execute_run(prepared: PreparedRun, console: Console | None = None) -> Path:
     config = prepared.config
     run_dir = prepared.run_dir
     if not prepared.resumed:
+        assert prepared.manifest is not None
         _create_run_dir(run_dir, prepared.manifest)
     done = {e.key() for e in read_episodes(run_dir) if e.status == "completed"}
     # Arms of one (task, trial) are queued together so a partial run stays paired.

@@ -20,6 +20,7 @@ the trait mechanism (vectors, experts or style section) differs.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,8 +31,10 @@ from rich.console import Console
 from tautrait.errors import UserError
 from tautrait.local import pool as local_pool
 from tautrait.local.models import LocalModel, is_embedded, load_local_model
+from tautrait.records import ArmRecord
 from tautrait.runner.arms import Arm, needed_traits
-from tautrait.runner.config import Compose, RunConfig
+from tautrait.runner.config import RunConfig
+from tautrait.steering.options import Compose
 from tautrait.steering.traits import Intensity, alias_table, load_definitions
 from tautrait.user.base import UserSimulator, render_system_prompt
 from tautrait.user.human import HumanUser
@@ -39,6 +42,8 @@ from tautrait.user.llm import LLMUser
 from tautrait.user.prompted import level_of, write_style
 
 if TYPE_CHECKING:  # torch only where a local model is loaded (see the functions below)
+    import torch
+
     from tautrait.local.generation import Expert
     from tautrait.steering.basis import TraitBasis
     from tautrait.user.steer import SteerEndpoint
@@ -65,6 +70,8 @@ class UserSide:
     """Trait -> LoRA adapter folder (mtad experts)."""
     steer: SteerEndpoint | None = None
     """The remote simulator (steer strategy)."""
+    arms: list[Arm] = field(default_factory=list)
+    """The arms, resolved: each with its mechanism and record."""
 
     def basis_record(self) -> dict[str, Any] | None:
         if self.basis is None:
@@ -75,7 +82,8 @@ class UserSide:
 
 
 def prepare_user_side(config: RunConfig, arms: list[Arm], console: Console) -> UserSide:
-    """Load what the strategy needs and fill every arm's mechanism and record."""
+    """Load what the strategy needs and resolve every arm, once: ``side.arms`` are the
+    given arms, each complete with its mechanism and record."""
     strategy = config.user_strategy
     traits = needed_traits(arms)
     if traits and strategy not in TRAIT_STRATEGIES:
@@ -123,10 +131,8 @@ def prepare_user_side(config: RunConfig, arms: list[Arm], console: Console) -> U
     elif strategy == "steer":
         side.steer = _connect_steer(config, traits)
         side.info.update(side.steer.record())
-    for arm in arms:
-        arm.record = _resolve(arm, side)
-    if strategy == "prompt":
-        asyncio.run(_write_styles(arms, side))
+    styles = asyncio.run(_write_styles(arms, side)) if strategy == "prompt" else {}
+    side.arms = [_resolve(arm, side, styles.get(arm.name, "")) for arm in arms]
     return side
 
 
@@ -184,10 +190,14 @@ def _load_basis(config: RunConfig, lm: LocalModel, traits: list[str]) -> TraitBa
     return model_basis(lm, [definitions[t] for t in traits], pooling=config.pooling)
 
 
-def _resolve(arm: Arm, side: UserSide) -> dict[str, Any]:
+def _resolve(arm: Arm, side: UserSide, style: str) -> Arm:
+    """The arm complete: its steering, experts and style, and the record of them."""
     config, basis = side.config, side.basis
     if arm.trait_dict is None:
-        return {"trait_dict": None, "coefficients": {}, "blocks": []}
+        baseline = ArmRecord(trait_dict=None, coefficients={}, blocks=[])
+        return dataclasses.replace(arm, record=baseline)
+    steering: dict[int, torch.Tensor] = {}
+    experts: list[Expert] = []
     intensities = arm.trait_dict.intensities
     record: dict[str, Any] = {
         "trait_dict": arm.trait_dict.raw,
@@ -203,13 +213,13 @@ def _resolve(arm: Arm, side: UserSide) -> dict[str, Any]:
         record["compose"] = config.compose
         record["position"] = config.steering_position
         if config.user_strategy != "mtad":
-            arm.steering = basis.steering(intensities, config.compose)
-            record["blocks"] = sorted(arm.steering)
+            steering = basis.steering(intensities, config.compose)
+            record["blocks"] = sorted(steering)
             record["vector_norms"] = {
-                str(b): round(float(v.norm()), 4) for b, v in arm.steering.items()
+                str(b): round(float(v.norm()), 4) for b, v in steering.items()
             }
     if config.user_strategy == "mtad":
-        arm.experts = mixture(intensities, basis, side.adapters, config.compose)
+        experts = mixture(intensities, basis, side.adapters, config.compose)
         record["experts"] = [
             {
                 "weight": round(e.weight, 6),
@@ -217,13 +227,20 @@ def _resolve(arm: Arm, side: UserSide) -> dict[str, Any]:
                 "blocks": sorted(e.steering),
                 "vector_norms": {str(b): round(float(v.norm()), 4) for b, v in e.steering.items()},
             }
-            for e in arm.experts
+            for e in experts
         ]
     if config.user_strategy == "prompt":
         record["levels"] = {t: level_of(v) for t, v in intensities.items()}
+        record["style"] = style
     if side.steer is not None:
         record.update(side.steer.steering_record(intensities))
-    return record
+    return dataclasses.replace(
+        arm,
+        steering=steering,
+        experts=experts,
+        style=style,
+        record=ArmRecord.model_validate(record),
+    )
 
 
 def lora_weight(intensity: Intensity) -> float:
@@ -264,7 +281,8 @@ def mixture(
     return ([Expert(neutral)] if neutral > 0 else []) + experts
 
 
-async def _write_styles(arms: list[Arm], side: UserSide) -> None:
+async def _write_styles(arms: list[Arm], side: UserSide) -> dict[str, str]:
+    """Arm name -> the style section its trait dict's prompt user is given."""
     config = side.config
     definitions = load_definitions()
     todo = [arm for arm in arms if arm.trait_dict is not None]
@@ -282,9 +300,7 @@ async def _write_styles(arms: list[Arm], side: UserSide) -> None:
             if arm.trait_dict is not None
         )
     )
-    for arm, style in zip(todo, styles, strict=True):
-        arm.style = style
-        arm.record["style"] = style
+    return {arm.name: style for arm, style in zip(todo, styles, strict=True)}
 
 
 def make_user(side: UserSide, company: str, scenario: Any, arm: Arm, seed: int) -> UserSimulator:

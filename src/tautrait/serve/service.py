@@ -30,11 +30,11 @@ from tautrait.errors import UserError
 from tautrait.local.chat import encode_prompt, render_prompt
 from tautrait.local.generation import GenerationRequest, GenerationWorker
 from tautrait.local.models import LocalModel, is_embedded, load_local_model
-from tautrait.local.pool import ModelPool, PoolSettings
-from tautrait.runner.config import Compose, SteeringPosition
+from tautrait.local.pool import ModelPool, PoolSettings, SteeringPosition
 from tautrait.serve.protocol import Health
 from tautrait.serve.settings import ServeConfig
 from tautrait.steering.basis import TraitBasis, model_basis
+from tautrait.steering.options import Compose
 from tautrait.steering.traits import TraitDefinition, load_definitions, parse_trait_dict
 from tautrait.user.steered import PromptTooLong, fit_prompt
 

@@ -19,7 +19,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from tautrait.errors import UserError
-from tautrait.runner.config import Compose, Pooling, SteeringPosition
+from tautrait.local.pool import SteeringPosition
+from tautrait.steering.options import Compose, Pooling
 
 
 class ServeConfig(BaseModel):

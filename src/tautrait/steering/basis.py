@@ -34,13 +34,12 @@ from safetensors.torch import save_file
 from tautrait import paths
 from tautrait.errors import UserError
 from tautrait.local.models import LocalModel
-from tautrait.steering.extract import Pooling, extract_trait
+from tautrait.steering.extract import extract_trait
 from tautrait.steering.files import FORMAT_VERSION
+from tautrait.steering.options import Compose, Pooling
 from tautrait.steering.traits import Intensity, TraitDefinition
 
 log = logging.getLogger(__name__)
-
-Compose = Literal["linear", "orthogonal"]
 
 # Used until `tautrait traits calibrate` has measured better values for a model; chosen
 # on SmolLM2-135M at its middle block (0.5 is strong but fluent, 1.0 degenerates).

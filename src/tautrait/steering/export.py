@@ -19,7 +19,8 @@ import numpy as np
 import torch
 
 from tautrait.errors import UserError
-from tautrait.steering.basis import Compose, TraitBasis
+from tautrait.steering.basis import TraitBasis
+from tautrait.steering.options import Compose
 from tautrait.steering.traits import Intensity
 
 

@@ -17,14 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import torch
 
 from tautrait.local.models import LocalModel
+from tautrait.steering.options import Pooling
 from tautrait.steering.traits import ContrastivePair
-
-Pooling = Literal["reply", "all"]
 
 SIMULATOR_SYSTEM = (
     "You are a customer talking to a customer service agent. Reply as the customer, "

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import torch
 
+from tautrait.local.control import Steering
 from tautrait.local.models import LocalModel
-from tautrait.steering.control import Steering
 from tautrait.steering.extract import SIMULATOR_SYSTEM, encode_pair_side, left_padded
 from tautrait.steering.traits import ContrastivePair
 

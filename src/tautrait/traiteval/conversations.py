@@ -303,11 +303,3 @@ def write_jsonl(path: Path, conversations: list[Conversation]) -> None:
         "".join(json.dumps(c.to_json(), ensure_ascii=False) + "\n" for c in conversations),
         encoding="utf-8",
     )
-
-
-def read_jsonl(path: Path) -> list[Conversation]:
-    return [
-        Conversation.from_json(json.loads(line))
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]

@@ -13,6 +13,7 @@ from rich.console import Console
 from tautrait.errors import UserError
 from tautrait.local import pool as local_pool
 from tautrait.local.models import is_embedded, load_local_model
+from tautrait.records import TRAITEVAL_FILE, TraitEvalRecord, write_json
 from tautrait.runner.arms import Arm, parse_arms
 from tautrait.runner.config import build_config
 from tautrait.runner.users import UserSide, prepare_user_side
@@ -40,12 +41,9 @@ from tautrait.traiteval.measures import (
     method_summary,
     perplexity_of,
 )
-from tautrait.traiteval.report import render_markdown, write_json
+from tautrait.traiteval.report import clean, render_markdown
 from tautrait.traiteval.settings import PAIR_LEVELS, EvalSettings
 
-SCHEMA = "tautrait.traiteval"
-SCHEMA_VERSION = 1
-JSON_NAME = "traiteval.json"
 MARKDOWN_NAME = "traiteval.md"
 CONVERSATIONS_NAME = "conversations.jsonl"
 
@@ -74,9 +72,8 @@ def prepare_method(
             "max_batch_size": settings.max_batch_size,
         }
     )
-    arms = parse_arms(config)
-    side = prepare_user_side(config, arms, console)
-    by_key = {NEUTRAL if a.trait_dict is None else a.trait_dict.canonical(): a for a in arms}
+    side = prepare_user_side(config, parse_arms(config), console)
+    by_key = {NEUTRAL if a.trait_dict is None else a.trait_dict.canonical(): a for a in side.arms}
     return side, by_key
 
 
@@ -170,7 +167,7 @@ def offline_results(plan: Plan, measures: dict[str, ConversationMeasures]) -> di
     return {"cells": cells, "methods": methods, "pairs": pairs}
 
 
-def run_eval(settings: EvalSettings, out_dir: Path, console: Console) -> dict[str, Any]:
+def run_eval(settings: EvalSettings, out_dir: Path, console: Console) -> TraitEvalRecord:
     """Run the whole evaluation, write its files to ``out_dir``, return the result."""
     started = time.monotonic()
     created = datetime.now(UTC).isoformat(timespec="seconds")
@@ -224,31 +221,36 @@ def run_eval(settings: EvalSettings, out_dir: Path, console: Console) -> dict[st
     finally:
         local_pool.close_pool()
 
-    result: dict[str, Any] = {
-        "schema": SCHEMA,
-        "schema_version": SCHEMA_VERSION,
-        "created": created,
-        "wall_s": round(time.monotonic() - started, 2),
-        "timings": timings,
-        "settings": settings.model_dump(mode="json"),
-        "contexts": [c.id for c in plan.contexts],
-        "pairs": [list(p) for p in plan.pairs],
-        "conditions": [{"key": c.key, "levels": dict(c.levels)} for c in plan.conditions],
-        "user_sides": {
-            m: {"info": side.info, "arms": {k: a.record for k, a in arms.items()}}
-            for m, (side, arms) in sides.items()
-        },
-        "scorer": scorer.describe(),
-        "conversations": {
-            "file": CONVERSATIONS_NAME,
-            "count": len(conversations),
-            "errors": sum(1 for c in conversations if c.error is not None),
-            "user_stops": sum(1 for c in conversations if c.stop_turn is not None),
-            "measures": {cid: m.to_json() for cid, m in measures.items()},
-        },
-        "offline": offline,
-        "judge": judged,
-    }
-    write_json(out_dir / JSON_NAME, result)
-    (out_dir / MARKDOWN_NAME).write_text(render_markdown(result), encoding="utf-8")
+    result = TraitEvalRecord.model_validate(
+        {
+            "created": created,
+            "wall_s": round(time.monotonic() - started, 2),
+            "timings": timings,
+            "settings": settings.model_dump(mode="json"),
+            "contexts": [c.id for c in plan.contexts],
+            "pairs": [list(p) for p in plan.pairs],
+            "conditions": [{"key": c.key, "levels": dict(c.levels)} for c in plan.conditions],
+            "user_sides": {
+                m: {
+                    "info": side.info,
+                    "arms": {k: a.record.model_dump(mode="json") for k, a in arms.items()},
+                }
+                for m, (side, arms) in sides.items()
+            },
+            "scorer": scorer.describe(),
+            "conversations": {
+                "file": CONVERSATIONS_NAME,
+                "count": len(conversations),
+                "errors": sum(1 for c in conversations if c.error is not None),
+                "user_stops": sum(1 for c in conversations if c.stop_turn is not None),
+                "measures": {cid: m.to_json() for cid, m in measures.items()},
+            },
+            "offline": offline,
+            "judge": judged,
+        }
+    )
+    # NaN (a cell without conversations) is written as null: JSON has no NaN.
+    data = clean(result.model_dump(mode="json", by_alias=True))
+    write_json(out_dir / TRAITEVAL_FILE, data)
+    (out_dir / MARKDOWN_NAME).write_text(render_markdown(data), encoding="utf-8")
     return result

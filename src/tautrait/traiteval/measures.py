@@ -46,8 +46,9 @@ import torch
 
 from tautrait.local.models import LocalModel
 from tautrait.steering.basis import TraitBasis
-from tautrait.steering.extract import SIMULATOR_SYSTEM, Pooling, block_outputs, encode_pair_side
+from tautrait.steering.extract import SIMULATOR_SYSTEM, block_outputs, encode_pair_side
 from tautrait.steering.measure import ScoredRow, distinct_n, repetition_rate, reply_logprobs
+from tautrait.steering.options import Pooling
 from tautrait.steering.traits import TraitDefinition
 
 MAX_WINDOW = 4

@@ -8,10 +8,7 @@ trait-pair and judge-detail tables follow, then the definitions the numbers rest
 
 from __future__ import annotations
 
-import json
 import math
-import os
-from pathlib import Path
 from typing import Any
 
 METHOD_NAMES = {"steered": "TraitBasis (steered)", "mtad": "mTAD", "prompt": "Prompt-based"}
@@ -31,15 +28,6 @@ def clean(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [clean(v) for v in value]
     return value
-
-
-def write_json(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(
-        json.dumps(clean(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n",
-        encoding="utf-8",
-    )
-    os.replace(tmp, path)
 
 
 def _num(value: Any, digits: int = 2) -> str:

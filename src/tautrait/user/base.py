@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -55,10 +55,6 @@ class UserSimulator(Protocol):
     system_prompt: str
 
     async def reply(self, transcript: list[Utterance]) -> UserReply: ...
-
-    def describe(self) -> dict[str, Any]:
-        """What to record about this simulator (model, strategy, steering)."""
-        ...
 
 
 def render_system_prompt(scenario: UserScenario, *, company: str, style: str = "") -> str:

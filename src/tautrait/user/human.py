@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
 
 from rich.console import Console
 from rich.panel import Panel
@@ -38,6 +37,3 @@ class HumanUser:
         return UserReply(
             text=text, stop=stop, raw=raw, latency_s=time.monotonic() - started, cost=0.0
         )
-
-    def describe(self) -> dict[str, Any]:
-        return {"strategy": "human"}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from tautrait.llm import RetryPolicy, complete
 from tautrait.user.base import UserReply, Utterance, simulator_messages, split_stop, turn_seed
 
@@ -49,6 +47,3 @@ class LLMUser:
             latency_s=completion.latency_s,
             retries=completion.retries,
         )
-
-    def describe(self) -> dict[str, Any]:
-        return {"strategy": "llm", "model": self.model}

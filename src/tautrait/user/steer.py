@@ -15,8 +15,8 @@ protocol, such as its hosted ``/steer_bare``. The baseline arm sends ``{}``.
   with the same seeds. Other servers get the seed's four fields only, and the run
   records that its user turns were not seeded.
 - **Secrets.** The API key travels in the ``API-Key`` header only; it is never part of
-  what :meth:`SteerEndpoint.record` or :meth:`SteerUser.describe` return, and the
-  recorded endpoint drops any user info and query string from the URL.
+  what :meth:`SteerEndpoint.record` returns, and the recorded endpoint drops any user
+  info and query string from the URL.
 """
 
 from __future__ import annotations
@@ -287,7 +287,3 @@ class SteerUser:
         if not isinstance(data, dict):
             raise SteerHTTPError(200, "the answer is not a JSON object")
         return data
-
-    def describe(self) -> dict[str, Any]:
-        record = self.endpoint.record()
-        return {"strategy": "steer", "endpoint": record["endpoint"], "model": record["model"]}

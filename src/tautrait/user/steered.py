@@ -8,7 +8,6 @@ experts being batch rows of the same model under different steering."""
 from __future__ import annotations
 
 import time
-from typing import Any
 
 import torch
 
@@ -143,17 +142,3 @@ class SteeredUser:
             cost=0.0,
             latency_s=time.monotonic() - started,
         )
-
-    def describe(self) -> dict[str, Any]:
-        if self.experts:
-            return {
-                "strategy": "mtad",
-                "model": self.worker.lm.model_id,
-                "weights": [round(e.weight, 4) for e in self.experts],
-            }
-        return {
-            "strategy": "steered",
-            "model": self.worker.lm.model_id,
-            "blocks": sorted(self.steering),
-            "vector_norms": {str(b): round(float(v.norm()), 4) for b, v in self.steering.items()},
-        }

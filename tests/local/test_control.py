@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from tautrait.steering.control import SlotSteering, Steering, add_rounded_once
+from tautrait.local.control import SlotSteering, Steering, add_rounded_once
 from tests.tiny import tiny_model
 
 

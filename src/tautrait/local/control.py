@@ -29,8 +29,8 @@ from typing import Any, Literal
 import torch
 
 from tautrait.local.models import decoder_layers
+from tautrait.local.pool import SteeringPosition
 
-SteeringPosition = Literal["all", "generated"]
 Phase = Literal["prefill", "decode"]
 
 

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from tautrait.runner.results import EpisodeRecord
+from tautrait.records import EpisodeRecord
 
 EXIT_OVER_LIMIT = 3
 """``tautrait run``'s exit status when the run ended over ``max_infra_errors``."""
