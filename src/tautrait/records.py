@@ -33,8 +33,8 @@ from pydantic import (
     model_serializer,
 )
 
+from tautrait.domain.backend import RewardBreakdown
 from tautrait.errors import UserError
-from tautrait.evaluation.reward import RewardBreakdown
 
 MANIFEST_FILE = "run.json"
 EPISODES_FILE = "episodes.jsonl"

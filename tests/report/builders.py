@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tautrait.evaluation.reward import RewardBreakdown
+from tautrait.domain.backend import RewardBreakdown
 from tautrait.records import (
     ArmRecord,
     EpisodeError,

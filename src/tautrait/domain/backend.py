@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
+from pydantic import BaseModel
+
 if TYPE_CHECKING:
     from tautrait.domain.environment import ToolResult
 
@@ -44,3 +46,22 @@ class EpisodeEnvironment(Protocol):
     def materialised(self) -> bool:
         """Whether the episode holds state that :meth:`close` must release."""
         ...
+
+
+class RewardBreakdown(BaseModel):
+    """Every part of the reward, as stored with each episode (here, beside the seam,
+    because a foreign backend grades with its own rule: :meth:`Domain.grade`)."""
+
+    reward: float
+    """1.0 when both checks pass, else 0.0."""
+    db_match: bool
+    """The final database equals the gold replay's."""
+    final_hash: str
+    gold_hash: str
+    outputs: dict[str, bool]
+    """Each required output -> whether the agent's messages contain it (as many times as
+    it is listed)."""
+    transfer_expected: bool = False
+    """The gold actions end with a hand-off (a tool marked ends_episode)."""
+    transferred: bool = False
+    """The agent made such a hand-off."""

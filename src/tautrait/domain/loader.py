@@ -30,9 +30,8 @@ from tautrait.domain.tools import ToolSpec
 from tautrait.errors import UserError
 
 if TYPE_CHECKING:
-    from tautrait.domain.backend import EpisodeEnvironment
+    from tautrait.domain.backend import EpisodeEnvironment, RewardBreakdown
     from tautrait.domain.tasks import Task
-    from tautrait.evaluation.reward import RewardBreakdown
 
 
 @dataclass

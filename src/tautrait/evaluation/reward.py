@@ -24,9 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pydantic import BaseModel
-
-from tautrait.domain.backend import EpisodeEnvironment
+from tautrait.domain.backend import EpisodeEnvironment, RewardBreakdown
 from tautrait.domain.environment import Environment
 from tautrait.domain.loader import Domain
 from tautrait.domain.tasks import Task
@@ -35,24 +33,6 @@ from tautrait.domain.text import plain
 
 class GoldReplayError(RuntimeError):
     """A task's gold actions do not run cleanly: the task is invalid, not the agent."""
-
-
-class RewardBreakdown(BaseModel):
-    """Every part of the reward, as stored with each episode."""
-
-    reward: float
-    """1.0 when both checks pass, else 0.0."""
-    db_match: bool
-    """The final database equals the gold replay's."""
-    final_hash: str
-    gold_hash: str
-    outputs: dict[str, bool]
-    """Each required output -> whether the agent's messages contain it (as many times as
-    it is listed)."""
-    transfer_expected: bool = False
-    """The gold actions end with a hand-off (a tool marked ends_episode)."""
-    transferred: bool = False
-    """The agent made such a hand-off."""
 
 
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")

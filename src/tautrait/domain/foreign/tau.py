@@ -51,13 +51,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import MetaData
 
+from tautrait.domain.backend import RewardBreakdown
 from tautrait.domain.environment import Outcome, ToolResult, render_result
 from tautrait.domain.loader import Domain
 from tautrait.domain.spec import DomainSpec
 from tautrait.domain.tasks import GoldAction, Task, TaskFile, UserScenario
 from tautrait.domain.tools import ToolError, ToolSpec
 from tautrait.errors import UserError
-from tautrait.evaluation.reward import RewardBreakdown
 
 
 @dataclass(frozen=True)
