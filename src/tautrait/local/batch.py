@@ -36,6 +36,7 @@ import torch
 
 from tautrait.local.engine import Engine
 from tautrait.local.kv_cache import (
+    HEADROOM,
     full_attention_layers,
     kv_bytes_per_token,
     new_cache,
@@ -506,7 +507,7 @@ class Batch:
             mask[row, past + width - n :] = 1
         kwargs: dict[str, Any] = {}
         if past > 0:
-            kwargs[self.cache_name] = self._past_cache(hits, past)
+            kwargs[self.cache_name] = self._past_cache(hits, past, room=width + HEADROOM)
         elif self.growing:
             kwargs[self.cache_name] = new_cache()
         if lm.adapters:
@@ -538,7 +539,7 @@ class Batch:
             needs=[len(r.prompt_ids) + r.max_new_tokens for r in requests],
         )
 
-    def _past_cache(self, hits: list[tuple[KV | None, int]], past: int) -> Any:
+    def _past_cache(self, hits: list[tuple[KV | None, int]], past: int, room: int) -> Any:
         """Each row's cached prefix, right-aligned to ``past`` positions (rows without
         one are all padding)."""
         template = next(kv for kv, _ in hits if kv is not None)
@@ -547,7 +548,7 @@ class Batch:
             [(k[None, :, :m], v[None, :, :m]) for k, v in kv] if kv is not None else empty
             for kv, m in hits
         ]
-        return stacked_cache(parts, past)
+        return stacked_cache(parts, past, room)
 
     def _store_prefixes(
         self,

@@ -113,16 +113,19 @@ def full_attention_layers(cache: Any) -> list[Any] | None:
     return list(layers)
 
 
-def stacked_cache(parts: list[list[tuple[torch.Tensor, torch.Tensor]]], width: int) -> Any:
+def stacked_cache(
+    parts: list[list[tuple[torch.Tensor, torch.Tensor]]], width: int, room: int = HEADROOM
+) -> Any:
     """One growing cache holding several batches' caches stacked along the batch, each
     right-aligned to ``width`` positions (zeros on the left, which the attention mask
-    hides). Each tensor is copied once, into a buffer with room to grow."""
+    hides). Each tensor is copied once, into a buffer with ``room`` positions to grow
+    (a prefill passes its prompts' width, so appending them copies nothing again)."""
     cache = new_cache()
     for index in range(len(parts[0])):
         pieces = [part[index] for part in parts]
         k0, v0 = pieces[0]
         rows = sum(k.shape[0] for k, _ in pieces)
-        capacity = width + HEADROOM
+        capacity = width + room
         kbuf = k0.new_empty((rows, k0.shape[1], capacity, k0.shape[3]))
         vbuf = v0.new_empty((rows, v0.shape[1], capacity, v0.shape[3]))
         row = 0
