@@ -55,6 +55,7 @@ endif
 bench: $(STAMP)
 	$(BIN)/python benchmarks/harness.py
 	$(BIN)/python benchmarks/throughput.py
+	$(BIN)/python benchmarks/memory.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

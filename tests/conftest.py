@@ -31,3 +31,8 @@ def mock_data_path(monkeypatch: pytest.MonkeyPatch) -> None:
     """Put the toy `mock` domain (tests/fixtures/data) on the data path."""
     here = os.path.dirname(__file__)
     monkeypatch.setenv("TAUTRAIT_DATA_PATH", os.path.join(here, "fixtures", "data"))
+
+
+# tests/fixtures holds data, including a miniature tau-bench checkout whose
+# ``tasks_test.py`` pytest would otherwise collect (and whose package must never run).
+collect_ignore_glob = ["fixtures/*"]

@@ -27,6 +27,7 @@ from __future__ import annotations
 import inspect
 import math
 import time
+from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
@@ -36,7 +37,9 @@ import torch
 from tautrait.local.control import Steering
 from tautrait.local.engine import Engine
 from tautrait.local.kv_cache import (
+    HEADROOM,
     full_attention_layers,
+    kv_bytes_per_token,
     new_cache,
     stacked_cache,
     supports_growing_cache,
@@ -309,20 +312,21 @@ class Batch:
         self.cache_name = cache_kwarg(lm.model)
         self.rows: list[Row] = []
         self.growing = supports_growing_cache(lm.model)
+        self.kv_token_bytes = kv_bytes_per_token(lm.model, lm.dtype)
         self.decoder: Decoder
         self.prefill_tokens: int | None = None
         """Prompt tokens prefilled in one forward call at most (None: all admitted at once)."""
-        self.last_logits_only = False
+        # Only the prompts' last logits are used: without this a prefill returns
+        # ``[rows, tokens, vocab]`` fp32 logits, 192 KiB a prompt token on the embedded
+        # model (the demo's 8 agent prompts of ~3,800 tokens: 5.6 GiB). The last row of
+        # the head's product is the same either way (the pinned transcripts hold).
+        self.last_logits_only = "logits_to_keep" in _forward_params(lm.model)
         """Ask the model for the prompts' last logits only, not ``[rows, tokens, vocab]``."""
         if self.engine.kv == "slots":
             from tautrait.local.slots import PREFILL_TOKENS, SlotDecoder
 
             self.decoder = SlotDecoder(lm, self.engine.step, self.pad, rows_hint)
-            # The CPU path keeps its historical shapes (its transcripts are pinned); the
-            # slot path saves the memory: at 128k vocabulary, 64 prompts of 1,000 tokens
-            # would otherwise produce 16 GB of bf16 logits.
             self.prefill_tokens = PREFILL_TOKENS
-            self.last_logits_only = "logits_to_keep" in _forward_params(lm.model)
         else:
             self.decoder = GrowingDecoder(lm, position)
         self.sampler: Sampler = (
@@ -342,6 +346,21 @@ class Batch:
     @property
     def logits(self) -> torch.Tensor | None:
         return self.decoder.logits
+
+    def kv_bytes(self, requests: Sequence[GenerationRequest] = ()) -> int:
+        """An upper bound on the keys and values the batch holds once ``requests`` join
+        and every row has generated its last token: rows x the longest row's prompt plus
+        tokens to generate (the growing cache pads every row to the longest one)."""
+        rows = len(self.rows) + sum(max(len(r.experts), 1) for r in requests)
+        width = max(
+            [len(r.prompt_ids) + r.max_new_tokens for r in requests]
+            + [
+                len(row.group.request.prompt_ids) + row.group.request.max_new_tokens
+                for row in self.rows
+            ],
+            default=0,
+        )
+        return rows * width * self.kv_token_bytes
 
     # -- admission ----------------------------------------------------------------------
 
@@ -489,7 +508,7 @@ class Batch:
             mask[row, past + width - n :] = 1
         kwargs: dict[str, Any] = {}
         if past > 0:
-            kwargs[self.cache_name] = self._past_cache(hits, past)
+            kwargs[self.cache_name] = self._past_cache(hits, past, room=width + HEADROOM)
         elif self.growing:
             kwargs[self.cache_name] = new_cache()
         if lm.adapters:
@@ -521,7 +540,7 @@ class Batch:
             needs=[len(r.prompt_ids) + r.max_new_tokens for r in requests],
         )
 
-    def _past_cache(self, hits: list[tuple[KV | None, int]], past: int) -> Any:
+    def _past_cache(self, hits: list[tuple[KV | None, int]], past: int, room: int) -> Any:
         """Each row's cached prefix, right-aligned to ``past`` positions (rows without
         one are all padding)."""
         template = next(kv for kv, _ in hits if kv is not None)
@@ -530,7 +549,7 @@ class Batch:
             [(k[None, :, :m], v[None, :, :m]) for k, v in kv] if kv is not None else empty
             for kv, m in hits
         ]
-        return stacked_cache(parts, past)
+        return stacked_cache(parts, past, room)
 
     def _store_prefixes(
         self,

@@ -119,6 +119,10 @@ class GenerationWorker:
             see :mod:`tautrait.local.prefix_cache`.
         engine: KV layout, step runner and sampler (default: chosen for the device; see
             :mod:`tautrait.local.engine`).
+        kv_cache_mb: Memory budget (MiB) of the running batch's keys and values (None:
+            unbounded). A request joins only while :meth:`Batch.kv_bytes` stays within
+            it, else it waits for rows to leave; one request alone always runs. Joining
+            copies the cache, so the batch may briefly hold twice the budget.
 
     The future :meth:`submit` returns stays *pending* until the request ends, so that
     ``future.cancel()`` works at any time: the request's rows leave the batch before the
@@ -134,8 +138,10 @@ class GenerationWorker:
         gather_ms: float = 5.0,
         prefix_cache_mb: int = DEFAULT_MAX_BYTES // 2**20,
         engine: EngineOptions | Engine | None = None,
+        kv_cache_mb: int | None = None,
     ) -> None:
         self.lm = lm
+        self.kv_budget = None if kv_cache_mb is None else kv_cache_mb * 2**20
         self.max_batch_size = max_batch_size
         self.position = position
         self.gather_s = gather_ms / 1000
@@ -216,6 +222,24 @@ class GenerationWorker:
         self._held = held + self._held
         return [j for j, d in zip(jobs, defer, strict=True) if not d]
 
+    def _within_budget(self, batch: Batch, jobs: list[_Job]) -> list[_Job]:
+        """The first jobs whose rows fit the KV budget beside the running batch; the
+        rest wait (in order) in ``_held`` until rows leave."""
+        if self.kv_budget is None or not jobs:
+            return jobs
+        admitted: list[_Job] = []
+        for i, job in enumerate(jobs):
+            requests = [j.request for j in [*admitted, job]]
+            if (len(batch) or admitted) and batch.kv_bytes(requests) > self.kv_budget:
+                waiting = jobs[i:]
+                for held in waiting:
+                    held.held = True
+                self._held = waiting + self._held
+                self.stats.kv_waits += len(waiting)
+                break
+            admitted.append(job)
+        return admitted
+
     def _new_batch(self) -> Batch:
         return Batch(
             self.lm,
@@ -257,7 +281,7 @@ class GenerationWorker:
             jobs = (
                 self._take(block=not len(batch) and not self._closing, limit=room) if room else []
             )
-            jobs = self._hold_back(jobs)
+            jobs = self._within_budget(batch, self._hold_back(jobs))
             try:
                 with torch.inference_mode():
                     if jobs:

@@ -79,6 +79,19 @@ def supports_growing_cache(model: Any) -> bool:
     return not layer_types or all(t == "full_attention" for t in layer_types)
 
 
+def kv_bytes_per_token(model: Any, dtype: torch.dtype) -> int:
+    """Bytes one token's keys and values take in every block (45 KiB on the embedded
+    model in fp32; 128 KiB for an 8B Llama in bf16)."""
+    config = model.config
+    if hasattr(config, "get_text_config"):
+        config = config.get_text_config()
+    heads = config.num_attention_heads
+    kv_heads = getattr(config, "num_key_value_heads", None) or heads
+    head_dim = getattr(config, "head_dim", None) or config.hidden_size // heads
+    itemsize = torch.empty((), dtype=dtype).element_size()
+    return int(config.num_hidden_layers * 2 * kv_heads * head_dim * itemsize)
+
+
 def new_cache(layers: list[tuple[torch.Tensor, torch.Tensor]] | None = None) -> Any:
     """An empty growing cache, or one holding ``layers`` (keys, values per block)."""
     cache = DynamicCache()
@@ -100,16 +113,19 @@ def full_attention_layers(cache: Any) -> list[Any] | None:
     return list(layers)
 
 
-def stacked_cache(parts: list[list[tuple[torch.Tensor, torch.Tensor]]], width: int) -> Any:
+def stacked_cache(
+    parts: list[list[tuple[torch.Tensor, torch.Tensor]]], width: int, room: int = HEADROOM
+) -> Any:
     """One growing cache holding several batches' caches stacked along the batch, each
     right-aligned to ``width`` positions (zeros on the left, which the attention mask
-    hides). Each tensor is copied once, into a buffer with room to grow."""
+    hides). Each tensor is copied once, into a buffer with ``room`` positions to grow
+    (a prefill passes its prompts' width, so appending them copies nothing again)."""
     cache = new_cache()
     for index in range(len(parts[0])):
         pieces = [part[index] for part in parts]
         k0, v0 = pieces[0]
         rows = sum(k.shape[0] for k, _ in pieces)
-        capacity = width + HEADROOM
+        capacity = width + room
         kbuf = k0.new_empty((rows, k0.shape[1], capacity, k0.shape[3]))
         vbuf = v0.new_empty((rows, v0.shape[1], capacity, v0.shape[3]))
         row = 0

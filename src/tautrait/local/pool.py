@@ -31,6 +31,8 @@ class PoolSettings:
     max_batch_size: int = 16
     position: SteeringPosition = "all"
     prefix_cache_mb: int = 4096
+    kv_cache_mb: int | None = None
+    """Budget of each worker's running batch's keys and values (None: unbounded)."""
     engine: EngineOptions | None = None
     """KV layout, step runner, sampler; None = "auto": as always on a CPU, slots, CUDA
     graphs and the device sampler on a GPU (:mod:`tautrait.local.engine`)."""
@@ -93,6 +95,7 @@ class ModelPool:
                     position=self.settings.position,
                     prefix_cache_mb=self.settings.prefix_cache_mb,
                     engine=self.settings.engine,
+                    kv_cache_mb=self.settings.kv_cache_mb,
                 )
             return self._workers[key]
 

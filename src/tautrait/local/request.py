@@ -91,6 +91,8 @@ class GenerationStats:
     """Requests that ended in an error of their own (their batch-mates went on)."""
     cancelled: int = 0
     """Requests abandoned by their caller before they finished."""
+    kv_waits: int = 0
+    """Times a request was held back because its rows did not fit the KV budget."""
 
     def mean_batch(self) -> float:
         return self.row_steps / self.decode_steps if self.decode_steps else 0.0

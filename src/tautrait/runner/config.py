@@ -127,6 +127,10 @@ class RunConfig(BaseModel):
     """Memory (MiB) for reusing the KV cache of repeated prompt prefixes (0: off; unset:
     sized from the machine's available memory and the model's size, recorded in
     run.json); it should hold every conversation in flight."""
+    kv_cache_mb: int | None = Field(None, ge=1)
+    """Memory (MiB) for the keys and values of the requests a local model decodes
+    together: a request waits until it fits (one alone always runs); unset: sized like
+    the prefix cache, recorded in run.json."""
     device: str = "auto"
     """Device of local models: auto, cpu, cuda, cuda:1..."""
     dtype: str = "auto"

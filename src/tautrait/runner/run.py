@@ -165,6 +165,7 @@ def configure_engine(config: RunConfig) -> dict[str, Any]:
             max_batch_size=config.max_batch_size,
             position=config.steering_position,
             prefix_cache_mb=limits["prefix_cache_mb"],
+            kv_cache_mb=limits["kv_cache_mb"],
         )
     )
     return limits
@@ -227,6 +228,13 @@ def resolve_limits(config: RunConfig) -> dict[str, Any]:
             prefix_cache_mb=local_pool.auto_prefix_cache_mb(model_bytes, available),
             prefix_cache_source="auto",
         )
+    # The running batch's KV gets the same rule: on the embedded model about 11k tokens
+    # decoded together (three agent prompts), which keeps the demo under 2 GB.
+    auto_kv = local_pool.auto_prefix_cache_mb(model_bytes, available)
+    limits.update(
+        kv_cache_mb=config.kv_cache_mb or auto_kv,
+        kv_cache_source="config" if config.kv_cache_mb is not None else "auto",
+    )
     return limits
 
 
