@@ -32,9 +32,9 @@ def _side(
     console: Console,
 ) -> tuple[Any, Any]:
     from tautrait.local import pool as local_pool
-    from tautrait.runner.arms import parse_arms
+    from tautrait.runner.arms import TRAIT_STRATEGIES, parse_arms
     from tautrait.runner.config import build_config
-    from tautrait.runner.users import TRAIT_STRATEGIES, prepare_user_side
+    from tautrait.runner.users import prepare_user_side
 
     if strategy not in TRAIT_STRATEGIES:
         raise UserError(f"--user-strategy must be one of {', '.join(TRAIT_STRATEGIES)}")

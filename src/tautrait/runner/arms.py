@@ -59,7 +59,22 @@ def parse_arms(config: RunConfig) -> list[Arm]:
         arms.append(Arm(name=name, trait_dict=trait_dict))
     if not arms:
         raise UserError("nothing to run: --no-baseline needs at least one --trait-dict")
+    check_strategy(config, arms)
     return arms
+
+
+TRAIT_STRATEGIES = ("steered", "mtad", "prompt", "steer")
+"""The user strategies that can express traits."""
+
+
+def check_strategy(config: RunConfig, arms: list[Arm]) -> None:
+    """Trait arms need a strategy that can express traits (checked before any model
+    is loaded: a bad input costs milliseconds)."""
+    if needed_traits(arms) and config.user_strategy not in TRAIT_STRATEGIES:
+        raise UserError(
+            f"trait arms need --user-strategy steered, mtad, prompt or steer (got "
+            f"{config.user_strategy}); the {config.user_strategy} user cannot express traits"
+        )
 
 
 def needed_traits(arms: list[Arm]) -> list[str]:

@@ -83,7 +83,10 @@ def local_models(config: RunConfig) -> list[str]:
     if config.model.startswith("local/"):
         names.append(config.model.removeprefix("local/"))
     local_user = user_litellm_name(config.user_model).startswith("local/")
-    if config.user_strategy in ("steered", "mtad") or local_user:
+    # A human or a steering server plays the user: no local user model then.
+    if config.user_strategy in ("steered", "mtad") or (
+        config.user_strategy in ("llm", "prompt") and local_user
+    ):
         names.append(config.user_model)
     return names
 

@@ -32,7 +32,7 @@ from tautrait.errors import UserError
 from tautrait.local import pool as local_pool
 from tautrait.local.models import LocalModel, is_embedded, load_local_model
 from tautrait.records import ArmRecord
-from tautrait.runner.arms import Arm, needed_traits
+from tautrait.runner.arms import Arm, check_strategy, needed_traits
 from tautrait.runner.config import RunConfig
 from tautrait.steering.options import Compose
 from tautrait.steering.traits import Intensity, alias_table, load_definitions
@@ -49,7 +49,6 @@ if TYPE_CHECKING:  # torch only where a local model is loaded (see the functions
     from tautrait.user.steer import SteerEndpoint
 
 LOCAL_STRATEGIES = ("steered", "mtad")
-TRAIT_STRATEGIES = ("steered", "mtad", "prompt", "steer")
 
 
 def litellm_name(model: str) -> str:
@@ -86,11 +85,7 @@ def prepare_user_side(config: RunConfig, arms: list[Arm], console: Console) -> U
     given arms, each complete with its mechanism and record."""
     strategy = config.user_strategy
     traits = needed_traits(arms)
-    if traits and strategy not in TRAIT_STRATEGIES:
-        raise UserError(
-            f"trait arms need --user-strategy steered, mtad or prompt (got "
-            f"{strategy}); the {strategy} user cannot express traits"
-        )
+    check_strategy(config, arms)
     side = UserSide(
         config=config,
         info={"strategy": strategy, "model": config.user_model},
