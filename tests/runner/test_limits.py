@@ -19,3 +19,12 @@ def test_given_memory_limits_are_recorded_as_given() -> None:
     limits = resolve_limits(config)
     assert (limits["kv_cache_mb"], limits["kv_cache_source"]) == (300, "config")
     assert (limits["prefix_cache_mb"], limits["prefix_cache_source"]) == (0, "config")
+
+
+def test_the_automatic_budget_is_a_quarter_of_the_memory_beside_the_model() -> None:
+    gib = 2**30
+    assert pool.auto_prefix_cache_mb(0, 8 * gib) == 2048
+    assert pool.auto_prefix_cache_mb(gib, 9 * gib) == 2048  # the model's bytes left out
+    assert pool.auto_prefix_cache_mb(0, 64 * gib) == 4096  # at most 4 GiB
+    assert pool.auto_prefix_cache_mb(0, gib // 2) == 256  # at least 256 MiB
+    assert pool.auto_prefix_cache_mb(0, None) == 4096  # memory unknown

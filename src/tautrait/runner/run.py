@@ -228,8 +228,7 @@ def resolve_limits(config: RunConfig) -> dict[str, Any]:
             prefix_cache_mb=local_pool.auto_prefix_cache_mb(model_bytes, available),
             prefix_cache_source="auto",
         )
-    # The running batch's KV gets the same rule: on the embedded model about 11k tokens
-    # decoded together (three agent prompts), which keeps the demo under 2 GB.
+    # The running batch's KV gets the same rule (see auto_prefix_cache_mb for why).
     auto_kv = local_pool.auto_prefix_cache_mb(model_bytes, available)
     limits.update(
         kv_cache_mb=config.kv_cache_mb or auto_kv,
