@@ -14,6 +14,7 @@ import hashlib
 import importlib.metadata
 import os
 import platform
+import secrets
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -127,7 +128,9 @@ def redacted_command(argv: list[str]) -> list[str]:
 
 def new_run_id(env: str) -> str:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    salt = hashlib.sha256(f"{stamp}{sys.argv}{id(env)}".encode()).hexdigest()[:6]
+    # Random: two runs started in the same second by one process (a script, a test)
+    # must not share an id.
+    salt = secrets.token_hex(3)
     return f"{stamp}-{env.replace('/', '-')}-{salt}"
 
 
