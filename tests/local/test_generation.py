@@ -103,8 +103,9 @@ def test_prefix_cache_budget_is_bytes_with_lru_eviction() -> None:
     assert cache.lookup("k", [*second, 9]) == (None, 0)
     assert cache.lookup("k", [*first, 9])[1] == 40
     assert cache.lookup("k", [*third, 9])[1] == 40
-    cache.store("k", first + [5] * 10, kv(50))  # extends first: replaces it
-    assert sorted(len(e.tokens) for e in cache._entries) == [40, 50]
+    cache.store("k", first + [5] * 10, kv(50))  # extends first: only its 10 new tokens
+    assert cache.tokens == 90 and cache.segments == 3
+    assert cache.lookup("k", [*first, 5, 5, 9])[1] == 43
     cache.store("k", [4] * 200, kv(199))  # larger than the whole budget: not kept
     assert cache.lookup("k", [4] * 201) == (None, 0)
     off = PrefixCache(max_bytes=0, min_tokens=4)

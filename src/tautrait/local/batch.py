@@ -41,12 +41,13 @@ from tautrait.local.kv_cache import (
     full_attention_layers,
     kv_bytes_per_token,
     new_cache,
+    segments_cache,
     stacked_cache,
     supports_growing_cache,
 )
 from tautrait.local.models import LocalModel
 from tautrait.local.pool import SteeringPosition
-from tautrait.local.prefix_cache import KV, PrefixCache, steering_key
+from tautrait.local.prefix_cache import PrefixCache, Segments, steering_key
 from tautrait.local.request import (
     Expert,
     FinishReason,
@@ -488,7 +489,7 @@ class Batch:
             f"{row.adapter}|{steering_key(r.steering, self.position)}"
             for row, r in zip(rows, requests, strict=True)
         ]
-        hits: list[tuple[KV | None, int]] = [
+        hits: list[tuple[Segments | None, int]] = [
             self.prefix.lookup(k, r.prompt_ids) if self.prefix is not None else (None, 0)
             for k, r in zip(keys, requests, strict=True)
         ]
@@ -540,16 +541,10 @@ class Batch:
             needs=[len(r.prompt_ids) + r.max_new_tokens for r in requests],
         )
 
-    def _past_cache(self, hits: list[tuple[KV | None, int]], past: int, room: int) -> Any:
+    def _past_cache(self, hits: list[tuple[Segments | None, int]], past: int, room: int) -> Any:
         """Each row's cached prefix, right-aligned to ``past`` positions (rows without
         one are all padding)."""
-        template = next(kv for kv, _ in hits if kv is not None)
-        empty = [(k[None, :, :0], v[None, :, :0]) for k, v in template]
-        parts = [
-            [(k[None, :, :m], v[None, :, :m]) for k, v in kv] if kv is not None else empty
-            for kv, m in hits
-        ]
-        return stacked_cache(parts, past, room)
+        return segments_cache([segments or [] for segments, _ in hits], past, room)
 
     def _store_prefixes(
         self,
@@ -558,19 +553,21 @@ class Batch:
         layers: list[Any],
         mask: torch.Tensor,
     ) -> None:
+        """Hand the prefix cache each prompt's keys and values, only the tokens it does
+        not hold yet (a shared policy is copied out once, not once per row)."""
         assert self.prefix is not None
         for row, request in enumerate(requests):
             if len(request.prompt_ids) - 1 < self.prefix.min_tokens:
                 continue
-            index = mask[row].nonzero().squeeze(-1)[:-1]
+            held = self.prefix.stored_length(keys[row], request.prompt_ids)
+            index = mask[row].nonzero().squeeze(-1)[held:-1]
+            if index.numel() == 0:
+                continue
             kv = [
-                (
-                    layer.keys[row].index_select(1, index).clone(),
-                    layer.values[row].index_select(1, index).clone(),
-                )
+                (layer.keys[row].index_select(1, index), layer.values[row].index_select(1, index))
                 for layer in layers
             ]
-            self.prefix.store(keys[row], request.prompt_ids, kv)
+            self.prefix.store(keys[row], request.prompt_ids, kv, start=held)
 
     # -- decoding -----------------------------------------------------------------------
 

@@ -142,3 +142,33 @@ def stacked_cache(
         layer.keys, layer.values = kbuf[..., :width, :], vbuf[..., :width, :]
         cache.layers.append(layer)
     return cache
+
+
+def segments_cache(
+    rows: list[list[list[tuple[torch.Tensor, torch.Tensor]]]], width: int, room: int = HEADROOM
+) -> Any:
+    """One growing cache whose row ``r`` holds the segments ``rows[r]`` laid end to end
+    (each segment: per block, keys and values ``[heads, tokens, head_dim]``),
+    right-aligned to ``width`` positions like :func:`stacked_cache`. A row without
+    segments is all padding. Each segment is copied once, straight into place."""
+    template = next(segment for row in rows for segment in row)
+    cache = new_cache()
+    for index, (k0, v0) in enumerate(template):
+        kbuf = k0.new_empty((len(rows), k0.shape[0], width + room, k0.shape[2]))
+        vbuf = v0.new_empty((len(rows), v0.shape[0], width + room, v0.shape[2]))
+        for r, segments in enumerate(rows):
+            start = width - sum(segment[index][0].shape[1] for segment in segments)
+            kbuf[r, :, :start].zero_()
+            vbuf[r, :, :start].zero_()
+            for segment in segments:
+                keys, values = segment[index]
+                n = keys.shape[1]
+                kbuf[r, :, start : start + n] = keys
+                vbuf[r, :, start : start + n] = values
+                start += n
+        layer = GrowingLayer()
+        layer.lazy_initialization(kbuf, vbuf)
+        layer._kbuf, layer._vbuf = kbuf, vbuf
+        layer.keys, layer.values = kbuf[..., :width, :], vbuf[..., :width, :]
+        cache.layers.append(layer)
+    return cache
