@@ -13,6 +13,12 @@ server (``tautrait serve``, or tau-trait's hosted one), with the key from
 simulator. Differences, each announced on stderr when it applies: ``--task-ids`` are
 positions in the split, as in tau-bench; results go to a run folder under ``--log-dir``
 (``--result-fp`` is not used).
+
+``--env retail`` means what it means in those harnesses: the original tasks, run from the
+installed tau-Trait package (``tautrait run --env tau-trait/retail``). ``--benchmark
+tau-bench`` takes them from a tau-bench checkout instead (``TAUTRAIT_TAU_BENCH_PATH``),
+``--benchmark tautrait`` runs tautrait's own domain of that name (what this script ran
+before), and a qualified ``--env tau-bench/airline`` is used as given.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from typing import Any, NoReturn
 from tautrait.errors import UserError
 
 STEER_PROVIDERS = {"steer", "local", "transformers"}
+BENCHMARKS = ("tau-trait", "tau-bench", "tautrait")
+"""Where an unqualified ``--env`` takes its tasks from: an original package, or tautrait."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,6 +43,13 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--env", default="retail")
+    p.add_argument(
+        "--benchmark",
+        choices=BENCHMARKS,
+        default=None,
+        help="whose tasks an unqualified --env names: the original tau-Trait package "
+        "(default), a tau-bench checkout, or tautrait's own domains",
+    )
     p.add_argument("--model", default=None, help="agent model (default: the embedded model)")
     p.add_argument("--model-provider", default=None)
     p.add_argument("--user-model", default=None)
@@ -68,6 +83,18 @@ def _note(message: str) -> None:
     print(f"note: {message}", file=sys.stderr)
 
 
+def resolve_env(env: str, benchmark: str | None) -> str:
+    """The tautrait domain an ``--env`` means: ``retail`` -> ``tau-trait/retail`` (or
+    ``<benchmark>/retail``; ``retail`` itself with ``--benchmark tautrait``). A qualified
+    name (``tau-bench/airline``) is used as given."""
+    if "/" in env:
+        if benchmark is not None:
+            _note(f"--benchmark {benchmark} is ignored: --env {env} names its benchmark")
+        return env
+    chosen = benchmark or BENCHMARKS[0]
+    return env if chosen == "tautrait" else f"{chosen}/{env}"
+
+
 def to_config(args: argparse.Namespace) -> dict[str, Any]:
     """Translate tau-bench/tau-trait flags into tautrait run settings."""
     if args.agent_strategy != "tool-calling":
@@ -78,7 +105,7 @@ def to_config(args: argparse.Namespace) -> dict[str, Any]:
     if args.few_shot_displays_path:
         raise UserError("--few-shot-displays-path is not supported")
     values: dict[str, Any] = {
-        "env": args.env,
+        "env": resolve_env(args.env, args.benchmark),
         "temperature": args.temperature,
         "task_split": args.task_split,
         "start_index": args.start_index,
@@ -139,7 +166,7 @@ def main(argv: list[str] | None = None) -> None:
 
         values = to_config(args)
         if args.task_ids is not None:
-            tasks = load_tasks(args.env, args.task_split).tasks
+            tasks = load_tasks(values["env"], args.task_split).tasks
             bad = [i for i in args.task_ids if not 0 <= i < len(tasks)]
             if bad:
                 raise UserError(

@@ -18,7 +18,7 @@ class InfraError(Exception):
 
     Args:
         kind: A short machine-readable category ("provider_transient", "provider_error",
-            "user_model", "invalid_task", "internal").
+            "user_model", "agent_context", "invalid_task", "internal").
         message: What happened.
         attempts: How many tries were made before giving up.
         retries: Cause -> retries made before giving up (rate_limit, timeout, ...).

@@ -20,7 +20,8 @@ app.add_typer(domains_app, name="domains")
 def list_domains(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Each domain with its tables (and rows), tools (read/write) and tasks per split."""
+    """Each domain with its tables (and rows), tools (read/write) and tasks per split;
+    then the original benchmarks' domains (``tau-trait/retail``, ...), installed or not."""
     from sqlalchemy import func, select
 
     # Imported here: registering the command must not import SQLAlchemy (slow start-up).
@@ -49,8 +50,9 @@ def list_domains(
                 "tasks": splits,
             }
         )
+    foreign_rows = _foreign_rows()
     if as_json:
-        typer.echo(json.dumps({"domains": rows}, indent=2))
+        typer.echo(json.dumps({"domains": rows, "foreign": foreign_rows}, indent=2))
         return
     table = Table(title="Domains")
     for column in ("domain", "tables", "rows", "tools (write)", "tasks per split"):
@@ -63,7 +65,56 @@ def list_domains(
             f"{r['tools']} ({r['write_tools']})",
             ", ".join(f"{s} {n}" for s, n in r["tasks"].items()),
         )
-    Console().print(table)
+    console = Console()
+    console.print(table)
+    originals = Table(title="Original benchmarks (--env <format>/<domain>)")
+    for column in ("domain", "availability", "tools", "tasks per split"):
+        originals.add_column(column)
+    for r in foreign_rows:
+        if not r["installed"]:
+            originals.add_row(r["name"], r["problem"], "", "")
+            continue
+        version = r["package_version"] or "a checkout"
+        originals.add_row(
+            f"{r['name']}\n[dim]{r['description']}[/dim]",
+            f"installed ({version}: {r['package_path']})",
+            str(r["tools"]),
+            ", ".join(f"{s} {n}" for s, n in r["tasks"].items()),
+        )
+    console.print(originals)
+
+
+def _foreign_rows() -> list[dict[str, Any]]:
+    """One row per domain of each foreign format; one ``<format>/*`` row, with how to
+    install it, for a format that is not installed (or whose path option is wrong)."""
+    from tautrait.domain import foreign
+    from tautrait.domain.tasks import available_splits, load_tasks
+    from tautrait.errors import UserError
+
+    rows: list[dict[str, Any]] = []
+    for fmt in foreign.FORMATS:
+        try:
+            names = foreign.expand(f"{fmt}/all")
+        except UserError as exc:
+            problem = str(exc)
+            rows.append({"name": f"{fmt}/*", "format": fmt, "installed": False, "problem": problem})
+            continue
+        for name in names:
+            domain = foreign.load_domain(name)
+            provenance = domain.provenance
+            rows.append(
+                {
+                    "name": name,
+                    "format": fmt,
+                    "installed": True,
+                    "description": domain.spec.description,
+                    "package_version": provenance.get("package_version"),
+                    "package_path": provenance.get("package_path"),
+                    "tools": len(domain.spec.tools),
+                    "tasks": {s: len(load_tasks(name, s).tasks) for s in available_splits(name)},
+                }
+            )
+    return rows
 
 
 @domains_app.command("generate")

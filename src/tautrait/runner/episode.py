@@ -164,7 +164,15 @@ async def _play(
         state.steps += 1
         try:
             completion = await agent.act([_wire(m) for m in state.messages])
-        except ContextOverflow:
+        except ContextOverflow as exc:
+            if state.steps == 1:
+                # Only the policy, the tools and the opening in the prompt: the run's setup
+                # does not fit the agent's model, so the agent never had a turn to fail.
+                raise InfraError(
+                    "agent_context",
+                    "the agent's first prompt (policy, tool list, greeting and the user's "
+                    f"opening) does not fit its model's context: {exc}",
+                ) from None
             return "agent_context_overflow"
         state.agent_usage.add(
             completion.prompt_tokens,
