@@ -183,8 +183,9 @@ def parse_trait_dict(
         if isinstance(value, dict | list):
             if not allow_schedules:
                 raise UserError(
-                    f"{source}: {key!r} has a schedule; schedules over the user's turns work "
-                    "only in `tautrait run`; give one intensity here"
+                    f"{source}: intensity {value!r} of {key!r} is not valid; use low, medium, "
+                    "high or a number (schedules over the user's turns work only in "
+                    "`tautrait run`)"
                 )
             schedule = parse_schedule(
                 value,
