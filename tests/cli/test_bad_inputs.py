@@ -86,7 +86,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "inf.json": '{"confusion": -Infinity}',
         "huge.json": '{"impatience": 1e6}',
         "list.json": '["impatience", "high"]',
-        "wrongtype.json": '{"impatience": [1, 2]}',
+        "wrongtype.json": '{"impatience": null}',  # a list is a schedule now (run)
         "bool.json": '{"impatience": true}',
         "broken.json": '{"impatience": "high"',
         "empty.json": "{}",
