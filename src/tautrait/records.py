@@ -135,6 +135,17 @@ class ArmRecord(BaseModel):
     """Trait -> level the prompt describes (prompt strategy)."""
     style: str | None = None
     """The style section of the simulator's prompt (prompt strategy)."""
+    sweep: dict[str, Any] | None = None
+    """A ``--sweep`` point's arm: {"trait": canonical name, "intensity": calibrated units}."""
+    schedule: dict[str, Any] | None = None
+    """Trait -> its schedule over the user's turns, as normalised from the trait dict
+    (a ramp {"from", "to", "over"} or a per-turn list); None without one. ``intensities``,
+    ``coefficients`` and ``vector_norms`` then describe the value each schedule holds at
+    its end."""
+    turn_intensities: list[dict[str, float]] | None = None
+    """A scheduled arm's trait -> intensity in calibrated units (1 = medium) of each user
+    turn, the last holding for every later turn. Each user message of its episodes
+    records the one it was generated under (``intensities``)."""
 
     @model_serializer(mode="wrap")
     def _drop_unset(

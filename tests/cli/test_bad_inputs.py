@@ -86,7 +86,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "inf.json": '{"confusion": -Infinity}',
         "huge.json": '{"impatience": 1e6}',
         "list.json": '["impatience", "high"]',
-        "wrongtype.json": '{"impatience": [1, 2]}',
+        "wrongtype.json": '{"impatience": null}',  # a list is a schedule now (run)
         "bool.json": '{"impatience": true}',
         "broken.json": '{"impatience": "high"',
         "empty.json": "{}",
@@ -168,6 +168,46 @@ CASES = {
     "trait-export-nan": T(
         ["traits", "export", "--trait-dict", '{"impatience": NaN}', "--out", f"{IN}/x.gguf"],
         "not a finite number",
+    ),
+    # sweeps and schedules
+    "sweep-malformed": T([*RUN, "--sweep", "impatience"], "expected TRAIT=x1,x2"),
+    "sweep-unknown": T([*RUN, "--sweep", "grumpy=1,2"], "unknown trait 'grumpy'"),
+    "sweep-level": T([*RUN, "--sweep", "impatience=0,high"], "'high' is not a number"),
+    "sweep-nan": T([*RUN, "--sweep", "impatience=0,nan"], "not a finite number"),
+    "sweep-absurd": T([*RUN, "--sweep", "impatience=1,50"], "far beyond the calibrated"),
+    "sweep-only-zero": T([*RUN, "--sweep", "impatience=0"], "needs a point other than 0"),
+    "sweep-no-baseline": T(
+        [*RUN, "--sweep", "impatience=1", "--no-baseline"], "needs the baseline"
+    ),
+    "sweep-twice": T([*RUN, "--sweep", "impatience=1", "--sweep", "impatient=2"], "swept twice"),
+    "schedule-over": T(
+        [*RUN, "--trait-dict", '{"impatience": {"from": "low", "to": "high", "over": 0}}'],
+        "'over' of 'impatience' must be a whole number",
+    ),
+    "schedule-keys": T(
+        [*RUN, "--trait-dict", '{"impatience": {"from": "low", "over": 3}}'], "missing: to"
+    ),
+    "schedule-level": T([*RUN, "--trait-dict", '{"impatience": ["low", "max"]}'], "not valid"),
+    "schedule-strategy": T(
+        [
+            *RUN,
+            "--user-strategy",
+            "prompt",
+            "--trait-dict",
+            '{"impatience": {"from": "low", "to": "high", "over": 3}}',
+        ],
+        "only --user-strategy steered can follow",
+    ),
+    "schedule-export": T(
+        [
+            "traits",
+            "export",
+            "--trait-dict",
+            '{"impatience": ["low", "high"]}',
+            "--out",
+            f"{IN}/x.gguf",
+        ],
+        "only in `tautrait run`",
     ),
     # config files
     "config-invalid-toml": T([*RUN, "--config", f"{IN}/bad.toml"], "invalid TOML"),

@@ -174,6 +174,14 @@ def arm_record(arm: str) -> ArmRecord:
     """The baseline (no traits), or a trait arm named after its one trait at medium."""
     if arm == "baseline":
         return ArmRecord(name=arm, trait_dict=None, coefficients={}, blocks=[])
+    if arm.startswith("sweep:"):  # a --sweep point: sweep:<trait>=<intensity>
+        trait, _, x = arm.removeprefix("sweep:").partition("=")
+        return ArmRecord(
+            name=arm,
+            trait_dict={trait: float(x)},
+            coefficients={trait: 0.3 * float(x)},
+            sweep={"trait": trait, "intensity": float(x)},
+        )
     return ArmRecord(name=arm, trait_dict={arm: "medium"}, coefficients={arm: 0.3})
 
 

@@ -20,6 +20,7 @@ import numpy as np
 from tautrait import __version__
 from tautrait.errors import UserError
 from tautrait.report import stats
+from tautrait.report.dose import build_dose
 from tautrait.report.load import BASELINE, ArmMeta, Episode, LoadedRun
 from tautrait.report.paired import PairedResult, apply_holm, arm_stats, paired_delta
 from tautrait.report.schema import BootstrapSettings, Interval, Report, Row
@@ -197,6 +198,7 @@ def build_row(row: RowRuns, label: str, alpha: float) -> Row:
     apply_holm(deltas, alpha)
     average, average_ci = _average(results, alpha)
     domain, agent, temperature, user = row.key
+    dose = build_dose(metas, lambda arm: _episodes(row, arm), alpha)
     return Row(
         domain=domain,
         agent=agent,
@@ -209,6 +211,7 @@ def build_row(row: RowRuns, label: str, alpha: float) -> Row:
         deltas=deltas,
         average_rel_delta_pct=average,
         average_ci=average_ci,
+        dose=dose,
     )
 
 

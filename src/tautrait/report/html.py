@@ -27,6 +27,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from tautrait.report import dose
 from tautrait.report import numbers as n
 from tautrait.report.load import Episode, LoadedRun
 from tautrait.report.schema import Report, Row, over_limit_warnings
@@ -80,6 +81,8 @@ def _row_charts(row: Row) -> dict[str, str]:
     ]
     if series:
         charts["passk"] = line_chart(series, f"{row.domain} / {row.label}: pass^k")
+    if row.dose:
+        charts["dose"] = "\n".join(dose.charts(row))
     return charts
 
 
@@ -179,4 +182,5 @@ def render_html(report: Report, runs: list[LoadedRun]) -> str:
         data=_script_json(data),
         level=f"{(1 - report.alpha) * 100:g}%",
         over_limit=over_limit_warnings(report.runs),
+        dose=dose,
     )

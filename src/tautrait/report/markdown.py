@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from urllib.parse import quote
 
+from tautrait.report import dose
 from tautrait.report import numbers as n
 from tautrait.report.schema import (
     ArmStats,
@@ -207,6 +208,7 @@ def _row_section(row: Row, alpha: float, base: Path | None) -> list[str]:
         out.append("")
         for d in row.deltas:
             out += _flip_lines(d, "baseline", d.arm, base)
+    out += dose.markdown_lines(row, alpha)
     return out
 
 

@@ -160,6 +160,46 @@ class Delta(_Model):
     flips: list[Flip]
 
 
+class DosePoint(_Model):
+    """One intensity of a sweep (the baseline is its intensity 0)."""
+
+    intensity: float
+    """Calibrated units (1 = the trait's "medium")."""
+    arm: str
+    """The arm played at this intensity (``baseline`` at 0)."""
+    pass_rate: float | None
+    """Mean over the sweep's tasks of the task's share of passing trials."""
+    abs_delta: float | None
+    """pass_rate minus the baseline's, on the same (task, trial) units (0 at 0)."""
+    abs_ci: Interval | None
+    """Paired bootstrap over tasks of abs_delta (null at the baseline)."""
+
+
+class DoseResponse(_Model):
+    """One ``--sweep``: pass rate against intensity, and the fitted slope.
+
+    Only (run, task, trial) units where the baseline and every point of the sweep
+    completed are used, so every point is measured on the same episodes' seeds and an
+    infrastructure error drops a unit from all points alike."""
+
+    trait: str
+    points: list[DosePoint]
+    """By intensity, the baseline (0) included."""
+    tasks: int
+    """Tasks with at least one complete unit."""
+    units: int
+    """Complete (run, task, trial) units."""
+    excluded: int
+    """Units left out because some point of them did not complete (or is missing)."""
+    slope: float | None
+    """Least-squares slope of the pass rate (a fraction) per calibrated unit, over every
+    (task, intensity) mean; null without a complete unit."""
+    slope_ci: Interval | None
+    """Percentile bootstrap over tasks (all points of a task resampled together); null
+    with fewer than two tasks."""
+    method: Literal["ols_task_bootstrap"] = "ols_task_bootstrap"
+
+
 class Row(_Model):
     """One row of the table: a domain x agent (and user simulator), pooling its runs."""
 
@@ -181,6 +221,8 @@ class Row(_Model):
     """Mean of the row's rel_delta_pct (the paper's Average column)."""
     average_ci: Interval | None
     """Joint bootstrap of that mean, when every delta uses the same paired tasks."""
+    dose: list[DoseResponse] = Field(default_factory=list)
+    """One entry per swept trait (``--sweep``), empty without sweeps."""
 
 
 class InfraLimit(_Model):

@@ -153,3 +153,65 @@ def line_chart(series: list[Series], title: str) -> str:
         out.append(_text("label", left + plot_w + 32, ly + 1, s.name))
     out.append("</svg>")
     return "\n".join(out)
+
+
+@dataclass(frozen=True)
+class DosePlotPoint:
+    x: float
+    """Intensity, in calibrated units."""
+    y: float | None
+    """Pass rate in [0, 1]; None is not drawn."""
+    low: float | None
+    """CI bounds of y (None: none drawn)."""
+    high: float | None
+    label: str
+
+
+def dose_chart(
+    points: list[DosePlotPoint], line: tuple[float, float, float] | None, title: str
+) -> str:
+    """Pass rate against intensity: a dot per point with its CI whisker, and the fitted
+    line ``(x0, y0, slope)`` (through (x0, y0)) across the swept range; y from 0 to 100%."""
+    left, plot_w, plot_h, top, bottom, right = 44, 360, 160, 28, 36, 20
+    width, height = left + plot_w + right, top + plot_h + bottom
+    xs = [p.x for p in points] or [0.0]
+    x_min, x_max = min(xs), max(xs)
+    pad = (x_max - x_min) * 0.05 or 0.5
+
+    def x(v: float) -> float:
+        return left + (v - x_min + pad) / (x_max - x_min + 2 * pad) * plot_w
+
+    def y(v: float) -> float:
+        return top + (1 - max(0.0, min(1.0, v))) * plot_h
+
+    out = _open("dose", width, height, title)
+    for v in (0.0, 0.25, 0.5, 0.75, 1.0):
+        out.append(_line("grid", left, y(v), left + plot_w, y(v)))
+        out.append(_text("tick", left - 6, y(v) + 4, f"{v * 100:.0f}%", "end"))
+    for v in sorted(set(xs)):
+        out.append(_text("tick", x(v), top + plot_h + 14, f"{v:g}", "middle"))
+    out.append(
+        _text("tick", left + plot_w / 2, top + plot_h + 30, "intensity (1 = medium)", "middle")
+    )
+    if line is not None:
+        x0, y0, slope = line
+        out.append(
+            _line(
+                "fit",
+                x(x_min),
+                y(y0 + slope * (x_min - x0)),
+                x(x_max),
+                y(y0 + slope * (x_max - x0)),
+            ).replace("/>", ' stroke="#888" stroke-dasharray="4 3"/>')
+        )
+    for p in points:
+        if p.y is None:
+            continue
+        if p.low is not None and p.high is not None:
+            out.append(_line("whisker", x(p.x), y(p.low), x(p.x), y(p.high)))
+        out.append(
+            f'<circle cx="{_f(x(p.x))}" cy="{_f(y(p.y))}" r="4" fill="{PALETTE[0]}">'
+            f"<title>{escape(p.label)}: {p.y * 100:.1f}%</title></circle>"
+        )
+    out.append("</svg>")
+    return "\n".join(out)

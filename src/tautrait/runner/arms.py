@@ -1,6 +1,7 @@
 """Arms: the user configurations a run compares.
 
-The baseline arm has every trait at zero; each ``--trait-dict`` adds a trait arm. All arms
+The baseline arm has every trait at zero; each ``--trait-dict`` adds a trait arm, and
+each non-zero point of a ``--sweep`` one more (:mod:`tautrait.runner.sweep`). All arms
 share the simulator model, its prompt, the agent and the seeds: only the steering
 differs, so the difference in reward is the trait's effect and nothing else.
 
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 from tautrait.errors import UserError
 from tautrait.records import ArmRecord
 from tautrait.runner.config import RunConfig
+from tautrait.runner.sweep import parse_sweeps, sweep_dicts
 from tautrait.steering.traits import TraitDict, load_trait_dict
 
 if TYPE_CHECKING:  # torch only where a local model is loaded: bad input fails fast
@@ -41,6 +43,13 @@ class Arm:
     record: ArmRecord = field(default_factory=ArmRecord)
     """What episodes and run.json record about this arm's steering (empty until the
     user side resolved it)."""
+    sweep: tuple[str, float] | None = None
+    """(trait, intensity) of a ``--sweep`` point's arm."""
+    turn_steering: list[dict[int, torch.Tensor]] = field(default_factory=list)
+    """A scheduled arm's block -> vector of each user turn (the last holds); empty
+    without a schedule (``steering`` then serves every turn)."""
+    turn_intensities: list[dict[str, float]] = field(default_factory=list)
+    """A scheduled arm's trait -> intensity in calibrated units of each user turn."""
 
 
 def parse_arms(config: RunConfig) -> list[Arm]:
@@ -49,14 +58,26 @@ def parse_arms(config: RunConfig) -> list[Arm]:
     if config.baseline:
         arms.append(Arm(name=BASELINE, trait_dict=None))
     names = {BASELINE}
-    for spec in config.trait_dicts:
-        trait_dict = load_trait_dict(spec)
+    points: list[tuple[TraitDict, tuple[str, float] | None]] = [
+        (load_trait_dict(spec, allow_schedules=True), None) for spec in config.trait_dicts
+    ]
+    sweeps = parse_sweeps(config.sweep)
+    if sweeps and not config.baseline:
+        raise UserError(
+            "--sweep needs the baseline arm (it is the sweep's intensity 0 and every point "
+            "is paired with it); drop --no-baseline"
+        )
+    for sweep in sweeps:
+        points += [
+            (d, (sweep.trait, float(d.intensities[sweep.trait]))) for d in sweep_dicts(sweep)
+        ]
+    for trait_dict, point in points:
         name = trait_dict.label or trait_dict.canonical()
         base, n = name, 2
         while name in names:
             name, n = f"{base}-{n}", n + 1
         names.add(name)
-        arms.append(Arm(name=name, trait_dict=trait_dict))
+        arms.append(Arm(name=name, trait_dict=trait_dict, sweep=point))
     if not arms:
         raise UserError("nothing to run: --no-baseline needs at least one --trait-dict")
     check_strategy(config, arms)
@@ -65,6 +86,8 @@ def parse_arms(config: RunConfig) -> list[Arm]:
 
 TRAIT_STRATEGIES = ("steered", "mtad", "prompt", "steer")
 """The user strategies that can express traits."""
+SCHEDULE_STRATEGIES = ("steered",)
+"""The user strategies that can change a trait's intensity from one turn to the next."""
 
 
 def check_strategy(config: RunConfig, arms: list[Arm]) -> None:
@@ -74,6 +97,13 @@ def check_strategy(config: RunConfig, arms: list[Arm]) -> None:
         raise UserError(
             f"trait arms need --user-strategy steered, mtad, prompt or steer (got "
             f"{config.user_strategy}); the {config.user_strategy} user cannot express traits"
+        )
+    scheduled = [a.name for a in arms if a.trait_dict is not None and a.trait_dict.schedules]
+    if scheduled and config.user_strategy not in SCHEDULE_STRATEGIES:
+        raise UserError(
+            f"arm {scheduled[0]} has a schedule over the user's turns, which only "
+            f"--user-strategy steered can follow (got {config.user_strategy}); give the "
+            "traits one intensity each, or use the steered user"
         )
 
 

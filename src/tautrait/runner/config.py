@@ -70,6 +70,9 @@ class RunConfig(BaseModel):
     """Trait dicts, one arm each: file paths, ready dict names or inline JSON."""
     baseline: bool = True
     """Also run the neutral arm (every trait zero, all else identical)."""
+    sweep: list[str] = Field(default_factory=list)
+    """Dose-response: TRAIT=x1,x2,... runs one arm per non-zero intensity (numbers in
+    calibrated units, 1 = medium; the baseline is the point 0); repeatable, one trait each."""
 
     # Agent
     model: str = EMBEDDED_AGENT
@@ -169,7 +172,7 @@ class RunConfig(BaseModel):
             max_total_s=self.retry_max_s,
         )
 
-    @field_validator("trait_dicts", "adapters", mode="before")
+    @field_validator("trait_dicts", "adapters", "sweep", mode="before")
     @classmethod
     def _listify(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value

@@ -228,6 +228,8 @@ async def _user_turn(user: UserSimulator, state: _State) -> bool:
         entry["raw"] = reply.raw
     if reply.stop:
         entry["stop"] = True
+    if reply.intensities is not None:
+        entry["intensities"] = reply.intensities
     state.messages.append(entry)
     return reply.stop
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,7 +36,7 @@ from tautrait.records import ArmRecord
 from tautrait.runner.arms import Arm, check_strategy, needed_traits
 from tautrait.runner.config import RunConfig
 from tautrait.steering.options import Compose
-from tautrait.steering.traits import Intensity, alias_table, load_definitions
+from tautrait.steering.traits import Intensity, TraitDict, alias_table, load_definitions
 from tautrait.user.base import UserSimulator, render_system_prompt
 from tautrait.user.human import HumanUser
 from tautrait.user.llm import LLMUser
@@ -229,13 +230,49 @@ def _resolve(arm: Arm, side: UserSide, style: str) -> Arm:
         record["style"] = style
     if side.steer is not None:
         record.update(side.steer.steering_record(intensities))
+    if arm.sweep is not None:
+        record["sweep"] = {"trait": arm.sweep[0], "intensity": arm.sweep[1]}
+    turn_steering: list[dict[int, torch.Tensor]] = []
+    turn_intensities: list[dict[str, float]] = []
+    if arm.trait_dict.schedules and basis is not None:
+        turn_intensities = schedule_turns(arm.trait_dict, basis)
+        turn_steering = [basis.steering(dict(t), config.compose) for t in turn_intensities]
+        record["schedule"] = {t: s.spec() for t, s in arm.trait_dict.schedules.items()}
+        record["turn_intensities"] = turn_intensities
+        record["blocks"] = sorted({b for t in turn_steering for b in t})
     return dataclasses.replace(
         arm,
         steering=steering,
         experts=experts,
         style=style,
         record=ArmRecord.model_validate(record),
+        turn_steering=turn_steering,
+        turn_intensities=turn_intensities,
     )
+
+
+def schedule_turns(trait_dict: TraitDict, basis: TraitBasis) -> list[dict[str, float]]:
+    """Trait -> intensity in calibrated units (multiples of "medium") for each user turn
+    until every schedule holds (the last entry then serves every later turn); traits
+    without a schedule keep their one intensity throughout."""
+    from tautrait.steering.schedule import at_turn
+
+    def units(trait: str) -> Callable[[Intensity], float]:
+        calibration = basis.calibration(trait)
+        return lambda v: calibration.coefficient(v) / calibration.medium
+
+    courses = {t: s.units(units(t)) for t, s in trait_dict.schedules.items()}
+    fixed = {
+        t: units(t)(v) for t, v in trait_dict.intensities.items() if t not in trait_dict.schedules
+    }
+    horizon = max(len(c) for c in courses.values())
+    return [
+        {
+            t: round(fixed[t] if t in fixed else at_turn(courses[t], turn), 6)
+            for t in trait_dict.intensities
+        }
+        for turn in range(horizon)
+    ]
 
 
 def lora_weight(intensity: Intensity) -> float:
@@ -321,6 +358,8 @@ def simulator_for(side: UserSide, prompt: str, arm: Arm, seed: int) -> UserSimul
             top_p=config.user_top_p,
             max_tokens=config.user_max_tokens,
             experts=arm.experts,
+            turn_steering=arm.turn_steering,
+            turn_intensities=arm.turn_intensities,
         )
     if strategy == "human":
         return HumanUser(prompt)

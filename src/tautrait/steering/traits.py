@@ -16,6 +16,9 @@ coefficient poisons the sampler of every row it is batched with, and anything fa
 the calibrated "high" (a few times "medium") only produces degenerate text. Both are
 refused here, where every entry point (run, chat, rephrase, traits export/eval, a
 server) parses its trait dicts.
+
+In ``tautrait run`` (``allow_schedules=True``) a value may also be a schedule over the
+user's turns (:mod:`tautrait.steering.schedule`); every other entry point refuses one.
 """
 
 from __future__ import annotations
@@ -24,14 +27,15 @@ import contextlib
 import hashlib
 import json
 import math
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from tautrait import paths
 from tautrait.errors import UserError
+from tautrait.steering.schedule import TraitSchedule, parse_schedule
 
 Level = Literal["low", "medium", "high"]
 LEVELS: tuple[Level, ...] = ("low", "medium", "high")
@@ -116,32 +120,56 @@ class TraitDict(BaseModel):
     """How the arm is named in results (the file's stem, or a canonical rendering)."""
     source: str
     """Where it came from: a path, or "inline"."""
-    raw: dict[str, str | float]
-    """The dictionary as written."""
+    raw: dict[str, Any]
+    """The dictionary as written (a scheduled trait: its schedule, normalised)."""
     intensities: dict[str, Intensity]
-    """Canonical trait name -> level or number, for every trait the dict names."""
+    """Canonical trait name -> level or number, for every trait the dict names; a
+    scheduled trait's is the value its schedule holds at the end."""
+    schedules: dict[str, TraitSchedule] = Field(default_factory=dict)
+    """Canonical trait name -> its schedule over the user's turns (``tautrait run``)."""
 
     def active(self) -> dict[str, Intensity]:
-        """Only the traits that steer (not "low" and not 0)."""
-        return {t: v for t, v in self.intensities.items() if v not in ("low", 0, 0.0)}
+        """Only the traits that steer (not "low" and not 0; a scheduled trait when any
+        of its points steers)."""
+        return {
+            t: v
+            for t, v in self.intensities.items()
+            if not _neutral(v)
+            or (t in self.schedules and not all(_neutral(p) for p in self.schedules[t].points))
+        }
 
     def canonical(self) -> str:
         active = self.active()
         if not active:
             return "neutral"
-        return ",".join(f"{t}={v}" for t, v in sorted(active.items()))
+        return ",".join(
+            f"{t}={self.schedules[t].label() if t in self.schedules else v}"
+            for t, v in sorted(active.items())
+        )
+
+
+def _neutral(value: Intensity) -> bool:
+    return value in ("low", 0, 0.0)
 
 
 def parse_trait_dict(
-    raw: object, *, label: str, source: str, definitions: dict[str, TraitDefinition] | None = None
+    raw: object,
+    *,
+    label: str,
+    source: str,
+    definitions: dict[str, TraitDefinition] | None = None,
+    allow_schedules: bool = False,
 ) -> TraitDict:
     """Validate a trait dictionary; unknown traits or levels raise a :class:`UserError`
-    listing the valid ones."""
+    listing the valid ones. A schedule (a JSON object or list as a value) is accepted
+    only with ``allow_schedules``."""
     definitions = load_definitions() if definitions is None else definitions
     if not isinstance(raw, dict) or not raw:
         raise UserError(f"{source}: a trait dict is a non-empty JSON object {{trait: intensity}}")
     aliases = alias_table(definitions)
     intensities: dict[str, Intensity] = {}
+    schedules: dict[str, TraitSchedule] = {}
+    clean_raw: dict[str, Any] = {}
     for key, value in raw.items():
         trait = aliases.get(str(key).lower())
         if trait is None:
@@ -152,9 +180,29 @@ def parse_trait_dict(
             )
         if trait in intensities:
             raise UserError(f"{source}: trait {trait!r} is given twice")
+        if isinstance(value, dict | list):
+            if not allow_schedules:
+                raise UserError(
+                    f"{source}: intensity {value!r} of {key!r} is not valid; use low, medium, "
+                    "high or a number (schedules over the user's turns work only in "
+                    "`tautrait run`)"
+                )
+            schedule = parse_schedule(
+                value,
+                key=str(key),
+                source=source,
+                parse_point=partial(_parse_intensity, key=str(key), source=source),
+            )
+            schedules[trait] = schedule
+            intensities[trait] = schedule.held
+            clean_raw[str(key)] = schedule.spec()
+            continue
         intensities[trait] = _parse_intensity(value, key=str(key), source=source)
-    clean_raw = {str(k): (v if isinstance(v, str) else float(v)) for k, v in raw.items()}
-    return TraitDict(label=label, source=source, raw=clean_raw, intensities=intensities)
+        # As written: a level keeps its spelling, a number becomes a float.
+        clean_raw[str(key)] = value if isinstance(value, str) else intensities[trait]
+    return TraitDict(
+        label=label, source=source, raw=clean_raw, intensities=intensities, schedules=schedules
+    )
 
 
 def _parse_intensity(value: object, *, key: str, source: str) -> Intensity:
@@ -197,7 +245,12 @@ def ready_dicts() -> dict[str, Path]:
     return found
 
 
-def load_trait_dict(spec: str, definitions: dict[str, TraitDefinition] | None = None) -> TraitDict:
+def load_trait_dict(
+    spec: str,
+    definitions: dict[str, TraitDefinition] | None = None,
+    *,
+    allow_schedules: bool = False,
+) -> TraitDict:
     """Load ``--trait-dict``: a file path, a ready dict's name (``skeptical.json`` or
     ``skeptical``), or inline JSON (``'{"impatience": "high"}'``)."""
     text = spec.strip()
@@ -206,7 +259,13 @@ def load_trait_dict(spec: str, definitions: dict[str, TraitDefinition] | None = 
             raw = json.loads(text)
         except json.JSONDecodeError as exc:
             raise UserError(f"inline trait dict is not valid JSON: {exc.msg}") from None
-        parsed = parse_trait_dict(raw, label="", source="inline", definitions=definitions)
+        parsed = parse_trait_dict(
+            raw,
+            label="",
+            source="inline",
+            definitions=definitions,
+            allow_schedules=allow_schedules,
+        )
         return parsed.model_copy(update={"label": parsed.canonical()})
     path = Path(text).expanduser()
     if not path.is_file():
@@ -224,4 +283,10 @@ def load_trait_dict(spec: str, definitions: dict[str, TraitDefinition] | None = 
         raw = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise UserError(f"{path}: invalid JSON ({exc.msg} at line {exc.lineno})") from None
-    return parse_trait_dict(raw, label=path.stem, source=str(path), definitions=definitions)
+    return parse_trait_dict(
+        raw,
+        label=path.stem,
+        source=str(path),
+        definitions=definitions,
+        allow_schedules=allow_schedules,
+    )

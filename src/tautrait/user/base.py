@@ -47,6 +47,9 @@ class UserReply:
     latency_s: float = 0.0
     retries: dict[str, int] = field(default_factory=dict)
     """Provider calls retried for this reply, by cause."""
+    intensities: dict[str, float] | None = None
+    """Trait -> intensity (calibrated units) this turn was generated under, when it
+    follows a schedule (recorded in the episode's user message); None otherwise."""
 
 
 class UserSimulator(Protocol):
@@ -87,6 +90,11 @@ def split_stop(raw: str) -> tuple[str, bool]:
     stop = STOP_MARKER in raw
     text = raw.replace(STOP_MARKER, "").strip()
     return text, stop
+
+
+def user_turn(transcript: list[Utterance]) -> int:
+    """The 0-based index of the user turn about to be generated."""
+    return sum(u.speaker == "user" for u in transcript)
 
 
 def turn_seed(seed: int, turn: int) -> int:

@@ -22,6 +22,7 @@ from tautrait.user.base import (
     simulator_messages,
     split_stop,
     turn_seed,
+    user_turn,
 )
 
 
@@ -84,6 +85,10 @@ class SteeredUser:
         steering: Block -> vector to add (empty for the baseline arm).
         seed: The episode's seed; each turn derives its own from it.
         experts: (weight, steering) per mixture expert (mTAD); replaces ``steering``.
+        turn_steering: A schedule: block -> vector of each user turn (the last holds for
+            later turns); replaces ``steering`` when given.
+        turn_intensities: The schedule's trait -> intensity of each user turn, returned
+            with each reply.
     """
 
     def __init__(
@@ -97,8 +102,12 @@ class SteeredUser:
         top_p: float,
         max_tokens: int,
         experts: list[Expert] | None = None,
+        turn_steering: list[dict[int, torch.Tensor]] | None = None,
+        turn_intensities: list[dict[str, float]] | None = None,
     ) -> None:
         self.experts = experts or []
+        self.turn_steering = turn_steering or []
+        self.turn_intensities = turn_intensities or []
         self.worker = worker
         self.system_prompt = system_prompt
         self.steering = steering
@@ -116,14 +125,26 @@ class SteeredUser:
         except PromptTooLong as exc:
             raise InfraError("user_model", str(exc)) from None
 
+    def turn(
+        self, transcript: list[Utterance]
+    ) -> tuple[dict[int, torch.Tensor], dict[str, float] | None]:
+        """The steering of the user turn about to be generated, and its intensities
+        (None without a schedule): turn t of the schedule for the user's t-th message,
+        counted from the transcript, so a retried turn gets the same."""
+        if not self.turn_steering:
+            return self.steering, None
+        t = min(user_turn(transcript), len(self.turn_steering) - 1)
+        return self.turn_steering[t], self.turn_intensities[t] if self.turn_intensities else None
+
     async def reply(self, transcript: list[Utterance]) -> UserReply:
+        steering, intensities = self.turn(transcript)
         request = GenerationRequest(
             prompt_ids=self.prompt_ids(transcript),
             max_new_tokens=self.max_tokens,
             temperature=self.temperature,
             top_p=self.top_p,
             seed=turn_seed(self.seed, len(transcript)),
-            steering=self.steering,
+            steering=steering,
             stop_strings=(STOP_MARKER,),
             experts=self.experts,
         )
@@ -141,4 +162,5 @@ class SteeredUser:
             completion_tokens=result.completion_tokens,
             cost=0.0,
             latency_s=time.monotonic() - started,
+            intensities=intensities,
         )

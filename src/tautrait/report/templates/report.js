@@ -72,6 +72,7 @@
     var who = role;
     if (role === "tool") who = "tool result: " + (m.name || "") + (m.outcome ? " (" + m.outcome + ")" : "");
     if (role === "user" && m.stop) who += " (ends the conversation)";
+    if (role === "user" && m.intensities) who += " [scheduled: " + Object.keys(m.intensities).map(function (k) { return k + " " + m.intensities[k]; }).join(", ") + "]";
     box.appendChild(el("div", "who" + (m.outcome ? " outcome-" + m.outcome : ""), who));
     var text = contentText(m.content);
     if (text) box.appendChild(el("div", "text", text));
