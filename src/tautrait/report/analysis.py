@@ -20,6 +20,7 @@ import numpy as np
 from tautrait import __version__
 from tautrait.errors import UserError
 from tautrait.report import stats
+from tautrait.report.attribution import diagnose_row
 from tautrait.report.load import BASELINE, ArmMeta, Episode, LoadedRun
 from tautrait.report.paired import PairedResult, apply_holm, arm_stats, paired_delta
 from tautrait.report.schema import BootstrapSettings, Interval, Report, Row
@@ -197,6 +198,9 @@ def build_row(row: RowRuns, label: str, alpha: float) -> Row:
     apply_holm(deltas, alpha)
     average, average_ci = _average(results, alpha)
     domain, agent, temperature, user = row.key
+    attribution, realism = diagnose_row(
+        row.runs, {name: _episodes(row, name) for name in metas}, _keyed, alpha
+    )
     return Row(
         domain=domain,
         agent=agent,
@@ -209,6 +213,8 @@ def build_row(row: RowRuns, label: str, alpha: float) -> Row:
         deltas=deltas,
         average_rel_delta_pct=average,
         average_ci=average_ci,
+        attribution=attribution,
+        realism=realism,
     )
 
 

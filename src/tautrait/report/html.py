@@ -28,6 +28,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from tautrait.report import numbers as n
+from tautrait.report.diagnostics import html_section
 from tautrait.report.load import Episode, LoadedRun
 from tautrait.report.schema import Report, Row, over_limit_warnings
 from tautrait.report.svg import Bar, Series, bar_chart, line_chart
@@ -179,4 +180,5 @@ def render_html(report: Report, runs: list[LoadedRun]) -> str:
         data=_script_json(data),
         level=f"{(1 - report.alpha) * 100:g}%",
         over_limit=over_limit_warnings(report.runs),
+        diagnostics=html_section(report),
     )

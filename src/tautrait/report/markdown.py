@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from tautrait.report import numbers as n
+from tautrait.report.diagnostics import markdown_lines
 from tautrait.report.schema import (
     ArmStats,
     Comparison,
@@ -207,6 +208,7 @@ def _row_section(row: Row, alpha: float, base: Path | None) -> list[str]:
         out.append("")
         for d in row.deltas:
             out += _flip_lines(d, "baseline", d.arm, base)
+    out += markdown_lines(row)
     return out
 
 
