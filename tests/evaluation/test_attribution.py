@@ -43,7 +43,11 @@ def call(name: str, args: dict[str, Any], outcome: str = "ok", n: int = 0) -> li
             "role": "assistant",
             "content": None,
             "tool_calls": [
-                {"id": cid, "type": "function", "function": {"name": name, "arguments": json.dumps(args)}}
+                {
+                    "id": cid,
+                    "type": "function",
+                    "function": {"name": name, "arguments": json.dumps(args)},
+                }
             ],
         },
         {"role": "tool", "tool_call_id": cid, "name": name, "content": "{}", "outcome": outcome},
@@ -114,7 +118,9 @@ def test_a_withheld_fact_is_the_simulators_fault_unless_the_agent_found_it() -> 
         call("find_user_id_by_email", {"email": "haddad.larissa74@example.net"}),
         "A: Done, anything else?",
     )
-    verdict = attribute(found, termination="max_steps", task=TASK, breakdown=FAILED, write_tools=WRITES)
+    verdict = attribute(
+        found, termination="max_steps", task=TASK, breakdown=FAILED, write_tools=WRITES
+    )
     assert verdict.kind == "agent"
     assert "did not make the gold write cancel_pending_order though the user gave its facts" in (
         verdict.agent
@@ -137,11 +143,14 @@ def test_stopping_while_the_agent_waits_is_the_simulators_fault() -> None:
         "'289.99' not done)"
     ]
     # the same stop after the agent said it was done is the agent's failure
-    closed = messages[:-2] + [
+    closed = [
+        *messages[:-2],
         {"role": "assistant", "content": "Your order is cancelled."},
         {"role": "user", "content": "Thanks, bye."},
     ]
-    verdict = attribute(closed, termination="user_stop", task=TASK, breakdown=FAILED, write_tools=WRITES)
+    verdict = attribute(
+        closed, termination="user_stop", task=TASK, breakdown=FAILED, write_tools=WRITES
+    )
     assert verdict.kind == "agent"
     assert verdict.simulator == []
 
@@ -157,7 +166,9 @@ def test_wrong_write_with_every_fact_given_is_the_agents_fault() -> None:
     messages = convo(
         GOOD_USER,
         call("find_user_id_by_email", {"email": "haddad.larissa74@example.net"}),
-        call("cancel_pending_order", {"order_id": "KL-201153", "reason": "ordered by mistake"}, n=1),
+        call(
+            "cancel_pending_order", {"order_id": "KL-201153", "reason": "ordered by mistake"}, n=1
+        ),
         call("get_order_details", {"order_id": "KL-999999"}, outcome="error", n=2),
         "A: Cancelled.",
         "Thank you.",
@@ -190,7 +201,9 @@ def test_both_sides_at_fault() -> None:
 
 def test_an_unexpected_hand_off_is_the_agents() -> None:
     handed = FAILED.model_copy(update={"transferred": True, "transfer_expected": False})
-    verdict = attribute(convo(GOOD_USER, "A: Transferring you."), termination="transfer", breakdown=handed)
+    verdict = attribute(
+        convo(GOOD_USER, "A: Transferring you."), termination="transfer", breakdown=handed
+    )
     assert verdict.kind == "agent"
     assert "handed off to a human, which the task does not expect" in verdict.agent
 

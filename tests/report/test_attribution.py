@@ -60,8 +60,10 @@ def test_counts_per_arm_and_the_delta_without_simulator_pairs(run_dir: Path) -> 
     kinds = {f.ref.task_id: f.kind for f in a.episodes}
     assert kinds == {f"t{i}": ("simulator" if i < 3 else "agent") for i in range(6)}
     slipped = next(f for f in a.episodes if f.ref.task_id == "t0")
-    assert slipped.simulator == ["broke role (claims the agent's role) in user turn 1",
-                                 "broke role (offers help like the agent) in user turn 1"]
+    assert slipped.simulator == [
+        "broke role (claims the agent's role) in user turn 1",
+        "broke role (offers help like the agent) in user turn 1",
+    ]
     # the builders' task file hash is made up: the fact checks are skipped, and said so
     assert "facts" not in a.checks and "role" in a.checks
     assert any("changed since the run" in note for note in a.notes)
@@ -96,12 +98,21 @@ def test_realism_per_arm(run_dir: Path) -> None:
 def test_judge_verdicts_are_shown_beside_never_instead(run_dir: Path) -> None:
     lines = [
         FaultJudgeRecord(
-            run_id="r1", task_id="t0", trial=0, arm="skeptical", judge_model="scripted/x",
+            run_id="r1",
+            task_id="t0",
+            trial=0,
+            arm="skeptical",
+            judge_model="scripted/x",
             verdict="agent",
         ),
         FaultJudgeRecord(
-            run_id="r1", task_id="t3", trial=0, arm="skeptical", judge_model="scripted/x",
-            verdict=None, parse_error="no ANSWER line",
+            run_id="r1",
+            task_id="t3",
+            trial=0,
+            arm="skeptical",
+            judge_model="scripted/x",
+            verdict=None,
+            parse_error="no ANSWER line",
         ),
     ]
     (run_dir / "attribution.jsonl").write_text(

@@ -221,7 +221,6 @@ def attribute(
     checks = ["role", "stop", "errors"]
     turns = user_turns(messages)
     calls = agent_calls(messages)
-    agent_text = "\n".join(_content(m) for m in messages if m.get("role") == "assistant")
     said = "\n".join(turns)
 
     broken: dict[str, list[int]] = {}
@@ -230,9 +229,7 @@ def attribute(
             broken.setdefault(reason, []).append(index)
     for reason, where in broken.items():
         plural = "s" if len(where) > 1 else ""
-        simulator.append(
-            f"broke role ({reason}) in user turn{plural} {', '.join(map(str, where))}"
-        )
+        simulator.append(f"broke role ({reason}) in user turn{plural} {', '.join(map(str, where))}")
 
     withheld: list[Fact] = []
     if task is not None:
@@ -261,11 +258,10 @@ def attribute(
 
     stopped_early = False
     if termination == "user_stop":
-        last_agent = next(
-            (_content(m) for m in reversed(messages) if m.get("role") == "assistant" and _content(m)),
-            "",
-        )
-        pending = missing_writes or missing_outputs or (breakdown is not None and not breakdown.db_match)
+        replies = [_content(m) for m in messages if m.get("role") == "assistant"]
+        last_agent = next((text for text in reversed(replies) if text), "")
+        mismatch = breakdown is not None and not breakdown.db_match
+        pending = missing_writes or missing_outputs or mismatch
         if len(turns) <= 1:
             stopped_early = True
             simulator.append("stopped in its first turn")

@@ -42,7 +42,8 @@ ROLE_BREAK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "speaks as an AI",
-            r"\bas an ai\b|\b(?:i'm|i am) (?:an? )?(?:ai|language model|virtual assistant|chatbot|bot)\b",
+            r"\bas an ai\b"
+            r"|\b(?:i'm|i am) (?:an? )?(?:ai|language model|virtual assistant|chatbot|bot)\b",
         ),
         (
             "welcomes the customer",

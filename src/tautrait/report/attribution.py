@@ -79,9 +79,7 @@ def run_context(run: LoadedRun) -> RunContext:
             ctx.notes.append(f"{info.run_id}: domain not loadable ({exc}); write checks skipped")
         ctx.judged = read_judged(Path(info.source), info.run_id)
     else:
-        ctx.notes.append(
-            f"{info.run_id}: an imported file; only the role and stop checks ran"
-        )
+        ctx.notes.append(f"{info.run_id}: an imported file; only the role and stop checks ran")
     return ctx
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from tautrait.report import numbers as n
-from tautrait.report.schema import ArmRealism, Report, Row
+from tautrait.report.schema import ArmRealism, EpisodeFault, Report, Row
 
 MAX_REASONS = 30
 """Failed episodes listed with their reasons in Markdown (the JSON and HTML have all)."""
@@ -127,15 +127,12 @@ def markdown_lines(row: Row) -> list[str]:
     a = row.attribution
     if a is not None:
         out += ["### Fault attribution", "", ATTRIBUTION_LEGEND, ""]
-        out += _table(*_fault_rows(row)) + [""]
+        out += [*_table(*_fault_rows(row)), ""]
         if a.deltas:
-            out += _table(*_adjusted_rows(row)) + [""]
+            out += [*_table(*_adjusted_rows(row)), ""]
         out += ["<details><summary>Reasons per failed episode</summary>", ""]
         for f in a.episodes[:MAX_REASONS]:
-            reasons = "; ".join(f"simulator: {r}" for r in f.simulator)
-            reasons += ("; " if reasons and f.agent else "") + "; ".join(
-                f"agent: {r}" for r in f.agent
-            )
+            reasons = "; ".join(_reasons(f))
             judge = f" (judge: {f.judge})" if f.judge else ""
             out.append(f"- `{_esc(f.ref.episode_id)}` **{f.kind}**{judge}: {_esc(reasons)}")
         if len(a.episodes) > MAX_REASONS:
@@ -145,8 +142,12 @@ def markdown_lines(row: Row) -> list[str]:
     if row.realism:
         window = row.realism[0].mattr_window
         out += ["### Realism of the simulated users", "", REALISM_LEGEND.format(window=window), ""]
-        out += _table(*_realism_rows(row.realism)) + [""]
+        out += [*_table(*_realism_rows(row.realism)), ""]
     return out
+
+
+def _reasons(f: EpisodeFault) -> list[str]:
+    return [f"simulator: {r}" for r in f.simulator] + [f"agent: {r}" for r in f.agent]
 
 
 def _html_table(header: list[str], rows: list[list[str]]) -> str:
@@ -175,7 +176,7 @@ def html_section(report: Report) -> str:
                 f"<li><code>{escape(f.ref.episode_id)}</code> <strong>{escape(f.kind)}</strong>"
                 + (f" (judge: {escape(f.judge)})" if f.judge else "")
                 + ": "
-                + escape("; ".join([f"simulator: {r}" for r in f.simulator] + [f"agent: {r}" for r in f.agent]))
+                + escape("; ".join(_reasons(f)))
                 + "</li>"
                 for f in a.episodes
             )
