@@ -79,6 +79,9 @@ def test_needed_facts_are_gold_values_the_scenario_holds() -> None:
         "haddad.larissa74@example.net": "find_user_id_by_email.email",
         "KL-201153": "get_order_details.order_id",
     }
+    volunteered = {f.value: f.volunteered for f in needed_facts(TASK)}
+    # the order id is in the goal (said unasked); the email only in what it says if asked
+    assert volunteered == {"haddad.larissa74@example.net": False, "KL-201153": True}
     assert scenario_facts(TASK.scenario) == ["KL-201153", "haddad.larissa74@example.net"]
     assert mentions("order kl 201153 please", "KL-201153")
     assert not mentions("order 20115", "KL-201153")
@@ -89,8 +92,10 @@ def test_role_break_is_the_simulators_fault() -> None:
         "I'm your agent. How can I assist you today?",
         "A: Could you give me your order id?",
         "How can I help you today?",
+        "A: Please hold on.",
+        "Bye.",
     )
-    verdict = attribute(messages, termination="max_steps", task=None, breakdown=FAILED)
+    verdict = attribute(messages, termination="user_stop", task=None, breakdown=FAILED)
     assert verdict.kind == "simulator"
     assert verdict.agent == []
     assert any("claims the agent's role" in r and "turn 1" in r for r in verdict.simulator)
@@ -103,28 +108,48 @@ def test_a_withheld_fact_is_the_simulators_fault_unless_the_agent_found_it() -> 
         "A: I can only find you by email.",
         "I don't want to say.",
         "A: Then I cannot help.",
+        "Bye.",
     )
     verdict = attribute(
-        messages, termination="max_steps", task=TASK, breakdown=FAILED, write_tools=WRITES
+        messages, termination="user_stop", task=TASK, breakdown=FAILED, write_tools=WRITES
     )
     assert verdict.kind == "simulator"
     assert verdict.simulator == [
         "never gave 'haddad.larissa74@example.net' (needed by find_user_id_by_email.email; "
-        "its scenario holds it)"
+        "the agent asked for it)"
     ]
     # the same user, but the agent looked the email up by itself: not held up
     found = convo(
         "Hi, I want to cancel an order, KL-201153.",
         call("find_user_id_by_email", {"email": "haddad.larissa74@example.net"}),
-        "A: Done, anything else?",
+        "A: Done.",
+        "Bye.",
     )
     verdict = attribute(
-        found, termination="max_steps", task=TASK, breakdown=FAILED, write_tools=WRITES
+        found, termination="user_stop", task=TASK, breakdown=FAILED, write_tools=WRITES
     )
     assert verdict.kind == "agent"
-    assert "did not make the gold write cancel_pending_order though the user gave its facts" in (
-        verdict.agent
+    assert verdict.agent == [
+        "did not make the gold write cancel_pending_order",
+        "did not say the required output '289.99'",
+    ]
+
+
+def test_a_fact_the_agent_never_asked_for_is_the_agents_fault() -> None:
+    # the email is only the user's to give when asked, and nobody asked
+    never_asked = convo("Hi, I want to cancel an order.", "A: Sorry, I cannot help with that.")
+    verdict = attribute(
+        never_asked, termination="max_steps", task=TASK, breakdown=FAILED, write_tools=WRITES
     )
+    assert verdict.agent[0] == (
+        "never asked for the email 'haddad.larissa74@example.net' (needed by "
+        "find_user_id_by_email.email), which the user knew"
+    )
+    # the order id is in the user's goal: not saying it is the user's fault either way
+    assert verdict.simulator == [
+        "never gave 'KL-201153' (needed by get_order_details.order_id; its goal states it)"
+    ]
+    assert verdict.kind == "both"
 
 
 def test_stopping_while_the_agent_waits_is_the_simulators_fault() -> None:
@@ -180,7 +205,10 @@ def test_wrong_write_with_every_fact_given_is_the_agents_fault() -> None:
     assert verdict.simulator == []
     assert verdict.agent[0].startswith("made a write that is no gold action: cancel_pending_order(")
     assert any(r.startswith("a tool call failed: get_order_details(") for r in verdict.agent)
-    assert "did not say the required output '289.99'" in verdict.agent
+    # the step budget ran out with the gold write and the output still missing
+    assert verdict.agent[-1] == (
+        "ran out of steps (max_steps) with write cancel_pending_order, output '289.99' not done"
+    )
     assert set(verdict.checks) == {"role", "stop", "errors", "facts", "writes", "outputs"}
 
 

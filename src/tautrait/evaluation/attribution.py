@@ -12,7 +12,9 @@ reasons found, by deterministic checks only:
 - *withheld a needed fact*: a value a gold action's arguments need (an email, an order
   id, a postal code, a name, an address line) that the task's scenario gives the user
   was never said by the user *and* never used by the agent (an agent that found it by
-  itself was not held up);
+  itself was not held up), although the scenario's goal states it or the agent asked
+  for it (:func:`asked_for`; a value only in ``known_info`` is the user's to give when
+  asked, as a customer would);
 - *stopped early*: the user ended the conversation while gold writes or required outputs
   were still missing and the agent's last message was waiting on the user (a question),
   or in its very first turn.
@@ -20,9 +22,12 @@ reasons found, by deterministic checks only:
 **Agent** (a failure that stands even where the user did its part):
 
 - a write that is no gold action (wrong arguments, wrong tool), a tool call the domain
-  refused, a hand-off the task does not expect;
-- a gold write not made although the user gave every fact it needs and did not stop
-  early; a required output not said when the user has no fault at all.
+  refused (a tool that crashed is the domain's bug, counted for no one), a hand-off
+  the task does not expect;
+- running out of steps (``max_steps``) with gold writes or outputs still missing;
+- a fact the user knew only "when asked" that the agent never asked for; a gold write
+  not made although the user gave every fact asked of it and did not stop early; a
+  required output not said when the user has no fault at all.
 
 An episode with simulator reasons only is ``simulator``; with both kinds, ``both``;
 otherwise ``agent`` (with at least one reason, the residual one being that the user did
@@ -59,6 +64,13 @@ class Fact:
     value: str
     where: str
     """``tool.argument`` of the first gold action using it."""
+    volunteered: bool = False
+    """The scenario's persona or goal holds it, so the user should say it unasked; a
+    value only in ``known_info`` is said when the agent asks for it."""
+
+    @property
+    def argument(self) -> str:
+        return self.where.rpartition(".")[2]
 
 
 @dataclass
@@ -130,6 +142,7 @@ def _values(value: Any) -> Iterable[str]:
 def needed_facts(task: Task) -> list[Fact]:
     """The gold actions' argument values that the scenario holds (see the module doc)."""
     held = normalise(scenario_text(task.scenario))
+    told = normalise(task.scenario.persona + "\n" + task.scenario.goal)
     facts: dict[str, Fact] = {}
     for action in task.gold_actions:
         for argument, raw in action.kwargs.items():
@@ -138,8 +151,24 @@ def needed_facts(task: Task) -> list[Fact]:
                 is_name = argument in NAME_ARGUMENTS and len(key) >= 2
                 identifier = len(key) >= 4 and (any(c.isdigit() for c in key) or "@" in key)
                 if (is_name or identifier) and key in held and key not in facts:
-                    facts[key] = Fact(value=value, where=f"{action.name}.{argument}")
+                    facts[key] = Fact(
+                        value=value, where=f"{action.name}.{argument}", volunteered=key in told
+                    )
     return list(facts.values())
+
+
+_SYNONYMS = {"postal": ("zip", "postal"), "zip": ("zip", "postal"), "email": ("mail",)}
+_VAGUE = frozenset({"id", "line1", "line2", "code", "first", "last", "number"})
+
+
+def asked_for(argument: str, agent_text: str) -> bool:
+    """Whether the agent's messages ask about an argument, by its name's words ("order"
+    for ``order_id``, "zip" or "postal" for ``postal_code``, "mail" for ``email``):
+    lenient on purpose, so a fact the agent may have asked for counts as asked."""
+    words = [w for w in argument.lower().split("_") if w and w not in _VAGUE] or [argument]
+    keys = {k for w in words for k in _SYNONYMS.get(w, (w,))}
+    text = agent_text.lower()
+    return any(k in text for k in keys)
 
 
 # --- the trajectory ---------------------------------------------------------------------
@@ -232,20 +261,25 @@ def attribute(
         simulator.append(f"broke role ({reason}) in user turn{plural} {', '.join(map(str, where))}")
 
     withheld: list[Fact] = []
+    unasked: list[Fact] = []
     if task is not None:
         checks.append("facts")
         used = json.dumps([c.arguments for c in calls], default=str)
+        asked = "\n".join(_content(m) for m in messages if m.get("role") == "assistant")
         for fact in needed_facts(task):
-            if not mentions(said, fact.value) and not mentions(used, fact.value):
+            if mentions(said, fact.value) or mentions(used, fact.value):
+                continue
+            if fact.volunteered or asked_for(fact.argument, asked):
                 withheld.append(fact)
-                simulator.append(
-                    f"never gave {fact.value!r} (needed by {fact.where}; its scenario holds it)"
-                )
+                how = "its goal states it" if fact.volunteered else "the agent asked for it"
+                simulator.append(f"never gave {fact.value!r} (needed by {fact.where}; {how})")
+            else:
+                unasked.append(fact)
 
     missing_writes: list[str] = []
     if task is not None and write_tools is not None:
         checks.append("writes")
-        done = [c for c in calls if c.name in write_tools and c.outcome != "error"]
+        done = [c for c in calls if c.name in write_tools and c.outcome not in ("error", "crash")]
         for action in task.gold_actions:
             if action.name in write_tools and not any(
                 c.name == action.name and _same(action.kwargs, c.arguments) for c in done
@@ -282,15 +316,33 @@ def attribute(
         checks.append("outputs")
         if breakdown.transferred and not breakdown.transfer_expected:
             agent.append("handed off to a human, which the task does not expect")
-    if not withheld and not stopped_early:
-        # The user gave every fact and stayed: a write still missing is the agent's.
-        for name in missing_writes:
-            agent.append(f"did not make the gold write {name} though the user gave its facts")
-    if not simulator:
-        # An output depends on the whole conversation: only the agent's when the user
-        # did all of its part.
-        for output in missing_outputs:
-            agent.append(f"did not say the required output {output!r}")
+    if not stopped_early:
+        # A user who left before being asked held nobody up by not saying it.
+        for fact in unasked:
+            agent.append(
+                f"never asked for the {fact.argument} {fact.value!r} (needed by "
+                f"{fact.where}), which the user knew"
+            )
+    pending_what = [f"write {w}" for w in missing_writes] + [
+        f"output {o!r}" for o in missing_outputs
+    ]
+    if termination == "max_steps" and (pending_what or (breakdown and not breakdown.db_match)):
+        # The step budget is the agent's to spend, whatever the user said meanwhile.
+        agent.append(
+            "ran out of steps (max_steps)"
+            + (f" with {', '.join(pending_what)} not done" if pending_what else "")
+        )
+    else:
+        if not withheld and not stopped_early:
+            # The user gave every fact asked of it and stayed: a missing write is the
+            # agent's.
+            for name in missing_writes:
+                agent.append(f"did not make the gold write {name}")
+        if not simulator:
+            # An output depends on the whole conversation: only the agent's when the
+            # user did all of its part.
+            for output in missing_outputs:
+                agent.append(f"did not say the required output {output!r}")
 
     if simulator and agent:
         kind: FaultKind = "both"
