@@ -39,6 +39,7 @@ from tautrait.errors import UserError
 MANIFEST_FILE = "run.json"
 EPISODES_FILE = "episodes.jsonl"
 TRAITEVAL_FILE = "traiteval.json"
+ATTRIBUTION_FILE = "attribution.jsonl"
 
 RUN_VERSION = 1
 """``run.json``'s ``schema_version``."""
@@ -49,8 +50,16 @@ EPISODE_VERSION = 1
 TRAITEVAL_VERSION = 1
 """``traiteval.json``'s ``schema_version``."""
 TRAITEVAL_SCHEMA = "tautrait.traiteval"
+ATTRIBUTION_VERSION = 1
+"""An ``attribution.jsonl`` line's ``schema_version``."""
 
-OLDEST_READABLE = {"run.json": 1, "arm record": 1, "episode record": 1, "traiteval.json": 1}
+OLDEST_READABLE = {
+    "run.json": 1,
+    "arm record": 1,
+    "episode record": 1,
+    "traiteval.json": 1,
+    "attribution record": 1,
+}
 """The oldest version of each record this tautrait still reads."""
 
 DEFAULT_MAX_INFRA_ERRORS = 0.1
@@ -442,3 +451,28 @@ def read_traiteval(path: Path) -> TraitEvalRecord:
         error = exc.errors()[0]
         where = ".".join(str(p) for p in error["loc"])
         raise UserError(f"{path} is not a valid traiteval.json ({where}: {error['msg']})") from None
+
+
+# --- attribution.jsonl ------------------------------------------------------------------
+
+
+class FaultJudgeRecord(BaseModel):
+    """One line of ``attribution.jsonl``: a judge model's verdict on whose fault one
+    failed episode is (``tautrait run --judge-model``). The deterministic attribution is
+    not stored: a report recomputes it from the episodes."""
+
+    schema_version: int = ATTRIBUTION_VERSION
+    run_id: str
+    task_id: str
+    trial: int
+    arm: str
+    judge_model: str
+    verdict: Literal["agent", "simulator", "both", "none"] | None
+    """None when the response was unparsable or the call failed (never guessed)."""
+    parse_error: str | None = None
+    call_error: str | None = None
+    response: str | None = None
+    """The judge's full response, for audit."""
+
+    def key(self) -> tuple[str, int, str]:
+        return (self.task_id, self.trial, self.arm)

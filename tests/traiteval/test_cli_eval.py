@@ -118,6 +118,14 @@ def test_eval_writes_json_and_markdown(
     assert "## Dose-response per trait (offline)" in markdown
     assert "## Trait pairs (offline)" in markdown
     assert "Unparsable" in markdown
+    # Realism: the same figures as a run's report, per method, every user turn counted.
+    realism = data["offline"]["realism"]
+    assert set(realism) == {"steered", "mtad", "prompt"}
+    for figures in realism.values():
+        assert figures["conversations"] == 11 and figures["user_turns"] == 22
+        assert figures["mattr_window"] == 50
+        assert figures["front_loading_conversations"] == 11
+    assert "## Realism diagnostics (offline)" in markdown
 
 
 def test_eval_is_reproducible_and_judge_free(

@@ -169,6 +169,8 @@ def start(
             f"cannot write results in {run_dir} ({exc.strerror or exc}); free space or fix "
             f"the folder, then finish with: tautrait run --resume {run_dir}"
         ) from None
+    if prepared.config.judge_model:
+        judge_faults(run_dir, prepared.config, console)
     typer.echo(f"report: {run_dir / 'report.md'}")
     summary = summarize(read_episodes(run_dir), prepared.config.max_infra_errors)
     if summary.errors:
@@ -181,3 +183,25 @@ def start(
 def with_option(config: RunConfig, name: str, value: Any) -> RunConfig:
     """``config`` with one option changed, validated like any other value."""
     return build_config({**config.model_dump(), name: value}, environment=False)
+
+
+def judge_faults(run_dir: Path, config: RunConfig, console: Any) -> None:
+    """``--judge-model``: judge the run's failed episodes, then rewrite its report."""
+    from tautrait.report.output import write_run_report
+    from tautrait.traiteval.fault_judge import judge_run
+
+    assert config.judge_model is not None
+    console.print(f"judging the failed episodes with {config.judge_model}")
+    counts = judge_run(
+        run_dir,
+        config.judge_model,
+        api_base=config.judge_api_base,
+        concurrency=config.max_concurrency,
+        seed=config.seed,
+        retry=config.retry_policy(),
+    )
+    console.print(
+        "judge verdicts: "
+        + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none needed")
+    )
+    write_run_report(run_dir)

@@ -21,6 +21,7 @@ from tautrait import __version__
 from tautrait.errors import UserError
 from tautrait.report import stats
 from tautrait.report.dose import build_dose
+from tautrait.report.attribution import diagnose_row
 from tautrait.report.load import BASELINE, ArmMeta, Episode, LoadedRun
 from tautrait.report.paired import PairedResult, apply_holm, arm_stats, paired_delta
 from tautrait.report.schema import BootstrapSettings, Interval, Report, Row
@@ -199,6 +200,9 @@ def build_row(row: RowRuns, label: str, alpha: float) -> Row:
     average, average_ci = _average(results, alpha)
     domain, agent, temperature, user = row.key
     dose = build_dose(metas, lambda arm: _episodes(row, arm), alpha)
+    attribution, realism = diagnose_row(
+        row.runs, {name: _episodes(row, name) for name in metas}, _keyed, alpha
+    )
     return Row(
         domain=domain,
         agent=agent,
@@ -212,6 +216,8 @@ def build_row(row: RowRuns, label: str, alpha: float) -> Row:
         average_rel_delta_pct=average,
         average_ci=average_ci,
         dose=dose,
+        attribution=attribution,
+        realism=realism,
     )
 
 

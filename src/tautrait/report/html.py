@@ -29,6 +29,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from tautrait.report import dose
 from tautrait.report import numbers as n
+from tautrait.report.diagnostics import html_section
 from tautrait.report.load import Episode, LoadedRun
 from tautrait.report.schema import Report, Row, over_limit_warnings
 from tautrait.report.svg import Bar, Series, bar_chart, line_chart
@@ -183,4 +184,5 @@ def render_html(report: Report, runs: list[LoadedRun]) -> str:
         level=f"{(1 - report.alpha) * 100:g}%",
         over_limit=over_limit_warnings(report.runs),
         dose=dose,
+        diagnostics=html_section(report),
     )

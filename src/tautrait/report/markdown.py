@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from tautrait.report import dose
 from tautrait.report import numbers as n
+from tautrait.report.diagnostics import markdown_lines
 from tautrait.report.schema import (
     ArmStats,
     Comparison,
@@ -209,6 +210,7 @@ def _row_section(row: Row, alpha: float, base: Path | None) -> list[str]:
         for d in row.deltas:
             out += _flip_lines(d, "baseline", d.arm, base)
     out += dose.markdown_lines(row, alpha)
+    out += markdown_lines(row)
     return out
 
 

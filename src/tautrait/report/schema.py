@@ -198,6 +198,81 @@ class DoseResponse(_Model):
     """Percentile bootstrap over tasks (all points of a task resampled together); null
     with fewer than two tasks."""
     method: Literal["ols_task_bootstrap"] = "ols_task_bootstrap"
+class EpisodeFault(_Model):
+    """One failed episode's attribution (see :mod:`tautrait.evaluation.attribution`)."""
+
+    ref: EpisodeRef
+    kind: Literal["agent", "simulator", "both"]
+    """Whose failure it is, by the deterministic checks."""
+    simulator: list[str] = Field(default_factory=list)
+    """Why the simulated user is at fault (empty: it did its part)."""
+    agent: list[str] = Field(default_factory=list)
+    """Why the agent is at fault (empty: only the user is)."""
+    judge: str | None = None
+    """The judge model's verdict (agent, simulator, both, none) when the run was judged;
+    null when not judged, or when its answer was unparsable or the call failed."""
+
+
+class ArmFaults(_Model):
+    """One arm's failed episodes by whose fault they are."""
+
+    arm: str
+    failed: int
+    """Completed episodes with a reward below 1 (infrastructure errors are never
+    attributed)."""
+    agent: int
+    simulator: int
+    both: int
+    judged: dict[str, int] = Field(default_factory=dict)
+    """The judge's verdicts, by kind, plus ``unparsable`` and ``error``; empty when the
+    run was not judged."""
+
+
+class AdjustedDelta(_Model):
+    """A trait's delta recomputed without the pairs in which the simulator is at fault."""
+
+    arm: str
+    left_out: int
+    """Pairs (task, trial) left out of both arms because either episode's failure is
+    the simulator's (kind simulator or both)."""
+    delta: Delta
+    """The same statistics as the plain delta, on the remaining pairs; Holm across this
+    row's adjusted deltas."""
+
+
+class RowAttribution(_Model):
+    """Fault attribution of a row's failed episodes."""
+
+    checks: list[str]
+    """The checks that ran on every run of the row (role, stop, errors, facts, writes,
+    outputs); facts and writes need the run's task file and domain."""
+    arms: list[ArmFaults]
+    deltas: list[AdjustedDelta]
+    episodes: list[EpisodeFault]
+    notes: list[str] = Field(default_factory=list)
+
+
+class ArmRealism(_Model):
+    """Realism diagnostics of one arm's simulated users (see
+    :mod:`tautrait.evaluation.realism`); infrastructure errors left out."""
+
+    arm: str
+    conversations: int
+    user_turns: int
+    words_mean: float | None
+    """Words per user turn (runs of letters, digits and apostrophes)."""
+    words_median: float | None
+    words_p90: float | None
+    mattr: float | None
+    """Moving-average type-token ratio of each episode's user words, mean over episodes."""
+    mattr_window: int
+    front_loading: float | None
+    """Mean share of the scenario's key facts (emails, values with a digit) in the first
+    user turn; null without the run's task file."""
+    front_loading_conversations: int
+    role_break_turns: int
+    role_break_share: float | None
+    """Share of user turns that break role."""
 
 
 class Row(_Model):
@@ -223,6 +298,11 @@ class Row(_Model):
     """Joint bootstrap of that mean, when every delta uses the same paired tasks."""
     dose: list[DoseResponse] = Field(default_factory=list)
     """One entry per swept trait (``--sweep``), empty without sweeps."""
+    attribution: RowAttribution | None = None
+    """Whose fault each failed episode is, per arm, and the deltas without the pairs the
+    simulator failed; null when no episode failed."""
+    realism: list[ArmRealism] = Field(default_factory=list)
+    """Realism diagnostics of the simulated users, per arm."""
 
 
 class InfraLimit(_Model):

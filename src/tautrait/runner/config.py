@@ -163,6 +163,12 @@ class RunConfig(BaseModel):
     local one-node Ray is started."""
     output_dir: Path = Path("results")
     """Where run folders are created."""
+    judge_model: str | None = None
+    """A litellm model that also judges whose fault each failed episode is (agent,
+    simulator, both, none), once the grid is done: attribution.jsonl, shown in the
+    report beside the deterministic attribution; unparsable answers are counted."""
+    judge_api_base: str | None = None
+    """Base URL for the judge's provider (--judge-model)."""
 
     def retry_policy(self) -> RetryPolicy:
         """How provider calls of this run are retried."""

@@ -41,6 +41,7 @@ from tautrait.traiteval.measures import (
     method_summary,
     perplexity_of,
 )
+from tautrait.traiteval.realism import method_realism
 from tautrait.traiteval.report import clean, render_markdown
 from tautrait.traiteval.settings import PAIR_LEVELS, EvalSettings
 
@@ -204,6 +205,7 @@ def run_eval(settings: EvalSettings, out_dir: Path, console: Console) -> TraitEv
         scorer = make_scorer(settings, definitions, sides)
         measures = measure_conversations(scorer, [c for c in conversations if c.error is None])
         offline = offline_results(plan, measures)
+        offline["realism"] = method_realism(plan, conversations)
         timings["scoring_s"] = round(time.monotonic() - mark, 2)
 
         judged: dict[str, Any] | None = None

@@ -242,6 +242,43 @@ DEFINITIONS = """\
   over parsed responses."""
 
 
+def realism_table(result: dict[str, Any]) -> str:
+    """Per method, the figures a run's report shows per arm (see
+    :mod:`tautrait.evaluation.realism`)."""
+    figures = result["offline"]["realism"]
+    window = next(iter(figures.values()))["mattr_window"]
+    rows = [
+        [
+            method_name(method),
+            str(f["conversations"]),
+            str(f["user_turns"]),
+            f"{_num(f['words_mean'], 1)} / {_num(f['words_median'], 1)} / "
+            f"{_num(f['words_p90'], 1)}",
+            _num(f["mattr"]),
+            _pct(f["front_loading"]),
+            f"{_pct(f['role_break_share'])} ({f['role_break_turns']})",
+        ]
+        for method, f in figures.items()
+    ]
+    header = [
+        "method",
+        "conversations",
+        "user turns",
+        "words / turn (mean / median / p90)",
+        f"MATTR ({window} words)",
+        "front-loading %",
+        "role breaks % (turns)",
+    ]
+    return (
+        _table(header, rows)
+        + "\n\nWords are runs of letters, digits and apostrophes. MATTR: moving-average "
+        "type-token ratio of each conversation's user words, mean over conversations. "
+        "Front-loading: share of the context's key facts (emails, values with a digit) the "
+        "first user turn gives. Role breaks: user turns that speak as the agent (the check "
+        "a run's fault attribution uses)."
+    )
+
+
 def render_markdown(result: dict[str, Any]) -> str:
     settings = result["settings"]
     conv = result["conversations"]
@@ -262,5 +299,7 @@ def render_markdown(result: dict[str, Any]) -> str:
     ]
     if result["offline"]["pairs"]:
         lines += ["", "## Trait pairs (offline)", "", pairs_table(result)]
+    if result["offline"].get("realism"):
+        lines += ["", "## Realism diagnostics (offline)", "", realism_table(result)]
     lines += ["", "## Judge", "", judge_details(result), "", "## Definitions", "", DEFINITIONS]
     return "\n".join(lines) + "\n"
