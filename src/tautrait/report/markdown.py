@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from tautrait.report import numbers as n
+from tautrait.report.expression import markdown as expression_markdown
 from tautrait.report.schema import (
     ArmStats,
     Comparison,
@@ -252,6 +253,7 @@ def render_markdown(report: Report, link_base: Path | None = None) -> str:
         out.append("")
     for row in report.rows:
         out += _row_section(row, report.alpha, link_base)
+    out += expression_markdown(report)
     out += ["## Runs", ""]
     run_rows = [
         [

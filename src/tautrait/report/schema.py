@@ -160,6 +160,40 @@ class Delta(_Model):
     flips: list[Flip]
 
 
+class TurnExpression(_Model):
+    """One user-turn index of a trait arm's manipulation check, over its pairs."""
+
+    turn: int
+    """The user turn, from 1."""
+    pairs: int
+    """Pairs where both episodes reached (and measured) this turn."""
+    baseline: float
+    arm: float
+
+
+class TraitExpression(_Model):
+    """The manipulation check of one trait in one trait arm against the baseline: how
+    much the simulator's hidden states expressed the trait (see
+    :mod:`tautrait.steering.expression`), on paired (task, trial) episodes."""
+
+    arm: str
+    trait: str
+    paired_tasks: int
+    paired_episodes: int
+    baseline_mean: float | None
+    """Mean over tasks of each episode's mean over its user turns."""
+    arm_mean: float | None
+    delta: float | None
+    """arm_mean - baseline_mean."""
+    delta_ci: Interval | None
+    """Paired bootstrap over tasks, at 1 - alpha."""
+    above_baseline: bool
+    """The CI's lower bound is above 0."""
+    per_turn: list[TurnExpression] = Field(default_factory=list)
+    warning: str | None = None
+    """Set when the arm's expression is not above the baseline's."""
+
+
 class Row(_Model):
     """One row of the table: a domain x agent (and user simulator), pooling its runs."""
 
@@ -181,6 +215,8 @@ class Row(_Model):
     """Mean of the row's rel_delta_pct (the paper's Average column)."""
     average_ci: Interval | None
     """Joint bootstrap of that mean, when every delta uses the same paired tasks."""
+    expression: list[TraitExpression] = Field(default_factory=list)
+    """The manipulation check per trait arm and trait (empty when no turn was measured)."""
 
 
 class InfraLimit(_Model):

@@ -47,6 +47,9 @@ class UserReply:
     latency_s: float = 0.0
     retries: dict[str, int] = field(default_factory=dict)
     """Provider calls retried for this reply, by cause."""
+    expression: dict[str, float] | None = None
+    """Trait -> the turn's expression (:mod:`tautrait.steering.expression`); None when
+    the simulator does not measure it."""
 
 
 class UserSimulator(Protocol):

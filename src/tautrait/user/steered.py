@@ -15,6 +15,7 @@ from tautrait.errors import InfraError
 from tautrait.local.chat import encode_prompt, render_prompt
 from tautrait.local.generation import Expert, GenerationRequest, GenerationWorker
 from tautrait.local.models import LocalModel
+from tautrait.steering.expression import ExpressionProbe
 from tautrait.user.base import (
     STOP_MARKER,
     UserReply,
@@ -84,6 +85,8 @@ class SteeredUser:
         steering: Block -> vector to add (empty for the baseline arm).
         seed: The episode's seed; each turn derives its own from it.
         experts: (weight, steering) per mixture expert (mTAD); replaces ``steering``.
+        probe: The trait directions each turn's expression is measured on (the
+            manipulation check); None measures nothing.
     """
 
     def __init__(
@@ -97,7 +100,9 @@ class SteeredUser:
         top_p: float,
         max_tokens: int,
         experts: list[Expert] | None = None,
+        probe: ExpressionProbe | None = None,
     ) -> None:
+        self.probe = probe
         self.experts = experts or []
         self.worker = worker
         self.system_prompt = system_prompt
@@ -126,6 +131,7 @@ class SteeredUser:
             steering=self.steering,
             stop_strings=(STOP_MARKER,),
             experts=self.experts,
+            probe=dict(self.probe.directions) if self.probe is not None else {},
         )
         started = time.monotonic()
         try:
@@ -141,4 +147,5 @@ class SteeredUser:
             completion_tokens=result.completion_tokens,
             cost=0.0,
             latency_s=time.monotonic() - started,
+            expression=self.probe.read(result.probe) if self.probe is not None else None,
         )
