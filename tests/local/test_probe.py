@@ -139,3 +139,17 @@ def test_a_mixture_is_measured_on_its_first_expert() -> None:
     assert result.probe is not None
     expected = _reference(request.prompt_ids, result.token_ids[:-1], dirs)
     assert torch.allclose(torch.tensor(result.probe[BLOCK]), torch.tensor(expected), atol=1e-4)
+
+
+def test_the_slot_engine_says_it_did_not_measure(caplog) -> None:  # type: ignore[no-untyped-def]
+    from tautrait.local.engine import Engine
+
+    slots = Engine(kv="slots", step="eager", sampler="exact")
+    growing = generate_batch(tiny_model(), [_request("same prompt")])[0]
+    with caplog.at_level("WARNING"):
+        result = generate_batch(tiny_model(), [_request("same prompt")], engine=slots)[0]
+    assert result.token_ids == growing.token_ids
+    assert result.probe is None  # never a half-measured figure
+    import tautrait.local.batch as batch_module
+
+    assert batch_module._warned_unprobed

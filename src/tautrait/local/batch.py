@@ -25,6 +25,7 @@ raises as a whole still fails the whole batch: nothing tells which row caused it
 from __future__ import annotations
 
 import inspect
+import logging
 import math
 import time
 from collections.abc import Sequence
@@ -56,6 +57,10 @@ from tautrait.local.request import (
     GenerationStats,
 )
 from tautrait.local.sampling import DeviceSampler, ExactSampler, Sampler, counter_uniform
+
+
+log = logging.getLogger(__name__)
+_warned_unprobed = False
 
 
 def _forward_params(model: Any) -> Any:
@@ -632,8 +637,16 @@ class Batch:
     def _read_probes(self, done: list[Group]) -> None:
         """Keep each finished request's probe means before its rows leave the batch (a
         slot decoder has no probe: its requests get none)."""
+        global _warned_unprobed
         steering = getattr(self.decoder, "steering", None)
         probe = steering.probe if isinstance(steering, Steering) else None
+        if probe is None and not _warned_unprobed and any(g.request.probe for g in done):
+            _warned_unprobed = True
+            log.warning(
+                "the manipulation check is not measured by the %s KV engine: user turns "
+                "record no expression (run on the CPU engine to measure it)",
+                self.engine.kv,
+            )
         if probe is None or not done:
             return
         first: dict[int, int] = {}
