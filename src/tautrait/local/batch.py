@@ -58,7 +58,6 @@ from tautrait.local.request import (
 )
 from tautrait.local.sampling import DeviceSampler, ExactSampler, Sampler, counter_uniform
 
-
 log = logging.getLogger(__name__)
 _warned_unprobed = False
 
