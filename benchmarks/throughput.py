@@ -33,7 +33,7 @@ import torch
 from tautrait.local.chat import encode_prompt, render_prompt
 from tautrait.local.generation import GenerationRequest, GenerationWorker, generate_batch
 from tautrait.local.models import LocalModel, load_local_model
-from tautrait.steering.basis import extract_basis
+from tautrait.steering.basis import extract_basis, read_model_basis
 from tautrait.steering.expression import ExpressionProbe
 from tautrait.steering.extract import SIMULATOR_SYSTEM
 from tautrait.steering.traits import load_definitions
@@ -87,7 +87,11 @@ def main() -> None:
             f"{statistics.median(times):.2f} s (min {min(times):.2f}, max {max(times):.2f})"
         )
 
-    basis = extract_basis(lm, list(definitions.values()))
+    # --probe-only takes the model's cached or shipped basis when it has one (no
+    # extraction: minutes on a busy machine).
+    cached = read_model_basis(lm.fingerprint) if args.probe_only else None
+    basis = cached or extract_basis(lm, list(definitions.values()))
+    definitions = {t: d for t, d in definitions.items() if t in basis.vectors}
     prompts = [pair.prompt for d in definitions.values() for pair in d.pairs][: args.batch]
     ids = [
         encode_prompt(
