@@ -244,6 +244,11 @@ class EpisodeRecord(BaseModel):
     tool_calls: int = 0
     tool_errors: int = 0
     tool_crashes: int = 0
+    expression: list[dict[str, float] | None] | None = None
+    """The manipulation check: per user turn (the ``role: user`` messages, in order),
+    trait -> the simulator's expression of it in that turn (see
+    :mod:`tautrait.steering.expression`); None for a turn not measured, and for the
+    whole episode when no turn was (no local simulator, or a run before the check)."""
     started_at: str
     duration_s: float
     requeued: int = 0

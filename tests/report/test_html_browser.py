@@ -69,6 +69,14 @@ def report_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
     first = json.loads(lines[0])
     first["messages"][2]["content"] = HOSTILE
     lines[0] = json.dumps(first)
+    for i, line in enumerate(lines):  # the manipulation check, two user turns each
+        rec = json.loads(line)
+        lift = {"baseline": 0.0, "skeptical": 1.0, "impatient": 0.5}[rec["arm"]]
+        rec["expression"] = [
+            {"skeptical": round(0.1 + lift + 0.01 * i, 3), "impatient": -0.2},
+            {"skeptical": round(0.2 + lift, 3), "impatient": -0.1},
+        ]
+        lines[i] = json.dumps(rec)
     (a / "episodes.jsonl").write_text("\n".join(lines) + "\n")
     runs = load_sources([str(a), str(b)])
     report = build_report(runs)
@@ -255,3 +263,44 @@ def test_a_flip_links_to_both_trajectories(page: Page, report_file: tuple[Path, 
     expect(target).to_be_visible()
     expect(target.locator(".turn")).to_have_count(len(trait["messages"]))
     assert target.get_attribute("open") is not None
+
+
+def test_expression_is_charted_marked_per_turn_and_paired_side_by_side(
+    page: Page, report_file: tuple[Path, Any]
+) -> None:
+    _, data = report_file
+    row = data["report"]["rows"][0]
+    checks = {(e["arm"], e["trait"]): e for e in row["expression"]}
+    assert checks[("skeptical", "skeptical")]["above_baseline"] is True
+    expect(page.page.locator("svg.values")).to_have_count(len(row["expression"]))
+    expect(page.page.locator("table.expression tr.expressed")).to_have_count(
+        sum(e["above_baseline"] for e in row["expression"])
+    )
+    ep = next(e for e in data["episodes"] if e["arm"] == "skeptical" and e["task_id"] == "t2")
+    node = page.page.locator(f"#{ep['id']}")
+    node.locator("summary").click()
+    marks = node.locator(".turn.role-user .expr")
+    expect(marks).to_have_count(2)
+    assert "skeptical +" in marks.first.inner_text()
+    assert not page.page.locator("#side-by-side").is_visible()
+    node.locator("button.sbs-open").click()
+    panel = page.page.locator("#side-by-side")
+    expect(panel).to_be_visible()
+    heads = panel.locator("th.sbs-arm").all_inner_texts()
+    assert [h.split(" ")[0] for h in heads] == ["baseline", "skeptical", "impatient"]
+    rows = panel.locator("tr.sbs-turn")
+    expect(rows).to_have_count(2)  # one row per user turn, the agent's words before it
+    first = rows.nth(0).locator("td")
+    assert "(baseline, trial 0)" in first.nth(1).inner_text()
+    assert "(skeptical, trial 0)" in first.nth(2).inner_text()
+    base_expr = first.nth(1).locator(".expr").inner_text()
+    trait_expr = first.nth(2).locator(".expr").inner_text()
+    assert "skeptical +0.1" in base_expr and "skeptical +1.1" in trait_expr
+    assert "Hi! How can I help you today?" in first.nth(2).inner_text()
+    second = rows.nth(1).locator("td")
+    assert "Thanks, bye." in second.nth(1).inner_text()
+    assert "skeptical +1.2" in second.nth(2).locator(".expr").inner_text()
+    # the panel is addressable: its URL opens it directly
+    assert page.page.evaluate("location.hash") == f"#sbs-{ep['id']}"
+    panel.locator("#sbs-close").click()
+    expect(panel).to_be_hidden()

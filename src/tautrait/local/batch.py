@@ -25,6 +25,7 @@ raises as a whole still fails the whole batch: nothing tells which row caused it
 from __future__ import annotations
 
 import inspect
+import logging
 import math
 import time
 from collections.abc import Sequence
@@ -48,6 +49,7 @@ from tautrait.local.kv_cache import (
 from tautrait.local.models import LocalModel
 from tautrait.local.pool import SteeringPosition
 from tautrait.local.prefix_cache import PrefixCache, Segments, steering_key
+from tautrait.local.probe import RowProbe
 from tautrait.local.request import (
     Expert,
     FinishReason,
@@ -56,6 +58,9 @@ from tautrait.local.request import (
     GenerationStats,
 )
 from tautrait.local.sampling import DeviceSampler, ExactSampler, Sampler, counter_uniform
+
+log = logging.getLogger(__name__)
+_warned_unprobed = False
 
 
 def _forward_params(model: Any) -> Any:
@@ -130,6 +135,9 @@ class Group:
     """Retired because its caller went away (no result is made for it)."""
     draws: int = 0
     """Uniforms drawn so far by the device sampler."""
+    probe: dict[int, list[float]] | None = None
+    """The request's mean probe projections, read as it retires (growing decoder)."""
+    probe_positions: int = 0
 
     @property
     def done(self) -> bool:
@@ -477,13 +485,17 @@ class Batch:
         lm, device = self.lm, self.lm.device
         rows: list[Row] = []
         requests: list[GenerationRequest] = []
+        probes: list[dict[int, torch.Tensor]] = []
         for group in groups:
             request = group.request
-            for expert in request.experts or [Expert(1.0, request.steering, request.adapter)]:
+            experts = request.experts or [Expert(1.0, request.steering, request.adapter)]
+            for i, expert in enumerate(experts):
                 requests.append(
                     replace(request, steering=expert.steering, adapter=expert.adapter, experts=[])
                 )
                 rows.append(Row(group, expert.adapter or "__base__", dict(expert.steering)))
+                # A mixture is measured on its first expert's row only.
+                probes.append(request.probe if i == 0 else {})
         # A cache made under one steering or adapter is never reused under another.
         keys = [
             f"{row.adapter}|{steering_key(r.steering, self.position)}"
@@ -493,7 +505,8 @@ class Batch:
             self.prefix.lookup(k, r.prompt_ids) if self.prefix is not None else (None, 0)
             for k, r in zip(keys, requests, strict=True)
         ]
-        steering = Steering(lm.model, build_deltas(requests, lm.hidden_size), self.position)
+        probe = RowProbe(probes, lm.hidden_size) if any(probes) else None
+        steering = Steering(lm.model, build_deltas(requests, lm.hidden_size), self.position, probe)
         batch = len(requests)
         past = max(m for _, m in hits)
         rests = [r.prompt_ids[m:] for r, (_, m) in zip(requests, hits, strict=True)]
@@ -599,6 +612,7 @@ class Batch:
                 self._advance(group, choice)
             if group.done:
                 done.append(group)
+        self._read_probes(done)
         keep = [i for i, row in enumerate(self.rows) if not row.group.done]
         if len(keep) < len(self.rows):
             if not keep:
@@ -615,6 +629,28 @@ class Batch:
         self.stats.row_steps += len(self.rows)
         self.stats.decode_s += time.monotonic() - started
         return done
+
+    def _read_probes(self, done: list[Group]) -> None:
+        """Keep each finished request's probe means before its rows leave the batch (a
+        slot decoder has no probe: its requests get none)."""
+        global _warned_unprobed
+        steering = getattr(self.decoder, "steering", None)
+        probe = steering.probe if isinstance(steering, Steering) else None
+        if probe is None and not _warned_unprobed and any(g.request.probe for g in done):
+            _warned_unprobed = True
+            log.warning(
+                "the manipulation check is not measured by the %s KV engine: user turns "
+                "record no expression (run on the CPU engine to measure it)",
+                self.engine.kv,
+            )
+        if probe is None or not done:
+            return
+        first: dict[int, int] = {}
+        for i, row in enumerate(self.rows):
+            first.setdefault(id(row.group), i)
+        for group in done:
+            if group.finish is not None and group.request.probe and id(group) in first:
+                group.probe, group.probe_positions = probe.read(first[id(group)])
 
     def _advance(self, group: Group, token: int) -> None:
         request = group.request
@@ -647,4 +683,6 @@ class Batch:
             prompt_tokens=len(group.request.prompt_ids),
             completion_tokens=len(group.tokens),
             finish_reason=group.finish or "length",
+            probe=group.probe,
+            probe_positions=group.probe_positions,
         )

@@ -17,6 +17,11 @@ returns or raises. They are prepended, so they run before transformers' own
 output-capturing hooks and ``hidden_states[i + 1]`` shows the steered output of block
 ``i``. Decoder blocks return a tensor in some transformers versions and a tuple in
 others; both are handled.
+
+**Probes.** A :class:`~tautrait.local.probe.RowProbe` given to :class:`Steering` is fed
+each probed block's output *before* the row's vector is added (the manipulation check
+measures what the model computed, not the push); probed blocks are hooked even where no
+row is steered.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import torch
 
 from tautrait.local.models import decoder_layers
 from tautrait.local.pool import SteeringPosition
+from tautrait.local.probe import RowProbe
 
 Phase = Literal["prefill", "decode"]
 
@@ -43,6 +49,7 @@ class Steering:
             hidden states' dtype at the point of addition). Row ``r`` of each tensor is
             added to batch row ``r``.
         position: "all" or "generated" (see the module docstring).
+        probe: Per-row projections to accumulate (see the module docstring).
     """
 
     def __init__(
@@ -50,6 +57,7 @@ class Steering:
         model: Any,
         deltas: dict[int, torch.Tensor],
         position: SteeringPosition = "all",
+        probe: RowProbe | None = None,
     ) -> None:
         if position not in ("all", "generated"):
             raise ValueError(f"position must be 'all' or 'generated', not {position!r}")
@@ -59,6 +67,7 @@ class Steering:
         self.deltas = deltas
         self.position = position
         self.phase: Phase = "prefill"
+        self.probe = probe
         self._handles: list[Any] = []
 
     def _check(self, index: int, delta: torch.Tensor) -> None:
@@ -77,6 +86,8 @@ class Steering:
     def select_rows(self, keep: torch.Tensor) -> None:
         """Follow the batch when the caller drops finished rows (``keep``: row indices)."""
         self.deltas = {i: d.index_select(0, keep.to(d.device)) for i, d in self.deltas.items()}
+        if self.probe is not None:
+            self.probe.select_rows(keep)
 
     def append(self, other: Steering, rows_before: int, rows_added: int) -> None:
         """Add ``other``'s ``rows_added`` rows after this batch's ``rows_before`` rows (a
@@ -93,10 +104,16 @@ class Steering:
             if mine.shape[0] != rows_before or theirs.shape[0] != rows_added:
                 raise RuntimeError("steering rows out of step with the batch")
             self.deltas[index] = torch.cat([mine.float().cpu(), theirs.float().cpu()], dim=0)
+        if self.probe is None and other.probe is not None:
+            self.probe = RowProbe([{}] * rows_before, other.probe.hidden_size)
+        if self.probe is not None:
+            probe = other.probe or RowProbe([{}] * rows_added, self.probe.hidden_size)
+            self.probe.append(probe)
 
     def __enter__(self) -> Steering:
         try:
-            for index in sorted(self.deltas):
+            probed = self.probe.blocks() if self.probe is not None else []
+            for index in sorted(set(self.deltas) | set(probed)):
                 hook = self._make_hook(index)
                 self._handles.append(self.layers[index].register_forward_hook(hook, prepend=True))
         except BaseException:
@@ -120,6 +137,10 @@ class Steering:
     def _make_hook(self, index: int) -> Any:
         def hook(module: Any, args: Any, output: Any) -> Any:
             hidden = output[0] if isinstance(output, tuple) else output
+            if self.probe is not None and index in self.probe.directions:
+                self.probe.observe(index, hidden)
+            if index not in self.deltas:
+                return output
             steered = self._add(hidden, self.deltas[index])
             if isinstance(output, tuple):
                 return (steered, *output[1:])

@@ -48,6 +48,12 @@ class GenerationRequest:
             ``CancelledError``. Cancelling the future itself does the same;
             :meth:`~tautrait.local.generation.GenerationWorker.generate` does both when
             the awaiting task is cancelled.
+        probe: Block index -> directions ``[k, hidden]`` to project that block's output
+            on, *before* this row's steering is added, at every position that samples a
+            token (the manipulation check, :mod:`tautrait.steering.expression`). The
+            result's ``probe`` holds the mean projections. Measured by the growing (CPU)
+            decoder only; the slot decoder returns ``probe=None``. A mixture measures
+            on its first expert's row.
     """
 
     prompt_ids: list[int]
@@ -61,6 +67,7 @@ class GenerationRequest:
     experts: list[Expert] = field(default_factory=list)
     ignore_eos: bool = False
     cancel: threading.Event | None = field(default=None, compare=False, repr=False)
+    probe: dict[int, torch.Tensor] = field(default_factory=dict, compare=False, repr=False)
 
     def abandoned(self) -> bool:
         return self.cancel is not None and self.cancel.is_set()
@@ -73,6 +80,11 @@ class GenerationResult:
     prompt_tokens: int
     completion_tokens: int
     finish_reason: FinishReason
+    probe: dict[int, list[float]] | None = None
+    """Block -> mean projection on each of the request's probe directions (None: no
+    probe asked, or not measured by this decoder)."""
+    probe_positions: int = 0
+    """The positions averaged: the last prompt token's and each generated token fed back."""
 
 
 @dataclass

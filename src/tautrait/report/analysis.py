@@ -20,8 +20,10 @@ import numpy as np
 from tautrait import __version__
 from tautrait.errors import UserError
 from tautrait.report import stats
-from tautrait.report.dose import build_dose
 from tautrait.report.attribution import diagnose_row
+from tautrait.report.dose import build_dose
+from tautrait.report.expression import arm_expression
+from tautrait.report.expression import warnings as expression_warnings
 from tautrait.report.load import BASELINE, ArmMeta, Episode, LoadedRun
 from tautrait.report.paired import PairedResult, apply_holm, arm_stats, paired_delta
 from tautrait.report.schema import BootstrapSettings, Interval, Report, Row
@@ -198,6 +200,16 @@ def build_row(row: RowRuns, label: str, alpha: float) -> Row:
     deltas = [r.delta for r in results]
     apply_holm(deltas, alpha)
     average, average_ci = _average(results, alpha)
+    expression = [
+        e
+        for trait, runs in paired.items()
+        for e in arm_expression(
+            _keyed(_episodes(row, BASELINE, runs)),
+            _keyed(_episodes(row, trait, runs)),
+            arm=trait,
+            alpha=alpha,
+        )
+    ]
     domain, agent, temperature, user = row.key
     dose = build_dose(metas, lambda arm: _episodes(row, arm), alpha)
     attribution, realism = diagnose_row(
@@ -218,6 +230,7 @@ def build_row(row: RowRuns, label: str, alpha: float) -> Row:
         dose=dose,
         attribution=attribution,
         realism=realism,
+        expression=expression,
     )
 
 
@@ -246,6 +259,7 @@ def build_report(runs: list[LoadedRun], *, alpha: float = 0.05, force: bool = Fa
                 f"{run.info.run_id}: {run.info.requeued} episode(s) re-queued after their "
                 "worker was lost (see `requeued` in the episodes); each is counted once"
             )
+    notes += expression_warnings(rows)
     return Report(
         generator=f"tautrait {__version__}",
         alpha=alpha,

@@ -30,6 +30,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from tautrait.report import dose
 from tautrait.report import numbers as n
 from tautrait.report.diagnostics import html_section
+from tautrait.report.expression import charts as expression_charts
 from tautrait.report.load import Episode, LoadedRun
 from tautrait.report.schema import Report, Row, over_limit_warnings
 from tautrait.report.svg import Bar, Series, bar_chart, line_chart
@@ -84,6 +85,8 @@ def _row_charts(row: Row) -> dict[str, str]:
         charts["passk"] = line_chart(series, f"{row.domain} / {row.label}: pass^k")
     if row.dose:
         charts["dose"] = "\n".join(dose.charts(row))
+    if row.expression:
+        charts["expression"] = "\n".join(expression_charts(row))
     return charts
 
 
@@ -141,6 +144,7 @@ def _episode_data(report: Report, runs: list[LoadedRun]) -> list[dict[str, Any]]
                     "duration_s": r.duration_s,
                     "started_at": r.started_at,
                     "messages": r.messages,
+                    "expression": r.expression,
                 }
             )
     return out

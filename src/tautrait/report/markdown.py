@@ -14,6 +14,7 @@ from urllib.parse import quote
 from tautrait.report import dose
 from tautrait.report import numbers as n
 from tautrait.report.diagnostics import markdown_lines
+from tautrait.report.expression import markdown as expression_markdown
 from tautrait.report.schema import (
     ArmStats,
     Comparison,
@@ -256,6 +257,7 @@ def render_markdown(report: Report, link_base: Path | None = None) -> str:
         out.append("")
     for row in report.rows:
         out += _row_section(row, report.alpha, link_base)
+    out += expression_markdown(report)
     out += ["## Runs", ""]
     run_rows = [
         [

@@ -198,6 +198,8 @@ class DoseResponse(_Model):
     """Percentile bootstrap over tasks (all points of a task resampled together); null
     with fewer than two tasks."""
     method: Literal["ols_task_bootstrap"] = "ols_task_bootstrap"
+
+
 class EpisodeFault(_Model):
     """One failed episode's attribution (see :mod:`tautrait.evaluation.attribution`)."""
 
@@ -275,6 +277,40 @@ class ArmRealism(_Model):
     """Share of user turns that break role."""
 
 
+class TurnExpression(_Model):
+    """One user-turn index of a trait arm's manipulation check, over its pairs."""
+
+    turn: int
+    """The user turn, from 1."""
+    pairs: int
+    """Pairs where both episodes reached (and measured) this turn."""
+    baseline: float
+    arm: float
+
+
+class TraitExpression(_Model):
+    """The manipulation check of one trait in one trait arm against the baseline: how
+    much the simulator's hidden states expressed the trait (see
+    :mod:`tautrait.steering.expression`), on paired (task, trial) episodes."""
+
+    arm: str
+    trait: str
+    paired_tasks: int
+    paired_episodes: int
+    baseline_mean: float | None
+    """Mean over tasks of each episode's mean over its user turns."""
+    arm_mean: float | None
+    delta: float | None
+    """arm_mean - baseline_mean."""
+    delta_ci: Interval | None
+    """Paired bootstrap over tasks, at 1 - alpha."""
+    above_baseline: bool
+    """The CI's lower bound is above 0."""
+    per_turn: list[TurnExpression] = Field(default_factory=list)
+    warning: str | None = None
+    """Set when the arm's expression is not above the baseline's."""
+
+
 class Row(_Model):
     """One row of the table: a domain x agent (and user simulator), pooling its runs."""
 
@@ -303,6 +339,8 @@ class Row(_Model):
     simulator failed; null when no episode failed."""
     realism: list[ArmRealism] = Field(default_factory=list)
     """Realism diagnostics of the simulated users, per arm."""
+    expression: list[TraitExpression] = Field(default_factory=list)
+    """The manipulation check per trait arm and trait (empty when no turn was measured)."""
 
 
 class InfraLimit(_Model):

@@ -215,3 +215,52 @@ def dose_chart(
         )
     out.append("</svg>")
     return "\n".join(out)
+
+
+def value_chart(series: list[Series], title: str, x_label: str = "user turn") -> str:
+    """Values of any sign and scale against an integer x (the manipulation check's
+    expression per user turn), one line per series; the y range fits the data."""
+    left, plot_w, plot_h, top, bottom, legend_w = 52, 300, 150, 28, 34, 160
+    width, height = left + plot_w + legend_w, top + plot_h + bottom
+    xs = sorted({k for s in series for k, _ in s.points}) or [1]
+    values = [v for s in series for _, v in s.points] or [0.0]
+    lo, hi = min(values), max(values)
+    if hi - lo < 1e-9:
+        lo, hi = lo - 1.0, hi + 1.0
+    pad = (hi - lo) * 0.08
+    lo, hi = lo - pad, hi + pad
+
+    def x(k: int) -> float:
+        if xs[-1] == xs[0]:
+            return left + plot_w / 2
+        return left + (k - xs[0]) / (xs[-1] - xs[0]) * plot_w
+
+    def y(v: float) -> float:
+        return top + (hi - v) / (hi - lo) * plot_h
+
+    out = _open("values", width, height, title)
+    for i in range(5):
+        v = lo + (hi - lo) * i / 4
+        out.append(_line("grid", left, y(v), left + plot_w, y(v)))
+        out.append(_text("tick", left - 6, y(v) + 4, f"{v:.2f}", "end"))
+    for k in xs:
+        out.append(_text("tick", x(k), top + plot_h + 14, str(k), "middle"))
+    out.append(_text("tick", left + plot_w / 2, top + plot_h + 28, x_label, "middle"))
+    for i, s in enumerate(series):
+        color = PALETTE[i % len(PALETTE)]
+        pts = sorted(s.points)
+        if len(pts) > 1:
+            path = " ".join(f"{_f(x(k))},{_f(y(v))}" for k, v in pts)
+            out.append(f'<polyline class="series" points="{path}" stroke="{color}"/>')
+        for k, v in pts:
+            out.append(
+                f'<circle cx="{_f(x(k))}" cy="{_f(y(v))}" r="3.5" fill="{color}">'
+                f"<title>{escape(s.name)}: {x_label} {k} = {v:.3f}</title></circle>"
+            )
+        ly = top + 10 + i * 18
+        out.append(
+            f'<rect x="{left + plot_w + 16}" y="{ly - 8}" width="10" height="10" fill="{color}"/>'
+        )
+        out.append(_text("label", left + plot_w + 32, ly + 1, s.name))
+    out.append("</svg>")
+    return "\n".join(out)

@@ -68,6 +68,7 @@ class _State:
     tool_calls: int = 0
     tool_errors: int = 0
     tool_crashes: int = 0
+    expression: list[dict[str, float] | None] = field(default_factory=list)
 
 
 async def run_episode(spec: EpisodeSpec, agent: Agent, user: UserSimulator) -> EpisodeRecord:
@@ -144,6 +145,7 @@ async def run_episode(spec: EpisodeSpec, agent: Agent, user: UserSimulator) -> E
         tool_calls=state.tool_calls,
         tool_errors=state.tool_errors,
         tool_crashes=state.tool_crashes,
+        expression=state.expression if any(e is not None for e in state.expression) else None,
         started_at=started_at,
         duration_s=round(time.monotonic() - clock, 3),
     )
@@ -221,6 +223,7 @@ async def _user_turn(user: UserSimulator, state: _State) -> bool:
     state.user_usage.add(
         reply.prompt_tokens, reply.completion_tokens, reply.cost, reply.latency_s, reply.retries
     )
+    state.expression.append(reply.expression)
     text = reply.text or ("(ends the conversation)" if reply.stop else "...")
     state.transcript.append(Utterance("user", text))
     entry: dict[str, Any] = {"role": "user", "content": text}

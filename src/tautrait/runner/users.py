@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # torch only where a local model is loaded (see the functions
 
     from tautrait.local.generation import Expert
     from tautrait.steering.basis import TraitBasis
+    from tautrait.steering.expression import ExpressionProbe
     from tautrait.user.steer import SteerEndpoint
 
 LOCAL_STRATEGIES = ("steered", "mtad")
@@ -72,6 +73,8 @@ class UserSide:
     """The remote simulator (steer strategy)."""
     arms: list[Arm] = field(default_factory=list)
     """The arms, resolved: each with its mechanism and record."""
+    probe: ExpressionProbe | None = None
+    """The directions every local user turn's expression is measured on (all arms)."""
 
     def basis_record(self) -> dict[str, Any] | None:
         if self.basis is None:
@@ -115,6 +118,11 @@ def prepare_user_side(config: RunConfig, arms: list[Arm], console: Console) -> U
         if steered_traits:
             side.basis = _load_basis(config, side.lm, steered_traits)
             side.info["chat_template_sha256"] = side.basis.meta.chat_template_sha256
+            from tautrait.steering.expression import ExpressionProbe
+
+            side.probe = ExpressionProbe.from_basis(side.basis, steered_traits)
+            if side.probe is not None:
+                side.info["expression"] = side.probe.record()
             uncalibrated = [t for t in steered_traits if t not in side.basis.meta.calibration]
             if uncalibrated:
                 console.print(
@@ -360,6 +368,7 @@ def simulator_for(side: UserSide, prompt: str, arm: Arm, seed: int) -> UserSimul
             experts=arm.experts,
             turn_steering=arm.turn_steering,
             turn_intensities=arm.turn_intensities,
+            probe=side.probe,
         )
     if strategy == "human":
         return HumanUser(prompt)

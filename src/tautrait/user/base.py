@@ -50,6 +50,9 @@ class UserReply:
     intensities: dict[str, float] | None = None
     """Trait -> intensity (calibrated units) this turn was generated under, when it
     follows a schedule (recorded in the episode's user message); None otherwise."""
+    expression: dict[str, float] | None = None
+    """Trait -> the turn's expression (:mod:`tautrait.steering.expression`); None when
+    the simulator does not measure it."""
 
 
 class UserSimulator(Protocol):

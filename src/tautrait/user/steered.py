@@ -15,6 +15,7 @@ from tautrait.errors import InfraError
 from tautrait.local.chat import encode_prompt, render_prompt
 from tautrait.local.generation import Expert, GenerationRequest, GenerationWorker
 from tautrait.local.models import LocalModel
+from tautrait.steering.expression import ExpressionProbe
 from tautrait.user.base import (
     STOP_MARKER,
     UserReply,
@@ -89,6 +90,8 @@ class SteeredUser:
             later turns); replaces ``steering`` when given.
         turn_intensities: The schedule's trait -> intensity of each user turn, returned
             with each reply.
+        probe: The trait directions each turn's expression is measured on (the
+            manipulation check); None measures nothing.
     """
 
     def __init__(
@@ -104,7 +107,9 @@ class SteeredUser:
         experts: list[Expert] | None = None,
         turn_steering: list[dict[int, torch.Tensor]] | None = None,
         turn_intensities: list[dict[str, float]] | None = None,
+        probe: ExpressionProbe | None = None,
     ) -> None:
+        self.probe = probe
         self.experts = experts or []
         self.turn_steering = turn_steering or []
         self.turn_intensities = turn_intensities or []
@@ -147,6 +152,7 @@ class SteeredUser:
             steering=steering,
             stop_strings=(STOP_MARKER,),
             experts=self.experts,
+            probe=dict(self.probe.directions) if self.probe is not None else {},
         )
         started = time.monotonic()
         try:
@@ -163,4 +169,5 @@ class SteeredUser:
             cost=0.0,
             latency_s=time.monotonic() - started,
             intensities=intensities,
+            expression=self.probe.read(result.probe) if self.probe is not None else None,
         )

@@ -66,14 +66,25 @@
       u.completion_tokens + " completion), " + u.calls + " calls, " + cost;
   }
 
-  function turn(m) {
+  // The manipulation check of one user turn: trait -> projection, as a short label.
+  function exprText(values) {
+    if (!values) return "";
+    return Object.keys(values).map(function (t) {
+      var v = Number(values[t]);
+      return t + " " + (v >= 0 ? "+" : "") + v.toFixed(2);
+    }).join(" · ");
+  }
+
+  function turn(m, expr) {
     var role = m.role || "?";
     var box = el("div", "turn role-" + role);
     var who = role;
     if (role === "tool") who = "tool result: " + (m.name || "") + (m.outcome ? " (" + m.outcome + ")" : "");
     if (role === "user" && m.stop) who += " (ends the conversation)";
     if (role === "user" && m.intensities) who += " [scheduled: " + Object.keys(m.intensities).map(function (k) { return k + " " + m.intensities[k]; }).join(", ") + "]";
-    box.appendChild(el("div", "who" + (m.outcome ? " outcome-" + m.outcome : ""), who));
+    var head = el("div", "who" + (m.outcome ? " outcome-" + m.outcome : ""), who);
+    if (expr) head.appendChild(el("span", "expr", "expression: " + exprText(expr)));
+    box.appendChild(head);
     var text = contentText(m.content);
     if (text) box.appendChild(el("div", "text", text));
     (m.tool_calls || []).forEach(function (c) {
@@ -112,10 +123,23 @@
       });
       dl.appendChild(dt);
       dl.appendChild(dd);
+      var open = el("button", "sbs-open", "side by side");
+      open.type = "button";
+      open.addEventListener("click", function () { location.hash = "sbs-" + ep.id; });
+      dd.appendChild(document.createTextNode(" "));
+      dd.appendChild(open);
     }
     wrap.appendChild(dl);
     var turns = el("div", "turns");
-    ep.messages.forEach(function (m) { turns.appendChild(turn(m)); });
+    var userTurn = 0;
+    ep.messages.forEach(function (m) {
+      var expr = null;
+      if (m.role === "user") {
+        expr = ep.expression ? ep.expression[userTurn] : null;
+        userTurn += 1;
+      }
+      turns.appendChild(turn(m, expr));
+    });
     wrap.appendChild(turns);
     return wrap;
   }
@@ -169,8 +193,79 @@
     apply();
   }
 
+  // Side by side: an episode and its counterparts (same run, task and trial), the
+  // baseline first, one row per user turn with what the agent said before it.
+  var byId = {};
+  episodes.forEach(function (ep) { byId[ep.id] = ep; });
+  var sbs = document.getElementById("side-by-side");
+
+  function rounds(ep) {
+    var out = [], agent = [], userTurn = 0;
+    ep.messages.forEach(function (m) {
+      if (m.role === "assistant" && contentText(m.content)) agent.push(contentText(m.content));
+      if (m.role === "user") {
+        out.push({ agent: agent.join("\n"), user: contentText(m.content),
+          expr: ep.expression ? ep.expression[userTurn] : null });
+        agent = [];
+        userTurn += 1;
+      }
+    });
+    if (agent.length) out.push({ agent: agent.join("\n"), user: null, expr: null });
+    return out;
+  }
+
+  function sideBySide(ep) {
+    var group = [ep].concat(ep.counterparts.map(function (c) { return byId[c.id]; })).filter(Boolean);
+    group.sort(function (a, b) { return (a.arm === "baseline" ? 0 : 1) - (b.arm === "baseline" ? 0 : 1); });
+    document.getElementById("sbs-title").textContent = ep.task_id + " · trial " + ep.trial +
+      " · " + ep.domain + " / " + ep.agent + " · run " + ep.run_id;
+    var table = el("table", "sbs");
+    var head = el("tr");
+    head.appendChild(el("th", null, "user turn"));
+    group.forEach(function (g) {
+      var th = el("th", "sbs-arm");
+      var a = el("a", "ep-link", g.arm + " (" + (g.outcome === "infra_error" ? "infra error" : g.outcome) + ")");
+      a.href = "#" + g.id;
+      th.appendChild(a);
+      head.appendChild(th);
+    });
+    var thead = el("thead");
+    thead.appendChild(head);
+    table.appendChild(thead);
+    var cols = group.map(rounds);
+    var n = Math.max.apply(null, cols.map(function (c) { return c.length; }));
+    var tbody = el("tbody");
+    for (var i = 0; i < n; i++) {
+      var tr = el("tr", "sbs-turn");
+      tr.appendChild(el("td", null, String(i + 1)));
+      cols.forEach(function (c) {
+        var td = el("td");
+        var r = c[i];
+        if (r) {
+          if (r.agent) td.appendChild(el("div", "agent-said", "agent: " + r.agent));
+          if (r.user !== null) td.appendChild(el("div", "user-said", r.user));
+          if (r.expr) td.appendChild(el("div", "expr", "expression: " + exprText(r.expr)));
+        }
+        tr.appendChild(td);
+      });
+      tbody.appendChild(tr);
+    }
+    table.appendChild(tbody);
+    var target = document.getElementById("sbs-body");
+    target.textContent = "";
+    target.appendChild(table);
+    sbs.hidden = false;
+    sbs.scrollIntoView({ block: "start" });
+  }
+
+  document.getElementById("sbs-close").addEventListener("click", function () {
+    sbs.hidden = true;
+    if (location.hash.indexOf("#sbs-") === 0) history.replaceState(null, "", location.pathname);
+  });
+
   function reveal() {
     var id = decodeURIComponent(location.hash.slice(1));
+    if (id.indexOf("sbs-") === 0 && byId[id.slice(4)]) { sideBySide(byId[id.slice(4)]); return; }
     if (id.indexOf("ep-") !== 0) return;
     var node = document.getElementById(id);
     if (!node) return;
