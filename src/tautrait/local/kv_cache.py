@@ -113,6 +113,15 @@ def full_attention_layers(cache: Any) -> list[Any] | None:
     return list(layers)
 
 
+def _filled_layer(kbuf: torch.Tensor, vbuf: torch.Tensor, width: int) -> GrowingLayer:
+    """A growing layer over buffers whose first ``width`` positions are filled."""
+    layer = GrowingLayer()
+    layer.lazy_initialization(kbuf, vbuf)
+    layer._kbuf, layer._vbuf = kbuf, vbuf
+    layer.keys, layer.values = kbuf[..., :width, :], vbuf[..., :width, :]
+    return layer
+
+
 def stacked_cache(
     parts: list[list[tuple[torch.Tensor, torch.Tensor]]], width: int, room: int = HEADROOM
 ) -> Any:
@@ -136,11 +145,7 @@ def stacked_cache(
             kbuf[row : row + n, :, width - length : width] = keys
             vbuf[row : row + n, :, width - length : width] = values
             row += n
-        layer = GrowingLayer()
-        layer.lazy_initialization(kbuf, vbuf)
-        layer._kbuf, layer._vbuf = kbuf, vbuf
-        layer.keys, layer.values = kbuf[..., :width, :], vbuf[..., :width, :]
-        cache.layers.append(layer)
+        cache.layers.append(_filled_layer(kbuf, vbuf, width))
     return cache
 
 
@@ -166,9 +171,5 @@ def segments_cache(
                 kbuf[r, :, start : start + n] = keys
                 vbuf[r, :, start : start + n] = values
                 start += n
-        layer = GrowingLayer()
-        layer.lazy_initialization(kbuf, vbuf)
-        layer._kbuf, layer._vbuf = kbuf, vbuf
-        layer.keys, layer.values = kbuf[..., :width, :], vbuf[..., :width, :]
-        cache.layers.append(layer)
+        cache.layers.append(_filled_layer(kbuf, vbuf, width))
     return cache
