@@ -74,3 +74,32 @@ def test_calibration_is_deterministic() -> None:
     assert first == second
     assert len(rows1) == len(blocks) * 3
     assert any(r.effect != 0 for r in rows1)
+
+
+def test_a_setting_whose_reply_is_empty_is_not_fluent(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A model that stops at once under steering gives an empty reply: unfluent, no crash."""
+    import tautrait.steering.calibrate as calibrate
+
+    lm = tiny_model()
+    definition = TraitDefinition(
+        name="impatience",
+        description="d",
+        pairs=[
+            ContrastivePair(prompt=f"Question {i}?", positive="Hurry up!", negative="Slowly.")
+            for i in range(8)
+        ],
+    )
+    basis = extract_basis(lm, [definition])
+    real = calibrate._generate
+
+    def some_empty(*args: object, **kwargs: object) -> list[str]:
+        texts = real(*args, **kwargs)  # type: ignore[arg-type]
+        return ["" if i % 3 == 0 else (t or "ok") for i, t in enumerate(texts)]
+
+    monkeypatch.setattr(calibrate, "_generate", some_empty)
+    reference, rows = calibrate.measure_trait(
+        lm, basis, definition, blocks=[1], coefficients=(0.5, 2.0)
+    )
+    everything = [reference, *rows]
+    assert len(everything) == 3
+    assert all(m.perplexity > 0 for m in everything)

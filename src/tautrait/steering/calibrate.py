@@ -110,10 +110,12 @@ def measure_trait(
     everything: list[dict[int, torch.Tensor]] = [{}] + [s for _, _, s in settings]
     texts = _generate(lm, prompts, everything, max_new_tokens)
     # Fluency: each reply scored by the unsteered model, all in one batched pass.
-    logps = reply_logprobs(
-        lm, [ScoredRow(prompts[i % len(prompts)], t, {}) for i, t in enumerate(texts)]
-    )
-    ppls = [math.exp(-lp) if t.strip() else math.inf for lp, t in zip(logps, texts, strict=True)]
+    # An empty reply (the model stopped at once) has no tokens to score: it is not fluent.
+    spoken = [i for i, t in enumerate(texts) if t.strip()]
+    logps = reply_logprobs(lm, [ScoredRow(prompts[i % len(prompts)], texts[i], {}) for i in spoken])
+    ppls = [math.inf] * len(texts)
+    for i, lp in zip(spoken, logps, strict=True):
+        ppls[i] = math.exp(-lp)
     # Effect: log p(positive) - log p(negative) under each setting, batched likewise.
     score_rows = [
         ScoredRow(p.prompt, reply, steering)
