@@ -24,6 +24,7 @@ provider only).
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import time
 from collections.abc import Callable
@@ -100,6 +101,13 @@ register_script("null", null_script)
 register_script("user", user_script)
 
 
+@functools.lru_cache(maxsize=4096)
+def _words(text: str) -> int:
+    """Whitespace-separated words: a scripted model's token count (the policy is counted
+    on every call of every episode, so each distinct text is split once)."""
+    return len(text.split())
+
+
 def parse_scripted_model(name: str) -> tuple[str, float]:
     """``"gold?latency_ms=200"`` -> ``("gold", 0.2)``: the script and its latency (s).
 
@@ -165,8 +173,8 @@ class ScriptedProvider(CustomLLM):
             for i, (name, args) in enumerate(step.get("tool_calls") or [])
         ] or None
         message = Message(content=step.get("content"), tool_calls=calls)
-        prompt_tokens = sum(len(str(m.get("content") or "").split()) for m in messages)
-        completion_tokens = len(str(step.get("content") or "").split()) + 8 * len(calls or [])
+        prompt_tokens = sum(_words(str(m.get("content") or "")) for m in messages)
+        completion_tokens = _words(str(step.get("content") or "")) + 8 * len(calls or [])
         return ModelResponse(
             model=f"scripted/{model}",
             choices=[
