@@ -88,3 +88,49 @@ def test_an_unbounded_worker_batches_the_same_requests_together() -> None:
         worker.close()
     assert worker.stats.kv_waits == 0
     assert worker.stats.row_steps > worker.stats.decode_steps
+
+
+def test_joining_caches_frees_each_block_as_it_is_copied(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rebuilding the batch's cache (a join, a trim) must not hold two whole caches: the
+    source blocks are released as their copy is made, and the copy is exact."""
+    import weakref
+
+    from tautrait.local import kv_cache
+    from tautrait.local.kv_cache import new_cache, release_layers, stacked_cache
+
+    def cache(rows: int, length: int, seed: int) -> Any:
+        g = torch.Generator().manual_seed(seed)
+        blocks = [
+            (
+                torch.randn(rows, 2, length, 4, generator=g),
+                torch.randn(rows, 2, length, 4, generator=g),
+            )
+            for _ in range(3)
+        ]
+        return new_cache(blocks), [(k.clone(), v.clone()) for k, v in blocks]
+
+    mine, mine_copy = cache(2, 5, 0)
+    theirs, theirs_copy = cache(1, 7, 1)
+    sources = [layer.keys for layer in [*mine.layers, *theirs.layers]]
+    alive = [weakref.ref(t) for t in sources]
+    # During the copy of block 1, block 0's sources must already be gone.
+    parts = [release_layers(list(mine.layers)), release_layers(list(theirs.layers))]
+    del sources, mine, theirs
+    seen: list[bool] = []
+    real_filled = kv_cache._filled_layer
+
+    def watching(kbuf: torch.Tensor, vbuf: torch.Tensor, width: int) -> Any:
+        seen.append(alive[0]() is None)  # block 0 of the first cache
+        return real_filled(kbuf, vbuf, width)
+
+    monkeypatch.setattr(kv_cache, "_filled_layer", watching)
+    joined = stacked_cache(parts, 7, consume=True)
+    assert seen == [False, True, True]
+    assert all(ref() is None for ref in alive)
+    assert all(part == [None, None, None] for part in parts)
+    for index, layer in enumerate(joined.layers):
+        keys = layer.keys
+        assert keys.shape == (3, 2, 7, 4)
+        assert torch.equal(keys[:2, :, 2:], mine_copy[index][0])
+        assert torch.equal(keys[:2, :, :2], torch.zeros(2, 2, 2, 4))
+        assert torch.equal(keys[2:], theirs_copy[index][0])

@@ -42,6 +42,7 @@ from tautrait.local.kv_cache import (
     full_attention_layers,
     kv_bytes_per_token,
     new_cache,
+    release_layers,
     segments_cache,
     stacked_cache,
     supports_growing_cache,
@@ -229,9 +230,11 @@ class GrowingDecoder:
         theirs = full_attention_layers(new.cache)
         assert mine is not None and theirs is not None
         width = max(self.mask.shape[1], new.mask.shape[1])
-        self.cache = stacked_cache(
-            [[(a.keys, a.values) for a in mine], [(b.keys, b.values) for b in theirs]], width
-        )
+        # Both caches are freed block by block as the joined one is filled: the peak is
+        # the two caches plus one block, not twice the batch.
+        parts = [release_layers(mine), release_layers(theirs)]
+        self.cache = new.cache = None
+        self.cache = stacked_cache(parts, width, consume=True)
         self.mask = torch.cat([_left_pad(self.mask, width, 1), _left_pad(new.mask, width, 1)])
         assert self.logits is not None
         self.logits = torch.cat([self.logits, new.logits], dim=0)
@@ -261,10 +264,12 @@ class GrowingDecoder:
         layers = full_attention_layers(self.cache)
         if layers is None:
             return
-        self.cache = stacked_cache(
-            [[(layer.keys[:, :, start:], layer.values[:, :, start:]) for layer in layers]],
-            self.mask.shape[1] - start,
-        )
+        part: list[tuple[torch.Tensor, torch.Tensor] | None] = [
+            (keys[:, :, start:], values[:, :, start:])
+            for keys, values in (pair for pair in release_layers(layers) if pair is not None)
+        ]
+        self.cache = None
+        self.cache = stacked_cache([part], self.mask.shape[1] - start, consume=True)
         self.mask = self.mask[:, start:]
 
     def forward(self, tokens: list[int], adapters: list[str] | None) -> None:

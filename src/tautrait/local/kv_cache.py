@@ -123,15 +123,27 @@ def _filled_layer(kbuf: torch.Tensor, vbuf: torch.Tensor, width: int) -> Growing
 
 
 def stacked_cache(
-    parts: list[list[tuple[torch.Tensor, torch.Tensor]]], width: int, room: int = HEADROOM
+    parts: list[list[tuple[torch.Tensor, torch.Tensor] | None]],
+    width: int,
+    room: int = HEADROOM,
+    *,
+    consume: bool = False,
 ) -> Any:
     """One growing cache holding several batches' caches stacked along the batch, each
     right-aligned to ``width`` positions (zeros on the left, which the attention mask
     hides). Each tensor is copied once, into a buffer with ``room`` positions to grow
-    (a prefill passes its prompts' width, so appending them copies nothing again)."""
+    (a prefill passes its prompts' width, so appending them copies nothing again).
+
+    With ``consume``, each block's tensors are dropped from ``parts`` once copied, so a
+    caller holding no other reference to them (see :func:`release_layers`) needs room
+    for one block's copy beside the caches, not for a second whole cache."""
     cache = new_cache()
     for index in range(len(parts[0])):
-        pieces = [part[index] for part in parts]
+        pieces: list[tuple[torch.Tensor, torch.Tensor]] = []
+        for part in parts:
+            piece = part[index]
+            assert piece is not None, "a block was already consumed"
+            pieces.append(piece)
         k0, v0 = pieces[0]
         rows = sum(k.shape[0] for k, _ in pieces)
         capacity = width + room
@@ -146,7 +158,24 @@ def stacked_cache(
             vbuf[row : row + n, :, width - length : width] = values
             row += n
         cache.layers.append(_filled_layer(kbuf, vbuf, width))
+        if consume:
+            del pieces, piece, keys, values, k0, v0
+            for part in parts:
+                part[index] = None
     return cache
+
+
+def release_layers(layers: list[Any]) -> list[tuple[torch.Tensor, torch.Tensor] | None]:
+    """Each layer's keys and values, taken out of the layer (which then holds nothing),
+    for :func:`stacked_cache` with ``consume``: a cache being rebuilt is freed block by
+    block as its copy is made."""
+    out: list[tuple[torch.Tensor, torch.Tensor] | None] = []
+    for layer in layers:
+        out.append((layer.keys, layer.values))
+        layer.keys = layer.values = None
+        if isinstance(layer, GrowingLayer):
+            layer._kbuf = layer._vbuf = None
+    return out
 
 
 def segments_cache(
