@@ -4,10 +4,11 @@ Runs ``tautrait run`` with the demo's flags in a child process and prints its pe
 resident set size (the kernel's high-water mark, ``ru_maxrss`` of the child) and wall
 time, with the memory limits the run recorded in ``run.json``. Extra arguments go to
 ``tautrait run`` (``--kv-cache-mb 256``, ``--prefix-cache-mb 0``...) so settings can be
-compared. The model is loaded once per run, so the first run on a fresh machine also
+compared; ``--keep DIR`` first keeps the run folder (its report) in ``DIR``. The
+model is loaded once per run, so the first run on a fresh machine also
 converts the embedded model.
 
-    python benchmarks/memory.py [extra tautrait run flags]
+    python benchmarks/memory.py [--keep DIR] [extra tautrait run flags]
 """
 
 from __future__ import annotations
@@ -42,9 +43,14 @@ DEMO = [
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as out:
+    args = sys.argv[1:]
+    keep = None
+    if args[:1] == ["--keep"]:
+        keep, args = Path(args[1]), args[2:]
+    with tempfile.TemporaryDirectory() as scratch:
+        out = str(keep) if keep is not None else scratch
         command = [sys.executable, "-m", "tautrait", "run", *DEMO, "--output-dir", out]
-        command += sys.argv[1:]
+        command += args
         started = time.monotonic()
         done = subprocess.run(command, env=os.environ.copy(), check=False)
         wall = time.monotonic() - started
