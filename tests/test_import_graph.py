@@ -20,8 +20,7 @@ ROOT = Path(tautrait.__file__).parent
 LAYERS: list[set[str]] = [
     {"__main__"},
     {"cli"},
-    {"serve", "traiteval"},  # traiteval builds its simulators through runner.users
-    {"runner"},
+    {"runner", "traiteval", "serve"},  # the commands' engines: none imports another
     {"report"},
     {"agent", "user"},
     {"llm"},
@@ -132,3 +131,13 @@ def test_the_stage_graph_has_no_cycle_but_the_allowed() -> None:
     for stage in sorted(list(graph)):
         if stage not in seen:
             visit(stage, [])
+
+
+def test_the_user_side_is_built_without_a_run() -> None:
+    """``traits eval`` and ``chat`` build their simulators from user settings: neither
+    imports the runner (one-way imports within a layer would otherwise pass)."""
+    edges = imports()
+    assert ("traiteval", "runner") not in edges
+    assert ("serve", "runner") not in edges
+    assert "tautrait.cli.chat" not in edges.get(("cli", "runner"), set())
+    assert ("user", "runner") not in edges and ("steering", "runner") not in edges

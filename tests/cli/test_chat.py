@@ -5,6 +5,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tautrait.cli.app import _register, app
+from tautrait.errors import UserError
 from tests.tiny import save_tiny_checkpoint
 
 
@@ -99,3 +100,22 @@ def test_detail_check() -> None:
     assert details("Book flight LK123 on 2026-05-20 for $45.50") == {"LK123", "2026-05-20", "45.50"}
     assert kept_details("order #W100 please", "hurry up with #W100!")
     assert not kept_details("order #W100 please", "hurry up with my order")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--temperature", "-1"], "--temperature: Input should be greater than or equal to 0"),
+        (["--max-tokens", "0"], "--max-tokens: Input should be greater than or equal to 1"),
+        (["--user-strategy", "llm"], "--user-strategy must be one of steered, mtad, prompt"),
+    ],
+)
+def test_chat_refuses_bad_user_settings_by_its_own_flags(
+    args: list[str], message: str, mock_data_path: None
+) -> None:
+    result = CliRunner().invoke(
+        app, ["chat", "--trait-dict", "impatient.json", "--env", "mock", *args]
+    )
+    # The CLI's entry point prints a UserError in one line and exits 2.
+    assert isinstance(result.exception, UserError), result.output
+    assert message in str(result.exception) and "\n" not in str(result.exception)

@@ -11,7 +11,7 @@ def test_the_run_path_does_not_import_torch() -> None:
     code = (
         "import sys, time; t = time.perf_counter();"
         "import tautrait.cli.app as a; a._register();"
-        "import tautrait.runner.run, tautrait.runner.users, tautrait.runner.preflight;"
+        "import tautrait.runner.run, tautrait.user.side, tautrait.runner.preflight;"
         "import tautrait.report.load;"
         "print(time.perf_counter() - t);"
         "print(sorted(m for m in ('torch', 'transformers', 'litellm') if m in sys.modules))"

@@ -1,4 +1,4 @@
-"""Sweeps and schedules in a run: the arms they make, what is recorded, resume."""
+"""Sweeps and schedules in a run: what is recorded, resume (their arms: tests/user)."""
 
 import json
 from pathlib import Path
@@ -6,12 +6,9 @@ from typing import Any
 
 import pytest
 
-from tautrait.errors import UserError
-from tautrait.runner.arms import parse_arms
 from tautrait.runner.config import RunConfig
 from tautrait.runner.results import read_episodes
 from tautrait.runner.run import execute_run, prepare_run
-from tautrait.runner.sweep import parse_sweep
 
 
 def _config(out: Path, user: Path, **kw: Any) -> RunConfig:
@@ -25,63 +22,6 @@ def _config(out: Path, user: Path, **kw: Any) -> RunConfig:
     }
     base.update(kw)
     return RunConfig(**base)
-
-
-def test_sweep_points_become_named_arms_and_zero_is_the_baseline() -> None:
-    config = RunConfig(sweep=["impatient=0,0.5,1,1.5,2", "skepticism=-1,2"])
-    arms = parse_arms(config)
-    assert [a.name for a in arms] == [
-        "baseline",
-        "sweep:impatience=0.5",
-        "sweep:impatience=1",
-        "sweep:impatience=1.5",
-        "sweep:impatience=2",
-        "sweep:skepticism=-1",
-        "sweep:skepticism=2",
-    ]
-    assert arms[3].sweep == ("impatience", 1.5)
-    assert arms[3].trait_dict is not None and arms[3].trait_dict.intensities == {"impatience": 1.5}
-    assert parse_sweep("impatience=2,0.5").points == (2.0, 0.5)
-
-
-@pytest.mark.parametrize(
-    ("spec", "message"),
-    [
-        ("impatience", "expected TRAIT=x1,x2"),
-        ("impatience=", "expected TRAIT=x1,x2"),
-        ("grumpy=1,2", "unknown trait 'grumpy'"),
-        ("impatience=1,high", "'high' is not a number"),
-        ("impatience=1,nan", "not a finite number"),
-        ("impatience=1,inf", "not a finite number"),
-        ("impatience=1,20", "far beyond the calibrated"),
-        ("impatience=1,1.0", "given twice"),
-        ("impatience=0", "needs a point other than 0"),
-        ("impatience=1,,2", "'' is not a number"),
-    ],
-)
-def test_bad_sweeps_are_one_line_errors(spec: str, message: str) -> None:
-    with pytest.raises(UserError, match=message) as caught:
-        parse_arms(RunConfig(sweep=[spec]))
-    assert "\n" not in str(caught.value)
-
-
-def test_sweep_refusals() -> None:
-    with pytest.raises(UserError, match="swept twice"):
-        parse_arms(RunConfig(sweep=["impatience=1", "impatient=2"]))
-    with pytest.raises(UserError, match="needs the baseline"):
-        parse_arms(RunConfig(sweep=["impatience=1"], baseline=False))
-    with pytest.raises(UserError, match="cannot express traits"):
-        parse_arms(RunConfig(sweep=["impatience=1"], user_strategy="llm"))
-
-
-@pytest.mark.parametrize("strategy", ["prompt", "mtad", "steer"])
-def test_schedules_are_refused_where_the_user_cannot_follow_them(strategy: str) -> None:
-    config = RunConfig(
-        trait_dicts=['{"impatience": {"from": "low", "to": "high", "over": 3}}'],
-        user_strategy=strategy,
-    )
-    with pytest.raises(UserError, match="only --user-strategy steered can follow"):
-        parse_arms(config)
 
 
 def test_sweep_and_schedule_run_record_points_and_turns(

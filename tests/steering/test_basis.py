@@ -126,29 +126,6 @@ def test_held_out_pairs() -> None:
     assert split_pairs(5, 4) == ([0, 1, 2, 3, 4], [])
 
 
-def test_mixture_weights_from_trait_experts() -> None:
-    from tautrait.runner.users import mixture
-
-    lm = tiny_model()
-    basis = extract_basis(lm, [_definition("a"), _definition("b", flip=True)])
-    for name in ("a", "b"):
-        basis.meta.calibration[name] = TraitCalibration(blocks=[1], medium=0.2, high=0.4)
-    medium = mixture({"a": "medium"}, basis, {})
-    assert [e.weight for e in medium] == [pytest.approx(0.5), pytest.approx(0.5)]
-    assert medium[0].steering == {}
-    assert torch.allclose(medium[1].steering[1], basis.steering({"a": "high"})[1])
-    high = mixture({"a": "high", "b": "high"}, basis, {})
-    assert [e.weight for e in high] == [pytest.approx(0.5), pytest.approx(0.5)]
-    negative = mixture({"a": -1.0}, basis, {})
-    assert torch.allclose(negative[1].steering[1], -basis.steering({"a": "high"})[1])
-    assert [e.weight for e in mixture({"a": "low"}, basis, {})] == [1.0]
-    lora = mixture({"a": "medium", "b": "high"}, basis, {"b": "/adapters/b"})
-    assert [(e.weight, e.adapter) for e in lora] == [
-        (pytest.approx(0.5 / 1.5), None),
-        (pytest.approx(1 / 1.5), "b"),
-    ]
-
-
 def test_shipped_basis_seeds_the_model_basis(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

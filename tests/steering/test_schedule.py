@@ -4,9 +4,8 @@ import pytest
 import torch
 
 from tautrait.errors import UserError
-from tautrait.runner.users import schedule_turns
 from tautrait.steering.basis import BasisMeta, TraitBasis, TraitCalibration
-from tautrait.steering.schedule import at_turn
+from tautrait.steering.schedule import at_turn, schedule_turns
 from tautrait.steering.traits import load_trait_dict, parse_trait_dict
 
 

@@ -31,25 +31,29 @@ def _side(
     max_tokens: int,
     console: Console,
 ) -> tuple[Any, Any]:
+    from pydantic import ValidationError
+
     from tautrait.local import pool as local_pool
-    from tautrait.runner.arms import TRAIT_STRATEGIES, parse_arms
-    from tautrait.runner.config import build_config
-    from tautrait.runner.users import prepare_user_side
+    from tautrait.user.arms import parse_arms
+    from tautrait.user.settings import TRAIT_STRATEGIES, UserSettings
+    from tautrait.user.side import prepare_user_side
 
     if strategy not in TRAIT_STRATEGIES:
         raise UserError(f"--user-strategy must be one of {', '.join(TRAIT_STRATEGIES)}")
-    config = build_config(
-        {
-            "trait_dicts": [trait_dict],
-            "baseline": False,
-            "user_model": user_model,
-            "user_strategy": strategy,
-            "user_temperature": temperature,
-            "user_max_tokens": max_tokens,
-        }
-    )
-    local_pool.configure(local_pool.PoolSettings(device=config.device, dtype=config.dtype))
-    side = prepare_user_side(config, parse_arms(config), console)
+    try:
+        settings = UserSettings(
+            strategy=strategy,
+            model=user_model,
+            temperature=temperature,
+            max_tokens=max_tokens,
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        flag = "--" + str(first["loc"][0]).replace("_", "-")
+        raise UserError(f"{flag}: {first['msg']} (got {first.get('input')!r})") from None
+    arms = parse_arms([trait_dict], settings.strategy, baseline=False)
+    local_pool.configure(local_pool.PoolSettings(device=settings.device, dtype=settings.dtype))
+    side = prepare_user_side(settings, arms, console)
     return side, side.arms[0]
 
 
@@ -71,8 +75,8 @@ def chat(
     from tautrait.domain.loader import load_domain
     from tautrait.domain.tasks import available_splits, load_tasks
     from tautrait.local import pool as local_pool
-    from tautrait.runner.users import make_user
     from tautrait.user.base import Utterance
+    from tautrait.user.side import make_user
 
     console = Console()
     domain = load_domain(env)
@@ -132,9 +136,9 @@ def rephrase(
 ) -> None:
     """Rewrite every user message with a trait, keeping its intent; report kept details."""
     from tautrait.local import pool as local_pool
-    from tautrait.runner.users import simulator_for
     from tautrait.user.base import Utterance
     from tautrait.user.rephrase import REWRITE_SYSTEM, kept_details, user_texts
+    from tautrait.user.side import simulator_for
 
     records = _read_jsonl(source)
     console = Console(stderr=True)

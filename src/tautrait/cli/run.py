@@ -132,12 +132,11 @@ def start(
     """
     from rich.console import Console
 
-    from tautrait.runner.arms import parse_arms
     from tautrait.runner.preflight import check_files
 
     if config is not None and resume is None:
         # The likeliest mistakes, checked before the runner (and SQLAlchemy) is imported.
-        parse_arms(config)
+        config.arms()
         check_files(config)
 
     from tautrait.report.infra import EXIT_OVER_LIMIT, summarize

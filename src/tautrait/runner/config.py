@@ -30,8 +30,9 @@ from tautrait.llm import RetryPolicy
 from tautrait.local.pool import SteeringPosition
 from tautrait.records import DEFAULT_MAX_INFRA_ERRORS
 from tautrait.steering.options import Compose, Pooling
+from tautrait.user.arms import Arm, parse_arms
+from tautrait.user.settings import UserSettings, UserStrategy
 
-UserStrategy = Literal["steered", "mtad", "prompt", "llm", "human", "steer"]
 Executor = Literal["local", "ray"]
 
 EMBEDDED_AGENT = "local/embedded"
@@ -176,6 +177,34 @@ class RunConfig(BaseModel):
             attempts=self.retry_attempts,
             initial_s=self.retry_initial_s,
             max_total_s=self.retry_max_s,
+        )
+
+    def arms(self) -> list[Arm]:
+        """The arms of this run, named and checked before any model is loaded
+        (:func:`~tautrait.user.arms.parse_arms`)."""
+        return parse_arms(
+            self.trait_dicts, self.user_strategy, baseline=self.baseline, sweeps=self.sweep
+        )
+
+    def user_settings(self) -> UserSettings:
+        """What the user side of this run reads (:mod:`tautrait.user.side`)."""
+        return UserSettings(
+            strategy=self.user_strategy,
+            model=self.user_model,
+            api_base=self.user_api_base,
+            endpoint=self.user_endpoint,
+            api_key=self.user_api_key,
+            temperature=self.user_temperature,
+            top_p=self.user_top_p,
+            max_tokens=self.user_max_tokens,
+            adapters=tuple(self.adapters),
+            basis=self.basis,
+            pooling=self.pooling,
+            steering_position=self.steering_position,
+            compose=self.compose,
+            device=self.device,
+            dtype=self.dtype,
+            retry=self.retry_policy(),
         )
 
     @field_validator("trait_dicts", "adapters", "sweep", mode="before")

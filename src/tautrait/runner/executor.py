@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from tautrait.domain.tasks import Task
 from tautrait.records import EpisodeRecord
-from tautrait.runner.arms import Arm
+from tautrait.user.arms import Arm
 
 if TYPE_CHECKING:
     from tautrait.runner.run import PreparedRun

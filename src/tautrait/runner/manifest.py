@@ -26,8 +26,8 @@ from tautrait.domain.loader import Domain
 from tautrait.domain.tasks import Task, TaskFile
 from tautrait.errors import UserError
 from tautrait.records import RUN_VERSION, RunManifest, read_manifest
-from tautrait.runner.arms import Arm
 from tautrait.runner.config import RunConfig
+from tautrait.user.arms import Arm
 from tautrait.user.base import _templates as user_templates
 
 PACKAGES = (

@@ -22,8 +22,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from tautrait.errors import UserError
-from tautrait.local.models import check_adapter, check_checkpoint, is_embedded
+from tautrait.local.models import check_adapter, check_checkpoint
 from tautrait.runner.config import RunConfig
+from tautrait.user.settings import LOCAL_STRATEGIES, litellm_name
 
 CONNECT_TIMEOUT_S = 3.0
 MIN_FREE_MB = 64
@@ -49,7 +50,7 @@ def check_files(config: RunConfig, *, output: bool = True) -> None:
     for model in local_models(config):
         check_checkpoint(model)
     if config.user_strategy == "mtad":
-        from tautrait.runner.users import parse_adapters
+        from tautrait.user.side import parse_adapters
 
         for trait, folder in parse_adapters(config.adapters).items():
             check_adapter(trait, Path(folder).expanduser())
@@ -63,7 +64,7 @@ def check_services(config: RunConfig) -> None:
     """Checks 3 and 4: providers, API keys, endpoints (imports litellm for hosted ones)."""
     models = [(config.model, config.api_base, "--model")]
     if config.user_strategy in ("llm", "prompt"):
-        models.append((user_litellm_name(config.user_model), config.user_api_base, "--user-model"))
+        models.append((litellm_name(config.user_model), config.user_api_base, "--user-model"))
     for model, api_base, flag in models:
         check_provider(model, api_base, flag)
     for base, flag in ((config.api_base, "--api-base"), (config.user_api_base, "--user-api-base")):
@@ -71,20 +72,14 @@ def check_services(config: RunConfig) -> None:
             check_reachable(base, flag)
 
 
-def user_litellm_name(model: str) -> str:
-    if is_embedded(model) or Path(model).expanduser().is_dir():
-        return f"local/{model}"
-    return model
-
-
 def local_models(config: RunConfig) -> list[str]:
     """Every local model the run will load: the embedded one or checkpoint folders."""
     names: list[str] = []
     if config.model.startswith("local/"):
         names.append(config.model.removeprefix("local/"))
-    local_user = user_litellm_name(config.user_model).startswith("local/")
+    local_user = litellm_name(config.user_model).startswith("local/")
     # A human or a steering server plays the user: no local user model then.
-    if config.user_strategy in ("steered", "mtad") or (
+    if config.user_strategy in LOCAL_STRATEGIES or (
         config.user_strategy in ("llm", "prompt") and local_user
     ):
         names.append(config.user_model)

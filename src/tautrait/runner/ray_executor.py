@@ -48,8 +48,8 @@ from tautrait.runner.executor import Pending, RecordSink
 
 if TYPE_CHECKING:
     from tautrait.domain.tasks import Task
-    from tautrait.runner.arms import Arm
     from tautrait.runner.run import PreparedRun
+    from tautrait.user.arms import Arm
 
 MAX_RESTARTS = 3
 """Times Ray restarts a lost actor before its work goes to the others only."""
@@ -86,7 +86,7 @@ def ray_installed() -> bool:
 
 
 def _wants_gpu(config: RunConfig) -> bool:
-    from tautrait.runner.users import LOCAL_STRATEGIES, litellm_name
+    from tautrait.user.settings import LOCAL_STRATEGIES, litellm_name
 
     if config.device == "cpu":
         return False
@@ -125,11 +125,10 @@ def _prepare_worker(config: RunConfig, run_id: str, task_ids: list[str]) -> Prep
     driver's, loaded here; nothing is written."""
     from tautrait.domain.loader import load_domain
     from tautrait.domain.tasks import load_tasks
-    from tautrait.runner.arms import parse_arms
     from tautrait.runner.run import PreparedRun, configure_engine
-    from tautrait.runner.users import prepare_user_side
+    from tautrait.user.side import prepare_user_side
 
-    arms = parse_arms(config)
+    arms = config.arms()
     domain = load_domain(config.env)
     task_file = load_tasks(config.env, config.task_split)
     by_id = {t.id: t for t in task_file.tasks}
@@ -137,7 +136,7 @@ def _prepare_worker(config: RunConfig, run_id: str, task_ids: list[str]) -> Prep
     if missing:
         raise UserError(f"tasks {', '.join(missing)} not in {config.env}/{config.task_split}")
     configure_engine(config)
-    side = prepare_user_side(config, arms, Console(stderr=True, quiet=True))
+    side = prepare_user_side(config.user_settings(), arms, Console(stderr=True, quiet=True))
     return PreparedRun(
         config=config,
         run_dir=Path("."),

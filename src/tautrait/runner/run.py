@@ -30,7 +30,6 @@ from tautrait.errors import UserError
 from tautrait.llm import litellm_module
 from tautrait.local import pool as local_pool
 from tautrait.records import EPISODES_FILE, MANIFEST_FILE, EpisodeRecord, RunManifest, write_json
-from tautrait.runner.arms import Arm, parse_arms
 from tautrait.runner.config import EMBEDDED_AGENT, RunConfig
 from tautrait.runner.episode import EpisodeSpec, run_episode
 from tautrait.runner.executor import Executor, Pending, RecordSink
@@ -44,7 +43,8 @@ from tautrait.runner.manifest import (
 from tautrait.runner.preflight import check_files, check_services, local_models
 from tautrait.runner.ray_executor import check_ray as check_executor
 from tautrait.runner.results import ResultsWriter, check_episodes, read_episodes
-from tautrait.runner.users import UserSide, make_user, prepare_user_side
+from tautrait.user.arms import Arm
+from tautrait.user.side import UserSide, make_user, prepare_user_side
 
 
 def select_tasks(task_file: TaskFile, config: RunConfig) -> list[Task]:
@@ -105,7 +105,7 @@ def prepare_run(
         if given.user_api_key is not None:  # never stored: taken from this invocation
             config = config.model_copy(update={"user_api_key": given.user_api_key})
         check_episodes(resume, stored.run_id)
-    arms = parse_arms(config)
+    arms = config.arms()
     check_files(config, output=resume is None)
     check_executor(config)
     domain = load_domain(config.env)
@@ -119,7 +119,7 @@ def prepare_run(
         config = config.model_copy(update={"max_concurrency": 1})
         console.print("[dim]human user: one episode at a time[/dim]")
     limits = configure_engine(config)
-    side = prepare_user_side(config, arms, console)
+    side = prepare_user_side(config.user_settings(), arms, console)
     arms = side.arms
     user_lm = side.lm
     device = device_description(str(user_lm.device) if user_lm else "cpu")

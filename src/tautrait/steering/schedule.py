@@ -20,11 +20,15 @@ Surprise: "high" is trait- and model-specific in calibrated units (the basis's
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from tautrait.errors import UserError
+
+if TYPE_CHECKING:  # traits imports this module; the basis imports torch
+    from tautrait.steering.basis import TraitBasis
+    from tautrait.steering.traits import TraitDict
 
 Point = Literal["low", "medium", "high"] | float
 """One intensity of a schedule: a level or a number (``traits.Intensity``)."""
@@ -83,6 +87,29 @@ class TraitSchedule(BaseModel):
 def at_turn(values: list[float], turn: int) -> float:
     """The value of 0-based user turn ``turn`` of :meth:`TraitSchedule.units` output."""
     return values[min(turn, len(values) - 1)]
+
+
+def schedule_turns(trait_dict: TraitDict, basis: TraitBasis) -> list[dict[str, float]]:
+    """Trait -> intensity in calibrated units (multiples of "medium") for each user turn
+    until every schedule holds (the last entry then serves every later turn); traits
+    without a schedule keep their one intensity throughout."""
+
+    def units(trait: str) -> Callable[[Point], float]:
+        calibration = basis.calibration(trait)
+        return lambda v: calibration.coefficient(v) / calibration.medium
+
+    courses = {t: s.units(units(t)) for t, s in trait_dict.schedules.items()}
+    fixed = {
+        t: units(t)(v) for t, v in trait_dict.intensities.items() if t not in trait_dict.schedules
+    }
+    horizon = max(len(c) for c in courses.values())
+    return [
+        {
+            t: round(fixed[t] if t in fixed else at_turn(courses[t], turn), 6)
+            for t in trait_dict.intensities
+        }
+        for turn in range(horizon)
+    ]
 
 
 def parse_schedule(

@@ -13,7 +13,7 @@ user expresses) one conversation is generated:
 every method, trait and intensity of a context shares the scenario (the simulator's
 system prompt from ``user/templates/simulator.md.j2``), the agent and the seeds; only
 the trait mechanism differs (vectors, mixture experts or the written style section).
-The simulators are the harness's own (:func:`tautrait.runner.users.simulator_for`).
+The simulators are the harness's own (:func:`tautrait.user.side.simulator_for`).
 
 **The turns.** The agent greets first with a fixed line; then the user and the agent
 alternate until the user has spoken ``turns`` times (the agent does not answer the last
@@ -37,12 +37,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from tautrait.errors import InfraError
 from tautrait.llm import ContextOverflow, RetryPolicy, complete
-from tautrait.runner.arms import Arm
-from tautrait.runner.users import UserSide, make_user
 from tautrait.steering.traits import load_trait_dict
 from tautrait.traiteval.contexts import EvalContext
 from tautrait.traiteval.settings import PAIR_LEVELS, EvalSettings
+from tautrait.user.arms import Arm
 from tautrait.user.base import Utterance, turn_seed
+from tautrait.user.side import UserSide, make_user
 
 NEUTRAL = "neutral"
 

@@ -14,9 +14,6 @@ from tautrait.errors import UserError
 from tautrait.local import pool as local_pool
 from tautrait.local.models import is_embedded, load_local_model
 from tautrait.records import TRAITEVAL_FILE, TraitEvalRecord, write_json
-from tautrait.runner.arms import Arm, parse_arms
-from tautrait.runner.config import build_config
-from tautrait.runner.users import UserSide, prepare_user_side
 from tautrait.steering.basis import TraitBasis, model_basis
 from tautrait.steering.traits import TraitDefinition, load_definitions
 from tautrait.traiteval import judge as judging
@@ -44,6 +41,9 @@ from tautrait.traiteval.measures import (
 from tautrait.traiteval.realism import method_realism
 from tautrait.traiteval.report import clean, render_markdown
 from tautrait.traiteval.settings import PAIR_LEVELS, EvalSettings
+from tautrait.user.arms import Arm, parse_arms
+from tautrait.user.settings import UserSettings, run_retry
+from tautrait.user.side import UserSide, prepare_user_side
 
 MARKDOWN_NAME = "traiteval.md"
 CONVERSATIONS_NAME = "conversations.jsonl"
@@ -57,23 +57,18 @@ def prepare_method(
     method: str, plan: Plan, settings: EvalSettings, console: Console
 ) -> tuple[UserSide, dict[str, Arm]]:
     """The user side of one method, with an arm per condition (neutral included)."""
-    config = build_config(
-        {
-            "user_strategy": method,
-            "user_model": settings.user_model,
-            "trait_dicts": [c.trait_dict() for c in plan.conditions if c.key != NEUTRAL],
-            "baseline": True,
-            "user_temperature": settings.user_temperature,
-            "user_top_p": settings.user_top_p,
-            "user_max_tokens": settings.user_max_tokens,
-            "basis": settings.basis,
-            "device": settings.device,
-            "seed": settings.seed,
-            "retry_attempts": settings.retry_attempts,
-            "max_batch_size": settings.max_batch_size,
-        }
+    user = UserSettings(
+        strategy=method,
+        model=settings.user_model,
+        temperature=settings.user_temperature,
+        top_p=settings.user_top_p,
+        max_tokens=settings.user_max_tokens,
+        basis=settings.basis,
+        device=settings.device,
+        retry=run_retry(settings.retry_attempts),
     )
-    side = prepare_user_side(config, parse_arms(config), console)
+    trait_dicts = [c.trait_dict() for c in plan.conditions if c.key != NEUTRAL]
+    side = prepare_user_side(user, parse_arms(trait_dicts, user.strategy), console)
     by_key = {NEUTRAL if a.trait_dict is None else a.trait_dict.canonical(): a for a in side.arms}
     return side, by_key
 

@@ -1,25 +1,26 @@
 """Arms: the user configurations a run compares.
 
 The baseline arm has every trait at zero; each ``--trait-dict`` adds a trait arm, and
-each non-zero point of a ``--sweep`` one more (:mod:`tautrait.runner.sweep`). All arms
+each non-zero point of a ``--sweep`` one more (:mod:`tautrait.user.sweep`). All arms
 share the simulator model, its prompt, the agent and the seeds: only the steering
 differs, so the difference in reward is the trait's effect and nothing else.
 
 An arm is immutable. :func:`parse_arms` names the arms before any model is loaded; the
-user side (:func:`~tautrait.runner.users.prepare_user_side`) then builds each one once,
+user side (:func:`~tautrait.user.side.prepare_user_side`) then builds each one once,
 complete: its mechanism (vectors, experts or style) and its record together.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tautrait.errors import UserError
 from tautrait.records import ArmRecord
-from tautrait.runner.config import RunConfig
-from tautrait.runner.sweep import parse_sweeps, sweep_dicts
 from tautrait.steering.traits import TraitDict, load_trait_dict
+from tautrait.user.settings import SCHEDULE_STRATEGIES, TRAIT_STRATEGIES, UserStrategy
+from tautrait.user.sweep import parse_sweeps, sweep_dicts
 
 if TYPE_CHECKING:  # torch only where a local model is loaded: bad input fails fast
     import torch
@@ -52,22 +53,30 @@ class Arm:
     """A scheduled arm's trait -> intensity in calibrated units of each user turn."""
 
 
-def parse_arms(config: RunConfig) -> list[Arm]:
-    """The arms of a run, named uniquely, before any model is loaded."""
+def parse_arms(
+    trait_dicts: Sequence[str],
+    strategy: UserStrategy,
+    *,
+    baseline: bool = True,
+    sweeps: Sequence[str] = (),
+) -> list[Arm]:
+    """The arms of a run, named uniquely, before any model is loaded: the baseline (unless
+    ``baseline`` is False), one per trait dict (``--trait-dict``) and one per non-zero
+    point of each sweep (``--sweep``); checked against the user ``strategy``."""
     arms: list[Arm] = []
-    if config.baseline:
+    if baseline:
         arms.append(Arm(name=BASELINE, trait_dict=None))
     names = {BASELINE}
     points: list[tuple[TraitDict, tuple[str, float] | None]] = [
-        (load_trait_dict(spec, allow_schedules=True), None) for spec in config.trait_dicts
+        (load_trait_dict(spec, allow_schedules=True), None) for spec in trait_dicts
     ]
-    sweeps = parse_sweeps(config.sweep)
-    if sweeps and not config.baseline:
+    parsed = parse_sweeps(list(sweeps))
+    if parsed and not baseline:
         raise UserError(
             "--sweep needs the baseline arm (it is the sweep's intensity 0 and every point "
             "is paired with it); drop --no-baseline"
         )
-    for sweep in sweeps:
+    for sweep in parsed:
         points += [
             (d, (sweep.trait, float(d.intensities[sweep.trait]))) for d in sweep_dicts(sweep)
         ]
@@ -80,29 +89,23 @@ def parse_arms(config: RunConfig) -> list[Arm]:
         arms.append(Arm(name=name, trait_dict=trait_dict, sweep=point))
     if not arms:
         raise UserError("nothing to run: --no-baseline needs at least one --trait-dict")
-    check_strategy(config, arms)
+    check_strategy(strategy, arms)
     return arms
 
 
-TRAIT_STRATEGIES = ("steered", "mtad", "prompt", "steer")
-"""The user strategies that can express traits."""
-SCHEDULE_STRATEGIES = ("steered",)
-"""The user strategies that can change a trait's intensity from one turn to the next."""
-
-
-def check_strategy(config: RunConfig, arms: list[Arm]) -> None:
+def check_strategy(strategy: UserStrategy, arms: list[Arm]) -> None:
     """Trait arms need a strategy that can express traits (checked before any model
     is loaded: a bad input costs milliseconds)."""
-    if needed_traits(arms) and config.user_strategy not in TRAIT_STRATEGIES:
+    if needed_traits(arms) and strategy not in TRAIT_STRATEGIES:
         raise UserError(
             f"trait arms need --user-strategy steered, mtad, prompt or steer (got "
-            f"{config.user_strategy}); the {config.user_strategy} user cannot express traits"
+            f"{strategy}); the {strategy} user cannot express traits"
         )
     scheduled = [a.name for a in arms if a.trait_dict is not None and a.trait_dict.schedules]
-    if scheduled and config.user_strategy not in SCHEDULE_STRATEGIES:
+    if scheduled and strategy not in SCHEDULE_STRATEGIES:
         raise UserError(
             f"arm {scheduled[0]} has a schedule over the user's turns, which only "
-            f"--user-strategy steered can follow (got {config.user_strategy}); give the "
+            f"--user-strategy steered can follow (got {strategy}); give the "
             "traits one intensity each, or use the steered user"
         )
 
