@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 
 from tautrait.cli.app import app
-from tautrait.cli.traits import UserModel
+from tautrait.cli.traits import Device, UserModel
 from tautrait.errors import UserError
 
 Strategy = Annotated[str, typer.Option("--user-strategy", help="steered, mtad or prompt.")]
@@ -29,6 +29,7 @@ def _side(
     strategy: str,
     temperature: float,
     max_tokens: int,
+    device: str,
     console: Console,
 ) -> tuple[Any, Any]:
     from pydantic import ValidationError
@@ -46,6 +47,7 @@ def _side(
             model=user_model,
             temperature=temperature,
             max_tokens=max_tokens,
+            device=device,
         )
     except ValidationError as exc:
         first = exc.errors()[0]
@@ -70,6 +72,7 @@ def chat(
     temperature: Annotated[float, typer.Option("--temperature")] = 0.7,
     max_tokens: Annotated[int, typer.Option("--max-tokens")] = 128,
     seed: Annotated[int, typer.Option("--seed")] = 0,
+    device: Device = "auto",
 ) -> None:
     """Play the agent yourself against a trait user (/quit to leave)."""
     from tautrait.domain.loader import load_domain
@@ -89,7 +92,9 @@ def chat(
         task = tasks[task_id]
     else:
         raise UserError(f"unknown task id {task_id!r} in {env}")
-    side, arm = _side(trait_dict, user_model, user_strategy, temperature, max_tokens, console)
+    side, arm = _side(
+        trait_dict, user_model, user_strategy, temperature, max_tokens, device, console
+    )
     user = make_user(side, domain.spec.description, task.scenario, arm, seed)
     console.print(f"[dim]{env} / {task.id} — the customer wants: {task.scenario.goal}[/dim]")
     console.print(
@@ -133,6 +138,7 @@ def rephrase(
     user_strategy: Strategy = "steered",
     temperature: Annotated[float, typer.Option("--temperature")] = 0.0,
     max_tokens: Annotated[int, typer.Option("--max-tokens")] = 160,
+    device: Device = "auto",
 ) -> None:
     """Rewrite every user message with a trait, keeping its intent; report kept details."""
     from tautrait.local import pool as local_pool
@@ -142,7 +148,9 @@ def rephrase(
 
     records = _read_jsonl(source)
     console = Console(stderr=True)
-    side, arm = _side(trait_dict, user_model, user_strategy, temperature, max_tokens, console)
+    side, arm = _side(
+        trait_dict, user_model, user_strategy, temperature, max_tokens, device, console
+    )
     prompt = REWRITE_SYSTEM + (f"\n\nHow you come across:\n{arm.style}" if arm.style else "")
     places = [(line, place) for line, record in enumerate(records) for place in user_texts(record)]
 
