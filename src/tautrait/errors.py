@@ -5,9 +5,19 @@ The CLI prints its message as one line and exits with status 2, with no tracebac
 its message must say what is wrong *and* how to fix it.
 """
 
+from typing import Any
+
 
 class UserError(Exception):
     """Bad input from the user; the message is shown as-is, on one line."""
+
+
+def option_error(exc: Any) -> UserError:
+    """The first error of a pydantic ``ValidationError`` over options named like their
+    flags (``user_max_tokens`` -> ``--user-max-tokens``), as one line naming the flag."""
+    first = exc.errors()[0]
+    flag = "--" + ".".join(str(p) for p in first["loc"]).replace("_", "-")
+    return UserError(f"{flag}: {first['msg']} (got {first.get('input')!r})")
 
 
 class InfraError(Exception):

@@ -18,7 +18,7 @@ from rich.console import Console
 
 from tautrait.cli.app import app
 from tautrait.cli.traits import Device, UserModel
-from tautrait.errors import UserError
+from tautrait.errors import UserError, option_error
 
 Strategy = Annotated[str, typer.Option("--user-strategy", help="steered, mtad or prompt.")]
 
@@ -50,9 +50,7 @@ def _side(
             device=device,
         )
     except ValidationError as exc:
-        first = exc.errors()[0]
-        flag = "--" + str(first["loc"][0]).replace("_", "-")
-        raise UserError(f"{flag}: {first['msg']} (got {first.get('input')!r})") from None
+        raise option_error(exc) from None
     arms = parse_arms([trait_dict], settings.strategy, baseline=False)
     local_pool.configure(local_pool.PoolSettings(device=settings.device, dtype=settings.dtype))
     side = prepare_user_side(settings, arms, console)

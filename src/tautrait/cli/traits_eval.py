@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from tautrait.cli.traits import Device, UserModel, _select, traits_app
-from tautrait.errors import UserError
+from tautrait.errors import UserError, option_error
 
 
 @traits_app.command("eval")
@@ -136,9 +136,7 @@ def evaluate(
             device=device,
         )
     except ValidationError as exc:
-        first = exc.errors()[0]
-        flag = "--" + ".".join(str(p) for p in first["loc"]).replace("_", "-")
-        raise UserError(f"{flag}: {first['msg']} (got {first.get('input')!r})") from None
+        raise option_error(exc) from None
     folder = out or Path("results") / f"traiteval-{datetime.now():%Y%m%d-%H%M%S}"
     console = Console(stderr=True)
     result = run_eval(settings, folder, console)
