@@ -58,7 +58,10 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 def _install_scripted_participants(latency_ms: float) -> tuple[str, str, list[str]]:
     """Model names for the agent and the user at this latency, and notes on fallbacks."""
-    from tautrait.agent import scripted
+    try:
+        from tautrait import scripted
+    except ImportError:  # checkouts before the provider left the agent stage
+        from tautrait.agent import scripted  # type: ignore[no-redef]
 
     notes: list[str] = []
     if not hasattr(scripted, "user_script"):

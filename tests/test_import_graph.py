@@ -24,6 +24,7 @@ LAYERS: list[set[str]] = [
     {"report"},
     {"agent", "user"},
     {"llm"},
+    {"scripted"},
     {"steering"},
     {"local"},
     {"records"},
@@ -35,10 +36,7 @@ LAYERS: list[set[str]] = [
 """Highest first. ``report`` sits below ``runner`` (a run writes its report, a report
 reads the records); ``records`` below every stage that writes or reads them."""
 
-ALLOWED: dict[tuple[str, str], str] = {
-    ("llm", "agent"): "litellm_module() registers the scripted/ provider "
-    "(tautrait.agent.scripted) with litellm on first use; function level",
-}
+ALLOWED: dict[tuple[str, str], str] = {}
 """(importer, imported) -> why this upward or two-way import stays."""
 
 

@@ -3,9 +3,9 @@ from typing import Any
 
 import pytest
 
-from tautrait.agent.scripted import register_script
 from tautrait.errors import InfraError
 from tautrait.llm import ContextOverflow, RetryPolicy, complete, is_transient, litellm_module
+from tautrait.scripted import register_script
 
 FAST = RetryPolicy(attempts=3, initial_s=0.001, max_s=0.002)
 

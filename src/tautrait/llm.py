@@ -56,8 +56,8 @@ def litellm_module() -> Any:
             os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
             import litellm
 
-            from tautrait.agent.scripted import ScriptedProvider
             from tautrait.local.provider import LocalProvider
+            from tautrait.scripted import ScriptedProvider
 
             litellm.suppress_debug_info = True
             litellm.telemetry = False

@@ -36,6 +36,10 @@ from pydantic import (
 from tautrait.domain.backend import RewardBreakdown
 from tautrait.errors import UserError
 
+STOP_MARKER = "###STOP###"
+"""What a simulated user's message ends the conversation with (kept in a user message's
+``raw`` text; the message content drops it)."""
+
 MANIFEST_FILE = "run.json"
 EPISODES_FILE = "episodes.jsonl"
 TRAITEVAL_FILE = "traiteval.json"

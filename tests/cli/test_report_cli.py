@@ -67,9 +67,9 @@ def tautrait_process(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    from tautrait.agent.scripted import gold_script, register_script
     from tautrait.runner.config import RunConfig
     from tautrait.runner.run import execute_run, prepare_run
+    from tautrait.scripted import gold_script, register_script
     from tests.tiny import save_tiny_checkpoint
 
     root = tmp_path_factory.mktemp("cli-runs")

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from tautrait.agent.scripted import register_script
 from tautrait.runner.config import RunConfig
 from tautrait.runner.results import read_episodes
 from tautrait.runner.run import execute_run, prepare_run
+from tautrait.scripted import register_script
 
 
 def _config(out: Path, user: Path, **kw: Any) -> RunConfig:
@@ -91,7 +91,7 @@ def test_provider_outage_is_an_infra_error_not_a_failure(
     def down(messages: list[dict[str, Any]], task: dict[str, Any] | None) -> dict[str, Any]:
         if task and task["id"] == "mock-1":
             raise litellm.ServiceUnavailableError("down", llm_provider="x", model="m")
-        from tautrait.agent.scripted import gold_script
+        from tautrait.scripted import gold_script
 
         return gold_script(messages, task)
 
@@ -135,7 +135,7 @@ def test_infra_errors_are_retried_on_resume(run_env: Path, tiny_checkpoint: Path
     def flaky(messages: list[dict[str, Any]], task: dict[str, Any] | None) -> dict[str, Any]:
         if state["down"]:
             raise litellm.ServiceUnavailableError("down", llm_provider="x", model="m")
-        from tautrait.agent.scripted import gold_script
+        from tautrait.scripted import gold_script
 
         return gold_script(messages, task)
 

@@ -40,7 +40,7 @@ def test_mtad_mixes_a_neutral_and_a_trait_expert(run_env: Path, tiny_checkpoint:
 
 
 def test_prompt_baseline_writes_a_style_per_trait_arm(run_env: Path) -> None:
-    from tautrait.agent.scripted import register_script
+    from tautrait.scripted import register_script
 
     requests: list[str] = []
 

@@ -9,10 +9,10 @@ import pytest
 
 from tautrait.local.chat import encode_prompt, render_prompt
 from tautrait.local.generation import GenerationRequest, generate_batch
+from tautrait.records import STOP_MARKER
 from tautrait.serve.service import SteeringService
 from tautrait.steering.basis import TraitBasis
 from tautrait.steering.traits import parse_trait_dict
-from tautrait.user.base import STOP_MARKER
 from tests.serve.conftest import KEY
 from tests.serving import ServerThread
 from tests.tiny import tiny_model

@@ -10,11 +10,11 @@ import pytest
 
 from tautrait.local.chat import encode_prompt, render_prompt
 from tautrait.local.generation import GenerationRequest, generate_batch
+from tautrait.records import STOP_MARKER
 from tautrait.serve.app import create_app
 from tautrait.serve.service import SteeringService, load_service
 from tautrait.serve.settings import ServeConfig
 from tautrait.steering.traits import parse_trait_dict, ready_dicts
-from tautrait.user.base import STOP_MARKER
 from tests.serving import ServerThread
 
 pytestmark = pytest.mark.slow

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from tautrait.agent.scripted import register_script
 from tautrait.cli.app import _register, app
 from tautrait.records import read_traiteval
+from tautrait.scripted import register_script
 
 CALLS: list[str] = []
 

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from tautrait.agent.scripted import register_script
 from tautrait.cli.run import start
 from tautrait.records import FaultJudgeRecord
 from tautrait.report import build_report, load_run_dir
 from tautrait.runner.config import RunConfig
+from tautrait.scripted import register_script
 from tautrait.traiteval.fault_judge import judge_run
 from tests.report.builders import make_run, single
 

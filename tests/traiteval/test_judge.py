@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
-from tautrait.agent.scripted import register_script
 from tautrait.llm import complete
+from tautrait.scripted import register_script
 from tautrait.steering.traits import load_definitions
 from tautrait.traiteval.judge import (
     JudgeItem,

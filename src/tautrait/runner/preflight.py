@@ -122,7 +122,7 @@ def check_provider(model: str, api_base: str | None, flag: str) -> None:
     """The model's provider is known to litellm and its API key is set where needed."""
     if model.startswith(OWN_PROVIDERS):
         if model.startswith("scripted/"):
-            from tautrait.agent.scripted import parse_scripted_model
+            from tautrait.scripted import parse_scripted_model
 
             try:
                 parse_scripted_model(model.removeprefix("scripted/"))

@@ -38,6 +38,7 @@ from starlette.exceptions import HTTPException
 
 from tautrait import __version__
 from tautrait.errors import UserError
+from tautrait.records import STOP_MARKER
 from tautrait.serve.protocol import (
     AssistantMessage,
     ChatCompletion,
@@ -54,7 +55,6 @@ from tautrait.serve.protocol import (
 )
 from tautrait.serve.service import BadRequest, GenerationFailed, SteeringService
 from tautrait.serve.settings import ServeConfig
-from tautrait.user.base import STOP_MARKER
 
 T = TypeVar("T")
 Scope = MutableMapping[str, Any]

@@ -15,8 +15,8 @@ from typing import Literal, Protocol
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from tautrait.domain.tasks import UserScenario
+from tautrait.records import STOP_MARKER
 
-STOP_MARKER = "###STOP###"
 Speaker = Literal["agent", "user"]
 
 _templates = Environment(

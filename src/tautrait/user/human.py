@@ -12,7 +12,8 @@ import time
 from rich.console import Console
 from rich.panel import Panel
 
-from tautrait.user.base import STOP_MARKER, UserReply, Utterance
+from tautrait.records import STOP_MARKER
+from tautrait.user.base import UserReply, Utterance
 
 
 class HumanUser:

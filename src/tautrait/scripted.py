@@ -40,7 +40,7 @@ from litellm.types.utils import (
     Usage,
 )
 
-from tautrait.user.base import STOP_MARKER
+from tautrait.records import STOP_MARKER
 
 # (messages, the task as a dict plus "ending_tools" (names of tools that end the episode),
 #  or None) -> {"content": str | None, "tool_calls": [(name, kwargs)]}

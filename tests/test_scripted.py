@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tautrait.agent.scripted import ScriptedProvider, parse_scripted_model
+from tautrait.scripted import ScriptedProvider, parse_scripted_model
 
 TASK = {
     "id": "t",
@@ -58,7 +58,8 @@ def test_gold_states_outputs_last_when_no_action_ends_the_episode() -> None:
 
 def test_scripted_user_states_the_goal_then_thanks_and_stops() -> None:
     from tautrait.domain.tasks import UserScenario
-    from tautrait.user.base import STOP_MARKER, render_system_prompt, split_stop
+    from tautrait.records import STOP_MARKER
+    from tautrait.user.base import render_system_prompt, split_stop
 
     scenario = UserScenario(
         persona="You are Ada.",
