@@ -20,3 +20,8 @@ PLAN_CHANGE_COOLDOWN_DAYS = 30  # R5
 SIM_SWAP_COOLDOWN_DAYS = 30  # R16
 ROAMING_LEAD_DAYS = 60  # R8: a pass may start at most 60 days ahead
 WARRANTY_DAYS = 365  # R15
+
+
+def service_of(line_type: str) -> str:
+    """Which network an outage must hit to affect a line of this type."""
+    return "home_internet" if line_type == "home_internet" else "mobile"

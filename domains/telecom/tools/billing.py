@@ -14,6 +14,7 @@ from ..rules import (
     OUTAGE_CREDIT_WINDOW_DAYS,
     PER_INVOICE_CREDIT_CAP,
     ROLLING_CREDIT_CAP,
+    service_of,
 )
 from ..schema import Credit, Customer, Invoice, InvoiceItem, Line, Outage, Payment
 from .common import (
@@ -30,7 +31,6 @@ from .common import (
     owned_invoice,
     owned_line,
     plan_of,
-    service_of,
     unique_id,
     usable_method,
     verified_account,

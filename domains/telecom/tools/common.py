@@ -77,11 +77,6 @@ def outage_days(outage: Outage, now: datetime) -> int:
     return -(-seconds // 86400)
 
 
-def service_of(line_type: str) -> str:
-    """Which network an outage must hit to affect a line of this type."""
-    return "home_internet" if line_type == "home_internet" else "mobile"
-
-
 # --- ids ---------------------------------------------------------------------------------
 
 
