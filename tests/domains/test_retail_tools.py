@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,44 +18,20 @@ from sqlalchemy import select
 
 from tautrait.domain.environment import Environment, ToolResult
 from tautrait.domain.loader import load_domain
+from tests.domains.seeds import first, retail_seed
 
-ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "domains" / "retail" / "data"
-TODAY = date(2026, 5, 15)
 DOMAIN = load_domain("retail")
-
-
-def _load(name: str) -> list[dict[str, Any]]:
-    return json.loads((DATA / f"{name}.json").read_text(encoding="utf-8"))
-
-
-USERS = {u["user_id"]: u for u in _load("users")}
-ORDERS = sorted(_load("orders"), key=lambda o: o["order_id"])
-ITEMS: dict[str, list[dict[str, Any]]] = {}
-for _item in _load("order_items"):
-    ITEMS.setdefault(_item["order_id"], []).append(_item)
-SHIPMENTS = {s["order_id"]: s for s in _load("shipments")}
-METHODS = {m["payment_method_id"]: m for m in _load("payment_methods")}
-PRODUCTS = {p["product_id"]: p for p in _load("products")}
-VARIANTS = {v["variant_id"]: v for v in _load("variants")}
-RETURNS = _load("return_requests")
-CREDITS = {c["order_id"]: c for c in _load("goodwill_credits")}
+S = retail_seed()
 
 
 # -- helpers ----------------------------------------------------------------------------
-
-
-def first(values: Iterable[Any], what: str) -> Any:
-    for value in values:
-        return value
-    raise AssertionError(f"the seed data has no {what}")
 
 
 def env() -> Environment:
     """A fresh episode in which every customer is already authenticated (authentication
     is tested in test_retail_policy.py)."""
     e = Environment(DOMAIN)
-    for user_id in USERS:
+    for user_id in S.users:
         e.auth.grant(user_id)
     return e
 
@@ -105,21 +81,21 @@ def one(e: Environment, table: str, **where: Any) -> dict[str, Any]:
 def user_methods(uid: str, kind: str | None = None) -> list[dict[str, Any]]:
     return [
         m
-        for m in sorted(METHODS.values(), key=lambda m: m["payment_method_id"])
+        for m in sorted(S.methods.values(), key=lambda m: m["payment_method_id"])
         if m["user_id"] == uid and (kind is None or m["method_type"] == kind)
     ]
 
 
 def expired(m: dict[str, Any]) -> bool:
-    return m["method_type"] == "credit_card" and date.fromisoformat(m["card_expires_on"]) < TODAY
+    return m["method_type"] == "credit_card" and date.fromisoformat(m["card_expires_on"]) < S.today
 
 
 def returnable(item: dict[str, Any]) -> bool:
-    return PRODUCTS[item["product_id"]]["returnable"] and item["status"] == "active"
+    return S.products[item["product_id"]]["returnable"] and item["status"] == "active"
 
 
 def window_end(order: dict[str, Any]) -> date | None:
-    s = SHIPMENTS.get(order["order_id"])
+    s = S.shipments.get(order["order_id"])
     if s is None or s["delivered_at"] is None:
         return None
     return datetime.fromisoformat(s["delivered_at"]).date() + timedelta(days=30)
@@ -127,11 +103,11 @@ def window_end(order: dict[str, Any]) -> date | None:
 
 def in_window(order: dict[str, Any]) -> bool:
     end = window_end(order)
-    return order["status"] == "delivered" and end is not None and end >= TODAY
+    return order["status"] == "delivered" and end is not None and end >= S.today
 
 
 def orders(pred: Callable[[dict[str, Any]], bool]) -> list[dict[str, Any]]:
-    return [o for o in ORDERS if pred(o)]
+    return [o for o in S.orders if pred(o)]
 
 
 def pending(pred: Callable[[dict[str, Any]], bool] = lambda o: True) -> dict[str, Any]:
@@ -141,7 +117,7 @@ def pending(pred: Callable[[dict[str, Any]], bool] = lambda o: True) -> dict[str
 def alts(item: dict[str, Any], in_stock: bool = True) -> list[dict[str, Any]]:
     return [
         v
-        for v in sorted(VARIANTS.values(), key=lambda v: v["variant_id"])
+        for v in sorted(S.variants.values(), key=lambda v: v["variant_id"])
         if v["product_id"] == item["product_id"]
         and v["variant_id"] != item["variant_id"]
         and (v["stock"] > 0) == in_stock
@@ -149,19 +125,19 @@ def alts(item: dict[str, Any], in_stock: bool = True) -> list[dict[str, Any]]:
 
 
 def late(order: dict[str, Any]) -> bool:
-    s = SHIPMENTS.get(order["order_id"])
+    s = S.shipments.get(order["order_id"])
     return bool(s and s["status"] == "in_transit" and s["estimated_delivery"] < "2026-05-15")
 
 
 def other_user_method(uid: str) -> dict[str, Any]:
-    return first((m for m in METHODS.values() if m["user_id"] != uid), "foreign method")
+    return first((m for m in S.methods.values() if m["user_id"] != uid), "foreign method")
 
 
 # -- accounts -----------------------------------------------------------------------------
 
 
 def test_find_user_id_by_email_ignores_case_and_spaces() -> None:
-    u = next(iter(USERS.values()))
+    u = next(iter(S.users.values()))
     assert ok(env(), "find_user_id_by_email", email=f"  {u['email'].upper()} ") == {
         "user_id": u["user_id"]
     }
@@ -173,7 +149,7 @@ def test_find_user_id_by_email_unknown() -> None:
 
 def test_find_user_id_by_name_zip_folds_case_and_accents() -> None:
     u = first(
-        (u for u in USERS.values() if not (u["first_name"] + u["last_name"]).isascii()),
+        (u for u in S.users.values() if not (u["first_name"] + u["last_name"]).isascii()),
         "user with an accented name",
     )
 
@@ -191,7 +167,7 @@ def test_find_user_id_by_name_zip_folds_case_and_accents() -> None:
 
 
 def test_find_user_id_by_name_zip_errors() -> None:
-    u = next(iter(USERS.values()))
+    u = next(iter(S.users.values()))
     e = env()
     wrong_zip = "99999" if u["postal_code"] != "99999" else "11111"
     refused(
@@ -213,13 +189,13 @@ def test_find_user_id_by_name_zip_errors() -> None:
 
 
 def test_get_user_details() -> None:
-    uid = ORDERS[0]["user_id"]
+    uid = S.orders[0]["user_id"]
     d = ok(env(), "get_user_details", user_id=uid)
-    assert d["user_id"] == uid and d["email"] == USERS[uid]["email"]
+    assert d["user_id"] == uid and d["email"] == S.users[uid]["email"]
     assert {m["payment_method_id"] for m in d["payment_methods"]} == {
         m["payment_method_id"] for m in user_methods(uid)
     }
-    assert ORDERS[0]["order_id"] in {o["order_id"] for o in d["orders"]}
+    assert S.orders[0]["order_id"] in {o["order_id"] for o in d["orders"]}
     gifts = [m for m in d["payment_methods"] if m["type"] == "gift_card"]
     assert all("balance" in g for g in gifts)
 
@@ -240,7 +216,7 @@ def _new_address() -> dict[str, str]:
 
 def test_update_user_default_address() -> None:
     e = env()
-    uid = next(iter(USERS))
+    uid = next(iter(S.users))
     res = ok(e, "update_user_default_address", user_id=uid, **_new_address())
     assert res["default_address"]["postal_code"] == "42077"
     row = one(e, "users", user_id=uid)
@@ -265,7 +241,7 @@ def test_update_user_default_address() -> None:
 
 def test_update_user_default_address_errors() -> None:
     e = env()
-    u = next(iter(USERS.values()))
+    u = next(iter(S.users.values()))
     good = _new_address()
     refused(e, "update_user_default_address", "no user", user_id="U000000", **good)
     refused(
@@ -307,14 +283,14 @@ def test_update_user_default_address_errors() -> None:
 
 
 def test_get_gift_card_balance() -> None:
-    g = first((m for m in METHODS.values() if m["method_type"] == "gift_card"), "gift card")
+    g = first((m for m in S.methods.values() if m["method_type"] == "gift_card"), "gift card")
     res = ok(env(), "get_gift_card_balance", gift_card_id=g["payment_method_id"])
     assert res["balance"] == round(g["gift_card_balance"], 2)
     assert res["user_id"] == g["user_id"]
 
 
 def test_get_gift_card_balance_errors() -> None:
-    card = first((m for m in METHODS.values() if m["method_type"] == "credit_card"), "card")
+    card = first((m for m in S.methods.values() if m["method_type"] == "credit_card"), "card")
     e = env()
     refused(e, "get_gift_card_balance", "not a gift card", gift_card_id=card["payment_method_id"])
     refused(e, "get_gift_card_balance", "no payment method", gift_card_id="gift_0000000")
@@ -326,7 +302,7 @@ def test_get_gift_card_balance_errors() -> None:
 def test_list_products() -> None:
     e = env()
     everything = ok(e, "list_products")
-    assert len(everything) == len(PRODUCTS)
+    assert len(everything) == len(S.products)
     kitchen = ok(e, "list_products", category="Kitchen")
     assert kitchen and all(p["category"] == "Kitchen" for p in kitchen)
     assert all(p["price_from"] <= p["price_to"] for p in everything)
@@ -337,11 +313,11 @@ def test_list_products_rejects_unknown_category() -> None:
 
 
 def test_get_product_details() -> None:
-    pid = next(iter(PRODUCTS))
+    pid = next(iter(S.products))
     d = ok(env(), "get_product_details", product_id=pid)
     assert d["product_id"] == pid
     ids = {v["variant_id"] for v in d["variants"]}
-    assert ids == {v["variant_id"] for v in VARIANTS.values() if v["product_id"] == pid}
+    assert ids == {v["variant_id"] for v in S.variants.values() if v["product_id"] == pid}
     assert all(v["available"] == (v["stock"] > 0) for v in d["variants"])
 
 
@@ -357,9 +333,9 @@ def test_get_order_details_accepts_id_variants() -> None:
     e = env()
     d = ok(e, "get_order_details", order_id=o["order_id"])
     assert d["order_id"] == o["order_id"] and d["status"] == "delivered"
-    assert [i["item_id"] for i in d["items"]] == [i["item_id"] for i in ITEMS[o["order_id"]]]
+    assert [i["item_id"] for i in d["items"]] == [i["item_id"] for i in S.items[o["order_id"]]]
     assert d["return_window_ends"] == window_end(o).isoformat()
-    assert d["shipment"]["tracking_number"] == SHIPMENTS[o["order_id"]]["tracking_number"]
+    assert d["shipment"]["tracking_number"] == S.shipments[o["order_id"]]["tracking_number"]
     for alias in (f"#{o['order_id']}", o["order_id"][3:], o["order_id"].lower()):
         assert ok(e, "get_order_details", order_id=alias)["order_id"] == o["order_id"]
 
@@ -371,7 +347,7 @@ def test_get_order_details_unknown() -> None:
 def test_track_shipment() -> None:
     o = first(orders(lambda o: o["status"] == "shipped"), "shipped order")
     d = ok(env(), "track_shipment", order_id=o["order_id"])
-    s = SHIPMENTS[o["order_id"]]
+    s = S.shipments[o["order_id"]]
     assert d["tracking_number"] == s["tracking_number"] and d["status"] == s["status"]
     assert d["late"] == late(o)
 
@@ -383,13 +359,13 @@ def test_track_shipment_errors() -> None:
 
 
 def test_cancel_pending_order_refunds_and_restocks() -> None:
-    o = pending(lambda o: METHODS[o["payment_method_id"]]["method_type"] == "gift_card")
+    o = pending(lambda o: S.methods[o["payment_method_id"]]["method_type"] == "gift_card")
     e = env()
-    pm = METHODS[o["payment_method_id"]]
-    vid = ITEMS[o["order_id"]][0]["variant_id"]
+    pm = S.methods[o["payment_method_id"]]
+    vid = S.items[o["order_id"]][0]["variant_id"]
     stock = one(e, "variants", variant_id=vid)["stock"]
     res = ok(e, "cancel_pending_order", order_id=o["order_id"], reason="ordered by mistake")
-    total = round(sum(i["unit_price"] for i in ITEMS[o["order_id"]]) + o["shipping_fee"], 2)
+    total = round(sum(i["unit_price"] for i in S.items[o["order_id"]]) + o["shipping_fee"], 2)
     assert res["refund_total"] == total
     row = one(e, "orders", order_id=o["order_id"])
     assert row["status"] == "cancelled" and row["cancel_reason"] == "ordered by mistake"
@@ -476,7 +452,7 @@ def test_modify_pending_order_payment() -> None:
         order_id=o["order_id"],
         payment_method_id=new["payment_method_id"],
     )
-    total = round(sum(i["unit_price"] for i in ITEMS[o["order_id"]]) + o["shipping_fee"], 2)
+    total = round(sum(i["unit_price"] for i in S.items[o["order_id"]]) + o["shipping_fee"], 2)
     assert res["amount"] == total
     assert res["new_payment_method_id"] == new["payment_method_id"]
     assert one(e, "orders", order_id=o["order_id"])["payment_method_id"] == new["payment_method_id"]
@@ -525,9 +501,9 @@ def test_modify_pending_order_payment_errors() -> None:
 
 def _modifiable(price: str = "any") -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     for o in orders(lambda o: o["status"] == "pending" and not o["items_modified"]):
-        if expired(METHODS[o["payment_method_id"]]):
+        if expired(S.methods[o["payment_method_id"]]):
             continue
-        item = ITEMS[o["order_id"]][0]
+        item = S.items[o["order_id"]][0]
         for v in alts(item):
             if price == "any" or v["price"] > item["unit_price"] + 0.005:
                 return o, item, v
@@ -566,7 +542,7 @@ def test_modify_pending_order_items_errors() -> None:
         "payment_method_id": o["payment_method_id"],
     }
     other_product = first(
-        (v for v in VARIANTS.values() if v["product_id"] != item["product_id"] and v["stock"]),
+        (v for v in S.variants.values() if v["product_id"] != item["product_id"] and v["stock"]),
         "variant of another product",
     )
     refused(
@@ -614,7 +590,7 @@ def test_modify_pending_order_items_errors() -> None:
 
 def test_modify_pending_order_items_out_of_stock() -> None:
     for o in orders(lambda o: o["status"] == "pending" and not o["items_modified"]):
-        item = ITEMS[o["order_id"]][0]
+        item = S.items[o["order_id"]][0]
         if alts(item, in_stock=False):
             oos = alts(item, in_stock=False)[0]
             break
@@ -638,14 +614,14 @@ def _returnable_order(
     pred: Callable[[dict[str, Any]], bool] = lambda o: True,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     for o in orders(lambda o: in_window(o) and pred(o)):
-        for item in ITEMS[o["order_id"]]:
+        for item in S.items[o["order_id"]]:
             if returnable(item):
                 return o, item
     raise AssertionError("no order with a returnable item inside its window")
 
 
 def test_calculate_return_refund() -> None:
-    o, item = _returnable_order(lambda o: USERS[o["user_id"]]["loyalty_tier"] != "gold")
+    o, item = _returnable_order(lambda o: S.users[o["user_id"]]["loyalty_tier"] != "gold")
     e = env()
     res = ok(
         e,
@@ -675,7 +651,7 @@ def test_calculate_return_refund_errors() -> None:
         "calculate_return_refund",
         "only delivered",
         order_id=p["order_id"],
-        item_ids=[ITEMS[p["order_id"]][0]["item_id"]],
+        item_ids=[S.items[p["order_id"]][0]["item_id"]],
         reason="no longer needed",
     )
     o, _ = _returnable_order()
@@ -735,11 +711,11 @@ def _exchangeable(
     price: str = "any",
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     for o in orders(in_window):
-        if expired(METHODS[o["payment_method_id"]]):
+        if expired(S.methods[o["payment_method_id"]]):
             continue
-        if METHODS[o["payment_method_id"]]["method_type"] == "gift_card":
+        if S.methods[o["payment_method_id"]]["method_type"] == "gift_card":
             continue
-        for item in ITEMS[o["order_id"]]:
+        for item in S.items[o["order_id"]]:
             if not returnable(item):
                 continue
             for v in alts(item):
@@ -780,7 +756,7 @@ def test_exchange_delivered_order_items_errors() -> None:
         "payment_method_id": o["payment_method_id"],
     }
     other = first(
-        (v for v in VARIANTS.values() if v["product_id"] != item["product_id"]), "variant"
+        (v for v in S.variants.values() if v["product_id"] != item["product_id"]), "variant"
     )
     refused(
         e,
@@ -793,13 +769,13 @@ def test_exchange_delivered_order_items_errors() -> None:
         e,
         "exchange_delivered_order_items",
         "only delivered",
-        **{**base, "order_id": p["order_id"], "item_ids": [ITEMS[p["order_id"]][0]["item_id"]]},
+        **{**base, "order_id": p["order_id"], "item_ids": [S.items[p["order_id"]][0]["item_id"]]},
     )
 
 
 def test_withdraw_return_request() -> None:
     req = first(
-        (r for r in RETURNS if r["status"] == "requested" and r["kind"] == "return"),
+        (r for r in S.returns if r["status"] == "requested" and r["kind"] == "return"),
         "open return",
     )
     e = env()
@@ -830,7 +806,7 @@ def test_withdraw_exchange_refunds_charge_and_restocks() -> None:
 
 def test_withdraw_return_request_errors() -> None:
     e = env()
-    received = first((r for r in RETURNS if r["status"] == "received"), "received return")
+    received = first((r for r in S.returns if r["status"] == "received"), "received return")
     refused(e, "withdraw_return_request", "is received", return_id=received["return_id"])
     refused(e, "withdraw_return_request", "no return", return_id="RT-000000-1")
 
@@ -843,7 +819,7 @@ def _late(gifts: int) -> dict[str, Any]:
         orders(
             lambda o: (
                 late(o)
-                and o["order_id"] not in CREDITS
+                and o["order_id"] not in S.credits
                 and len(user_methods(o["user_id"], "gift_card")) == gifts
             )
         ),
@@ -882,7 +858,7 @@ def test_issue_goodwill_credit_errors() -> None:
     e = env()
     o = _late(1)
     g = user_methods(o["user_id"], "gift_card")[0]["payment_method_id"]
-    cap = {"standard": 10.0, "silver": 20.0, "gold": 30.0}[USERS[o["user_id"]]["loyalty_tier"]]
+    cap = {"standard": 10.0, "silver": 20.0, "gold": 30.0}[S.users[o["user_id"]]["loyalty_tier"]]
     refused(e, "issue_goodwill_credit", "limit", order_id=o["order_id"], amount=cap + 0.01,
             gift_card_id=g)  # fmt: skip
     refused(e, "issue_goodwill_credit", "more than 0", order_id=o["order_id"], amount=0,
@@ -899,7 +875,7 @@ def test_issue_goodwill_credit_errors() -> None:
         orders(
             lambda o: (
                 o["status"] == "shipped"
-                and SHIPMENTS[o["order_id"]]["status"] == "in_transit"
+                and S.shipments[o["order_id"]]["status"] == "in_transit"
                 and not late(o)
             )
         ),
@@ -908,13 +884,15 @@ def test_issue_goodwill_credit_errors() -> None:
     refused(e, "issue_goodwill_credit", "not late", order_id=on_time["order_id"], amount=5)
     lost = first(
         orders(
-            lambda o: o["order_id"] in SHIPMENTS and SHIPMENTS[o["order_id"]]["status"] == "lost"
+            lambda o: (
+                o["order_id"] in S.shipments and S.shipments[o["order_id"]]["status"] == "lost"
+            )
         ),
         "lost parcel",
     )
     refused(e, "issue_goodwill_credit", "lost", order_id=lost["order_id"], amount=5)
     refused(e, "issue_goodwill_credit", "pending", order_id=pending()["order_id"], amount=5)
-    credited = first(orders(lambda o: o["order_id"] in CREDITS), "credited order")
+    credited = first(orders(lambda o: o["order_id"] in S.credits), "credited order")
     refused(e, "issue_goodwill_credit", "only one credit", order_id=credited["order_id"], amount=1)
 
 
