@@ -4,9 +4,9 @@ Everything here is fictional: the clinic, its partner pharmacies and device supp
 the towns, the patients, the providers and every reading. ``tautrait domains generate
 telehealth`` writes :func:`tables` into ``data/`` (``--check`` compares instead).
 
-The output depends only on the fixed seed (``seed/state.py``) and the domain's fixed time
+The output depends only on the fixed seed (``seed/world.py``) and the domain's fixed time
 (``rules.NOW``): no wall clock, no set iteration order. The steps live in ``seed/``:
-``world.py`` (the vocabulary), then ``catalogue``, ``providers``, ``patients``,
+``world.py`` (the vocabulary and the seed), then ``catalogue``, ``providers``, ``patients``,
 ``visits``, ``prescriptions`` and ``devices``; they share one random stream, so their
 order here is part of the data.
 """
@@ -19,9 +19,9 @@ from .seed.devices import make_devices
 from .seed.patients import make_patients
 from .seed.prescriptions import make_prescriptions
 from .seed.providers import make_providers
-from .seed.state import SEED, Clinic
+from .seed.state import Clinic
 from .seed.visits import make_visits
-from .seed.world import STATES, Row
+from .seed.world import SEED, STATES, Row
 
 __all__ = ["NOW", "SEED", "tables"]
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from ..rules import NOW, PER_INVOICE_CREDIT_CAP, ROLLING_CREDIT_CAP, service_of
+from ..rules import (
+    NOW,
+    PER_INVOICE_CREDIT_CAP,
+    ROLLING_CREDIT_CAP,
+    outage_credit,
+    outage_days,
+    service_of,
+)
 from .accounts import Accounts
 from .state import (
     TODAY,
@@ -383,7 +390,7 @@ class Billing(Accounts):
                 continue
             started = datetime.fromisoformat(outage["started_at"])
             resolved = datetime.fromisoformat(outage["resolved_at"])
-            days = -(-int((resolved - started).total_seconds()) // 86400)
+            days = outage_days(started, resolved)
             for line in self.tables["lines"]:
                 if line["service_zip"] != outage["zip_code"]:
                     continue
@@ -402,7 +409,7 @@ class Billing(Accounts):
                 price = self.plans[line["plan_id"]][3]
                 account_id = line["account_id"]
                 amount = min(
-                    (2 * days * price + 30) // 60,
+                    outage_credit(days, price),
                     PER_INVOICE_CREDIT_CAP - per_invoice.get(invoice["invoice_id"], 0),
                     ROLLING_CREDIT_CAP - per_account.get(account_id, 0),
                 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from ..rules import NOW
+from ..rules import INVOICE_DUE_DAYS, NOW
 from .state import MODELS_BY_KIND, TODAY, Clinic, cents, iso
 from .world import CONDITIONS, DEVICE_MODELS, DOCUMENTS, Row
 
@@ -187,7 +187,7 @@ def make_devices(clinic: Clinic) -> None:
                 "amount_paid": paid_amount,
                 "status": status,
                 "issued_on": iso(issued),
-                "due_on": iso(issued + timedelta(days=30)),
+                "due_on": iso(issued + timedelta(days=INVOICE_DUE_DAYS)),
                 "waived_on": None,
             }
         )

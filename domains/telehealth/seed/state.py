@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from ..rules import NOW
-from .world import DEVICE_MODELS, DRUGS, NAME_POOLS, STATES, Row
+from .world import DEVICE_MODELS, DRUGS, NAME_POOLS, SEED, STATES, Row
 
-SEED = 6092026
 TODAY = NOW.date()
 
 STATE_CODES = list(STATES)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from ..rules import LATE_CANCEL_SHARE, LATE_CANCEL_WINDOW, NOW
+from ..rules import INVOICE_DUE_DAYS, LATE_CANCEL_SHARE, LATE_CANCEL_WINDOW, NOW
 from .state import TODAY, Clinic, cents, iso, slots_start
 from .world import CONDITIONS, NOTE_TEMPLATES, PLANS, Row
 
@@ -111,7 +111,7 @@ def make_visits(clinic: Clinic) -> None:
                     "amount_paid": cents(amount) if paid else 0.0,
                     "status": "paid" if paid else "open",
                     "issued_on": iso(start.date()),
-                    "due_on": iso(start.date() + timedelta(days=30)),
+                    "due_on": iso(start.date() + timedelta(days=INVOICE_DUE_DAYS)),
                     "waived_on": None,
                 }
             )
@@ -131,7 +131,7 @@ def make_visits(clinic: Clinic) -> None:
                     "amount_paid": appt["cancellation_fee"] if status == "paid" else 0.0,
                     "status": status,
                     "issued_on": iso(issued),
-                    "due_on": iso(issued + timedelta(days=30)),
+                    "due_on": iso(issued + timedelta(days=INVOICE_DUE_DAYS)),
                     "waived_on": iso(issued + timedelta(days=rng.randint(1, 6)))
                     if status == "waived"
                     else None,

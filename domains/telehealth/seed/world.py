@@ -1,4 +1,4 @@
-"""The telehealth clinic's world: the seed data's literal vocabulary.
+"""The telehealth clinic's world: the seed and the literal vocabulary.
 
 States and towns, streets, names, insurance plans, drugs and their interactions, device
 models, conditions, specialties and note templates, laid out by hand (``fmt: off``) so
@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 Row = dict[str, Any]
+
+SEED = 6092026
 
 # fmt: off
 STATES: dict[str, dict[str, Any]] = {
