@@ -38,3 +38,17 @@ def outage_credit(days: int, monthly_price: int) -> int:
     """R10: the credit for ``days`` of outage on a line, in cents: the monthly price
     (cents) / 30 per day, rounded half up."""
     return (2 * days * monthly_price + 30) // 60
+
+
+def luhn_ok(digits: str) -> bool:
+    """Whether a number (an IMEI, a SIM's ICCID) passes the Luhn check."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def luhn_digit(body: str) -> str:
+    """The check digit that makes ``body`` + it pass the Luhn check."""
+    return next(check for check in "0123456789" if luhn_ok(body + check))

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from .. import rules as R
 from ..rules import NOW, money
-from .state import Ctx, Row, month_end
+from .state import Ctx, Row, certificate, method, month_end
 from .world import (
     AIRPORTS,
     CARD_BRANDS,
@@ -75,34 +75,27 @@ def make_methods(ctx: Ctx, user_id: str) -> None:
         year = rng.choice((2025, 2026, 2026, 2027, 2027, 2028, 2029, 2030))
         month = rng.randint(1, 12)
         ctx.methods.append(
-            {
-                "payment_id": ctx.new_id("PM-"),
-                "user_id": user_id,
-                "kind": rng.choices(("credit_card", "debit_card"), weights=(70, 30))[0],
-                "brand": rng.choice(CARD_BRANDS),
-                "last_four": f"{rng.randint(0, 9999):04d}",
-                "expires_on": month_end(year, month).isoformat(),
-                "balance": None,
-                "issued_at": None,
-                "note": None,
-            }
+            method(
+                ctx.new_id("PM-"),
+                user_id,
+                rng.choices(("credit_card", "debit_card"), weights=(70, 30))[0],
+                brand=rng.choice(CARD_BRANDS),
+                last_four=f"{rng.randint(0, 9999):04d}",
+                expires_on=month_end(year, month).isoformat(),
+            )
         )
     if has_gift:
         ctx.methods.append(
-            {
-                "payment_id": ctx.new_id("GC-"),
-                "user_id": user_id,
-                "kind": "gift_card",
-                "brand": None,
-                "last_four": None,
-                "expires_on": None,
-                "balance": money(
+            method(
+                ctx.new_id("GC-"),
+                user_id,
+                "gift_card",
+                balance=money(
                     rng.choice((25, 50, 100, 150, 200, 250, 300, 400, 500))
                     * rng.choice((1.0, 1.0, 0.6, 0.35, 0.8))
                 ),
-                "issued_at": None,
-                "note": "Larkline gift card",
-            }
+                note="Larkline gift card",
+            )
         )
     if rng.random() < 0.16:
         for _ in range(rng.choice((1, 1, 2))):
@@ -110,16 +103,12 @@ def make_methods(ctx: Ctx, user_id: str) -> None:
             issued = issued.replace(second=0)
             amount = rng.choice((50.0, 75.0, 100.0, 120.0, 150.0, 200.0, 250.0))
             ctx.methods.append(
-                {
-                    "payment_id": ctx.new_id("TC-"),
-                    "user_id": user_id,
-                    "kind": "travel_certificate",
-                    "brand": None,
-                    "last_four": None,
-                    "expires_on": (issued + R.CERTIFICATE_VALIDITY).date().isoformat(),
-                    "balance": amount,
-                    "issued_at": issued.isoformat(),
-                    "note": rng.choice(
+                certificate(
+                    ctx.new_id("TC-"),
+                    user_id,
+                    issued,
+                    amount,
+                    rng.choice(
                         (
                             "Service recovery voucher",
                             "Goodwill certificate",
@@ -127,7 +116,7 @@ def make_methods(ctx: Ctx, user_id: str) -> None:
                             "Seat downgrade goodwill",
                         )
                     ),
-                }
+                )
             )
 
 

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from .. import rules as R
 from ..rules import NOW, money
 from .people import make_passengers
-from .state import HUBS, Ctx, FlightRow, Row, iso, month_end
+from .state import HUBS, Ctx, FlightRow, Row, certificate, iso, method, month_end
 from .world import AIRPORTS, CARD_BRANDS, FIRST_DATE, LAST_DATE, N_RESERVATIONS
 
 TIER_WEIGHT = {"none": 1.0, "silver": 1.6, "gold": 2.2, "platinum": 3.0}
@@ -238,17 +238,14 @@ class Books:
         if not usable and not gifts:
             # an account with nothing usable books with a card that was later removed;
             # give it a fresh card so the history stays consistent
-            card = {
-                "payment_id": self.ctx.new_id("PM-"),
-                "user_id": user["user_id"],
-                "kind": "credit_card",
-                "brand": rng.choice(CARD_BRANDS),
-                "last_four": f"{rng.randint(0, 9999):04d}",
-                "expires_on": month_end(2028, rng.randint(1, 12)).isoformat(),
-                "balance": None,
-                "issued_at": None,
-                "note": None,
-            }
+            card = method(
+                self.ctx.new_id("PM-"),
+                user["user_id"],
+                "credit_card",
+                brand=rng.choice(CARD_BRANDS),
+                last_four=f"{rng.randint(0, 9999):04d}",
+                expires_on=month_end(2028, rng.randint(1, 12)).isoformat(),
+            )
             self.ctx.methods.append(card)
             owned.append(card)
             usable = [card]
@@ -308,19 +305,13 @@ class Books:
                     value = money(max(0.0, fare_total - R.CERTIFICATE_CANCEL_FEE * n_pax))
                     if value > 0:
                         self.ctx.methods.append(
-                            {
-                                "payment_id": self.ctx.new_id("TC-"),
-                                "user_id": user["user_id"],
-                                "kind": "travel_certificate",
-                                "brand": None,
-                                "last_four": None,
-                                "expires_on": (cancelled_at + R.CERTIFICATE_VALIDITY)
-                                .date()
-                                .isoformat(),
-                                "balance": value,
-                                "issued_at": cancelled_at.isoformat(),
-                                "note": f"Cancellation credit for reservation {res_id}",
-                            }
+                            certificate(
+                                self.ctx.new_id("TC-"),
+                                user["user_id"],
+                                cancelled_at,
+                                value,
+                                f"Cancellation credit for reservation {res_id}",
+                            )
                         )
                     return "cancelled", cancelled_at, reason
         if status == "cancelled":
@@ -371,18 +362,14 @@ class Books:
                     continue
                 cert_id = self.ctx.new_id("TC-")
                 self.ctx.methods.append(
-                    {
-                        "payment_id": cert_id,
-                        "user_id": res["user_id"],
-                        "kind": "travel_certificate",
-                        "brand": None,
-                        "last_four": None,
-                        "expires_on": (issued + R.CERTIFICATE_VALIDITY).date().isoformat(),
-                        "balance": amount,
-                        "issued_at": issued.isoformat(),
-                        "note": f"Compensation: {f.row['flight_number']} on "
+                    certificate(
+                        cert_id,
+                        res["user_id"],
+                        issued,
+                        amount,
+                        f"Compensation: {f.row['flight_number']} on "
                         f"{f.row['flight_date']} {reason}",
-                    }
+                    )
                 )
                 self.compensations.append(
                     {

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from ..rules import LOCATOR_CHARS
+from ..rules import CERTIFICATE_VALIDITY, LOCATOR_CHARS
 from .world import AIRPORTS
 
 Row = dict[str, Any]
@@ -67,3 +67,42 @@ def iso(value: date | datetime | None) -> str | None:
 def month_end(year: int, month: int) -> date:
     nxt = date(year + month // 12, month % 12 + 1, 1)
     return nxt - timedelta(days=1)
+
+
+def method(
+    payment_id: str,
+    user_id: str,
+    kind: str,
+    *,
+    brand: str | None = None,
+    last_four: str | None = None,
+    expires_on: str | None = None,
+    balance: float | None = None,
+    issued_at: str | None = None,
+    note: str | None = None,
+) -> Row:
+    """A ``payment_methods`` row (the fields a kind does not use stay None)."""
+    return {
+        "payment_id": payment_id,
+        "user_id": user_id,
+        "kind": kind,
+        "brand": brand,
+        "last_four": last_four,
+        "expires_on": expires_on,
+        "balance": balance,
+        "issued_at": issued_at,
+        "note": note,
+    }
+
+
+def certificate(payment_id: str, user_id: str, issued: datetime, value: float, note: str) -> Row:
+    """A travel certificate issued at ``issued``, valid for ``CERTIFICATE_VALIDITY``."""
+    return method(
+        payment_id,
+        user_id,
+        "travel_certificate",
+        expires_on=(issued + CERTIFICATE_VALIDITY).date().isoformat(),
+        balance=value,
+        issued_at=issued.isoformat(),
+        note=note,
+    )

@@ -8,7 +8,7 @@ import unicodedata
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from ..rules import NOW
+from ..rules import NOW, luhn_digit
 from .world import ADDONS, NAMES, PLANS, SEED
 
 TODAY = NOW.date()
@@ -24,18 +24,6 @@ def add_months(day: date, months: int, dom: int | None = None) -> date:
     month_index = day.year * 12 + (day.month - 1) + months
     year, month = divmod(month_index, 12)
     return date(year, month + 1, dom if dom is not None else day.day)
-
-
-def luhn_digit(digits: str) -> str:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return str((10 - total % 10) % 10)
 
 
 def ascii_slug(text: str) -> str:
