@@ -8,69 +8,27 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
-
 from tautrait.domain.environment import Environment
 from tautrait.domain.loader import load_domain
 from tautrait.domain.tasks import available_splits, load_tasks
-from tests.domains.grading import check_typed_variants_reach_gold, signed_in
+from tests.domains.calls import Probe
+from tests.domains.grading import check_typed_variants_reach_gold
 
 DOMAIN = load_domain("telehealth")
 TABLES = DOMAIN.spec.metadata.tables
 NOW = DOMAIN.spec.now
 
 
-class Probe:
-    """One fresh episode database, with helpers that check outcomes and the state hash."""
-
-    def __init__(self) -> None:
-        # Every patient verified: authentication has its own test in the policy tests.
-        self.env = signed_in(DOMAIN, "patients", "patient_id")
-        self._hash: str | None = DOMAIN.seed.seed_hash
-
-    def ok(self, name: str, **kwargs: Any) -> Any:
-        result = self.env.execute(name, kwargs)
-        assert result.outcome == "ok", result.content
-        if DOMAIN.tools[name].writes:
-            self._hash = None
-        return json.loads(result.content)
-
-    def refused(self, name: str, fragment: str, **kwargs: Any) -> str:
-        """The call is refused with a message containing ``fragment`` and changes nothing."""
-        writes = name in DOMAIN.tools and DOMAIN.tools[name].writes
-        before = (self._hash or self.env.state_hash()) if writes else None
-        result = self.env.execute(name, kwargs)
-        assert result.outcome == "error", result.content
-        assert fragment.lower() in result.content.lower(), result.content
-        if writes:  # read tools cannot write at all: the environment checks that itself
-            self._hash = self.env.state_hash()
-            assert self._hash == before
-        return result.content
-
-    def rows(self, table: str, **where: Any) -> list[dict[str, Any]]:
-        t = TABLES[table]
-        query = select(t).where(*[t.c[k] == v for k, v in where.items()])
-        with self.env.engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(query)]
-
-    def row(self, table: str, **where: Any) -> dict[str, Any]:
-        found = self.rows(table, **where)
-        assert len(found) == 1, found
-        return found[0]
-
-    def set(self, table: str, where: dict[str, Any], **values: Any) -> None:
-        """Arrange a state for a test (direct write, outside any tool)."""
-        t = TABLES[table]
-        with self.env.engine.begin() as conn:
-            conn.execute(update(t).where(*[t.c[k] == v for k, v in where.items()]).values(values))
-        self._hash = None
+def probe() -> Probe:
+    """A fresh episode with every patient verified."""
+    return Probe(DOMAIN, "patients", "patient_id")
 
 
 # ------------------------------------------------------------------ patients
 
 
 def test_find_patient_by_name_dob_matches_ignoring_case_and_accents() -> None:
-    p = Probe()
+    p = probe()
     found = p.ok(
         "find_patient_by_name_dob",
         first_name="camila",
@@ -86,7 +44,7 @@ def test_find_patient_by_name_dob_matches_ignoring_case_and_accents() -> None:
 
 
 def test_find_patient_by_name_dob_uses_dob_to_tell_same_names_apart() -> None:
-    p = Probe()
+    p = probe()
     a = p.ok(
         "find_patient_by_name_dob",
         first_name="Daniel",
@@ -103,7 +61,7 @@ def test_find_patient_by_name_dob_uses_dob_to_tell_same_names_apart() -> None:
 
 
 def test_find_patient_by_name_dob_refusals() -> None:
-    p = Probe()
+    p = probe()
     p.refused(
         "find_patient_by_name_dob",
         "no patient matches",
@@ -129,7 +87,7 @@ def test_find_patient_by_name_dob_refusals() -> None:
 
 
 def test_get_patient_details() -> None:
-    p = Probe()
+    p = probe()
     details = p.ok("get_patient_details", patient_id="p-101895")
     assert details["address"]["state"] == "WA"
     assert details["insurance"]["plan_id"] == "NGH-BASIC"
@@ -139,7 +97,7 @@ def test_get_patient_details() -> None:
 
 
 def test_update_contact_info_normalises_and_writes() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok(
         "update_contact_info",
         patient_id="P-102867",
@@ -160,7 +118,7 @@ def test_update_contact_info_normalises_and_writes() -> None:
 
 
 def test_update_contact_info_refusals() -> None:
-    p = Probe()
+    p = probe()
     pid = "P-102867"
     p.refused("update_contact_info", "nothing to change", patient_id=pid)
     p.refused("update_contact_info", "not a valid email", patient_id=pid, email="ingrid@")
@@ -188,14 +146,14 @@ def test_update_contact_info_refusals() -> None:
 
 
 def test_list_insurance_plans() -> None:
-    plans = {p["plan_id"]: p for p in Probe().ok("list_insurance_plans")}
+    plans = {p["plan_id"]: p for p in probe().ok("list_insurance_plans")}
     assert len(plans) == 8
     assert plans["BPK-CLASSIC"]["accepting"] is False
     assert plans["CDM-GOLD"]["device_coverage_pct"] == 80
 
 
 def test_update_insurance() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok(
         "update_insurance", patient_id="P-101895", plan_id="bpk-select", member_id="bpk 7730-1842"
     )
@@ -205,7 +163,7 @@ def test_update_insurance() -> None:
 
 
 def test_update_insurance_refusals() -> None:
-    p = Probe()
+    p = probe()
     p.refused(
         "update_insurance", "no insurance plan", patient_id="P-101895", plan_id="X", member_id="A1"
     )
@@ -226,7 +184,7 @@ def test_update_insurance_refusals() -> None:
 
 
 def test_set_preferred_pharmacy() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok("set_preferred_pharmacy", patient_id="P-105422", pharmacy_id="PH-302")
     assert out["mail_order"] is True
     assert p.row("patients", patient_id="P-105422")["preferred_pharmacy_id"] == "PH-302"
@@ -234,7 +192,7 @@ def test_set_preferred_pharmacy() -> None:
 
 
 def test_set_preferred_pharmacy_refusals() -> None:
-    p = Probe()
+    p = probe()
     p.refused(
         "set_preferred_pharmacy",
         "retail pharmacy in OR",
@@ -251,7 +209,7 @@ def test_set_preferred_pharmacy_refusals() -> None:
 
 
 def test_search_providers_lists_only_valid_licences() -> None:
-    p = Probe()
+    p = probe()
     nm = p.ok("search_providers", specialty="cardiology", state="nm")
     assert [(x["provider_id"], x["licence_expires_on"]) for x in nm] == [("DR-3170", "2026-06-13")]
     co_psych = [
@@ -266,7 +224,7 @@ def test_search_providers_lists_only_valid_licences() -> None:
 
 
 def test_list_available_slots() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok("list_available_slots", provider_id="DR-3170", date="2026-06-17")
     assert [s["slot_id"] for s in out["open_slots"]] == [
         "S-250634",
@@ -283,7 +241,7 @@ def test_list_available_slots() -> None:
 
 
 def test_list_appointments() -> None:
-    p = Probe()
+    p = probe()
     upcoming = p.ok("list_appointments", patient_id="P-105528")
     assert [a["appointment_id"] for a in upcoming] == ["A-60250", "A-60249", "A-60251"]
     assert all(a["fee_if_cancelled_now"] == 0.0 for a in upcoming)
@@ -295,7 +253,7 @@ def test_list_appointments() -> None:
 
 
 def test_book_appointment() -> None:
-    p = Probe()
+    p = probe()
     appt = p.ok("book_appointment", patient_id="P-103539", slot_id="S-250875", visit_type="video")
     assert appt["appointment_id"] == "A-250875"  # named after the slot it books
     assert appt["provider_id"] == "DR-3184"
@@ -305,7 +263,7 @@ def test_book_appointment() -> None:
 
 
 def test_book_appointment_refusals() -> None:
-    p = Probe()
+    p = probe()
     past_open = p.rows("slots", slot_id="S-251214")[0]
     assert past_open["status"] == "open" and past_open["start_at"] < NOW
     p.refused(
@@ -360,7 +318,7 @@ def test_book_appointment_refusals() -> None:
 
 
 def test_reschedule_appointment() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok(
         "reschedule_appointment",
         patient_id="P-102266",
@@ -377,7 +335,7 @@ def test_reschedule_appointment() -> None:
 
 
 def test_reschedule_appointment_refusals() -> None:
-    p = Probe()
+    p = probe()
     p.refused(
         "reschedule_appointment",
         "less than 24 hours",
@@ -430,7 +388,7 @@ def test_reschedule_appointment_refusals() -> None:
 
 
 def test_cancel_appointment_free_when_24_hours_or_more_ahead() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok("cancel_appointment", patient_id="P-100609", appointment_id="A-60239")
     assert (out["status"], out["fee_charged"], out["fee_invoice_id"]) == ("cancelled", 0.0, None)
     row = p.row("appointments", appointment_id="A-60239")
@@ -440,7 +398,7 @@ def test_cancel_appointment_free_when_24_hours_or_more_ahead() -> None:
 
 
 def test_cancel_appointment_late_creates_fee_invoice() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok("cancel_appointment", patient_id="P-102107", appointment_id="A-60191")
     assert out["fee_charged"] == 65.2
     invoice = p.row("invoices", invoice_id=out["fee_invoice_id"])
@@ -453,7 +411,7 @@ def test_cancel_appointment_late_creates_fee_invoice() -> None:
 
 
 def test_cancel_appointment_refusals() -> None:
-    p = Probe()
+    p = probe()
     p.refused("cancel_appointment", "is completed", patient_id="P-100609", appointment_id="A-60013")
     p.refused(
         "cancel_appointment", "does not belong", patient_id="P-100609", appointment_id="A-60191"
@@ -472,7 +430,7 @@ def test_cancel_appointment_refusals() -> None:
 
 
 def test_get_medical_record_summary() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok("get_medical_record_summary", patient_id="P-104834", date_of_birth="1985-03-01")
     assert sorted(out["allergies"]) == ["Iodinated contrast: hives", "Penicillin: hives"]
     assert out["conditions"][0]["condition"] == "Chronic low back pain"
@@ -490,7 +448,7 @@ def test_get_medical_record_summary() -> None:
 
 
 def test_list_prescriptions() -> None:
-    p = Probe()
+    p = probe()
     rxs = {r["rx_id"]: r for r in p.ok("list_prescriptions", patient_id="P-104910")}
     assert rxs["RX-75812"]["latest_refill"]["status"] == "ready"
     assert rxs["RX-75812"]["pharmacy_name"] == "Pinecrest Falls Community Pharmacy"
@@ -500,7 +458,7 @@ def test_list_prescriptions() -> None:
 
 
 def test_check_drug_interactions() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok("check_drug_interactions", patient_id="P-106291", drug_name="Ibuprofen")
     assert [(i["with_drug"], i["severity"]) for i in out["interactions"]] == [
         ("lisinopril", "moderate")
@@ -526,7 +484,7 @@ def test_check_drug_interactions() -> None:
 
 
 def test_request_refill() -> None:
-    p = Probe()
+    p = probe()
     stock_before = p.row("supplier_stock", supplier_id="PH-302", drug_id="D-LEV75")["quantity"]
     out = p.ok("request_refill", patient_id="P-105422", rx_id="rx-76247")
     assert (out["refill_id"], out["status"], out["refills_remaining"]) == (
@@ -542,7 +500,7 @@ def test_request_refill() -> None:
 
 
 def test_request_refill_refusals() -> None:
-    p = Probe()
+    p = probe()
     p.refused("request_refill", "controlled substance", patient_id="P-103805", rx_id="RX-74739")
     p.refused("request_refill", "expiry date 2026-01-21", patient_id="P-104786", rx_id="RX-75760")
     p.refused("request_refill", "discontinued", patient_id="P-100437", rx_id="RX-71107")
@@ -558,7 +516,7 @@ def test_request_refill_refusals() -> None:
 
 
 def test_transfer_prescription() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok(
         "transfer_prescription", patient_id="P-106197", rx_id="RX-76998", pharmacy_id="PH-301"
     )
@@ -569,7 +527,7 @@ def test_transfer_prescription() -> None:
 
 
 def test_transfer_prescription_refusals() -> None:
-    p = Probe()
+    p = probe()
     p.refused(
         "transfer_prescription",
         "already filled at PH-302",
@@ -639,7 +597,7 @@ def test_transfer_prescription_refusals() -> None:
 
 
 def test_find_suppliers() -> None:
-    p = Probe()
+    p = probe()
     wi = [s["supplier_id"] for s in p.ok("find_suppliers", kind="pharmacy", state="WI")]
     assert wi == ["PH-215", "PH-216", "PH-301", "PH-302"]
     cuffs = p.ok("find_suppliers", kind="device_supplier", item="bp-210")
@@ -656,7 +614,7 @@ def test_find_suppliers() -> None:
 
 
 def test_check_supplier_stock() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok("check_supplier_stock", supplier_id="DS-501")
     stock = {i["model_id"]: i["quantity"] for i in out["stock"]}
     assert stock["GL-G2"] == 0
@@ -666,7 +624,7 @@ def test_check_supplier_stock() -> None:
 
 
 def test_list_device_models() -> None:
-    models = Probe().ok("list_device_models")
+    models = probe().ok("list_device_models")
     assert [m["model_id"] for m in models] == [
         "BP-210",
         "BP-340",
@@ -681,7 +639,7 @@ def test_list_device_models() -> None:
 
 
 def test_list_devices() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok("list_devices", patient_id="P-101246")
     assert [d["serial_number"] for d in out["devices"]] == ["SN-748817"]
     assert out["orders"][0]["serial_number"] == "SN-804045"
@@ -690,7 +648,7 @@ def test_list_devices() -> None:
 
 
 def test_order_device_charges_the_uncovered_share() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok("order_device", patient_id="P-104242", model_id="OX-P1", supplier_id="DS-503")
     price = out["price"]
     assert out["coverage_pct_applied"] == 90
@@ -711,7 +669,7 @@ def test_order_device_charges_the_uncovered_share() -> None:
 
 
 def test_quote_device_order_prices_without_ordering() -> None:
-    p = Probe()
+    p = probe()
     quote = p.ok(
         "quote_device_order", patient_id="P-105581", model_id="BP-210", supplier_id="DS-503"
     )
@@ -738,7 +696,7 @@ def test_quote_device_order_prices_without_ordering() -> None:
 
 
 def test_order_device_legacy_plan_covers_nothing() -> None:
-    p = Probe()
+    p = probe()
     stock = p.row("supplier_stock", supplier_id="DS-502", model_id="SC-W5")["quantity"]
     out = p.ok("order_device", patient_id="P-101774", model_id="SC-W5", supplier_id="DS-502")
     assert (out["coverage_pct_applied"], out["insurance_covered"]) == (0, 0.0)
@@ -747,7 +705,7 @@ def test_order_device_legacy_plan_covers_nothing() -> None:
 
 
 def test_order_device_refusals() -> None:
-    p = Probe()
+    p = probe()
     p.refused(
         "order_device",
         "already has an active blood_pressure_cuff",
@@ -796,7 +754,7 @@ def test_order_device_refusals() -> None:
 
 
 def test_cancel_device_order_voids_unpaid_invoice() -> None:
-    p = Probe()
+    p = probe()
     stock = p.row("supplier_stock", supplier_id="DS-504", model_id="OX-P1")["quantity"]
     out = p.ok("cancel_device_order", patient_id="P-101813", order_id="do-33045")
     assert (out["status"], out["refunded"]) == ("cancelled", 0.0)
@@ -805,7 +763,7 @@ def test_cancel_device_order_voids_unpaid_invoice() -> None:
 
 
 def test_cancel_device_order_refunds_a_paid_invoice() -> None:
-    p = Probe()
+    p = probe()
     p.ok("pay_invoice", patient_id="P-103496", invoice_id="INV-30222", amount=10.6)
     out = p.ok("cancel_device_order", patient_id="P-103496", order_id="DO-33040")
     assert out["refunded"] == 10.6
@@ -813,7 +771,7 @@ def test_cancel_device_order_refunds_a_paid_invoice() -> None:
 
 
 def test_cancel_device_order_refusals() -> None:
-    p = Probe()
+    p = probe()
     p.refused("cancel_device_order", "is shipped", patient_id="P-103155", order_id="DO-33035")
     p.refused("cancel_device_order", "is delivered", patient_id="P-101246", order_id="DO-33027")
     p.refused("cancel_device_order", "does not belong", patient_id="P-100609", order_id="DO-33045")
@@ -821,7 +779,7 @@ def test_cancel_device_order_refusals() -> None:
 
 
 def test_register_device() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok("register_device", patient_id="P-101246", serial_number="sn-804045")
     assert (out["status"], out["registered_on"]) == ("active", "2026-06-09")
     row = p.row("devices", serial_number="SN-804045")
@@ -829,7 +787,7 @@ def test_register_device() -> None:
 
 
 def test_register_device_refusals() -> None:
-    p = Probe()
+    p = probe()
     p.refused(
         "register_device",
         "assigned to another patient",
@@ -859,7 +817,7 @@ def test_register_device_refusals() -> None:
 
 
 def test_deactivate_device() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok(
         "deactivate_device", patient_id="P-104242", serial_number="SN-905121", reason="broken"
     )
@@ -889,7 +847,7 @@ def test_deactivate_device() -> None:
 
 
 def test_list_uploads_and_latest_readings() -> None:
-    p = Probe()
+    p = probe()
     week = p.ok("list_uploads", patient_id="P-100655", metric="blood_pressure", days=7)
     assert any(u["upload_id"] == "U-502004" and u["reading"] == "184/101 mmHg" for u in week)
     assert all(u["uploaded_at"] >= "2026-06-02 09:00" for u in week)
@@ -905,7 +863,7 @@ def test_list_uploads_and_latest_readings() -> None:
 
 
 def test_flag_reading_for_review() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok("flag_reading_for_review", patient_id="P-100655", upload_id="U-502004")
     assert out["flagged_for_review"] is True
     row = p.row("uploads", upload_id="U-502004")
@@ -916,7 +874,7 @@ def test_flag_reading_for_review() -> None:
 
 
 def test_flag_reading_for_review_refusals() -> None:
-    p = Probe()
+    p = probe()
     p.refused(
         "flag_reading_for_review", "is a document", patient_id="P-101581", upload_id="U-500001"
     )
@@ -936,7 +894,7 @@ def test_flag_reading_for_review_refusals() -> None:
 
 
 def test_list_invoices() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok("list_invoices", patient_id="P-102464")
     assert out["total_open_balance"] == 30.0
     open_only = p.ok("list_invoices", patient_id="P-100609", status="open")["invoices"]
@@ -945,7 +903,7 @@ def test_list_invoices() -> None:
 
 
 def test_pay_invoice_partial_then_full() -> None:
-    p = Probe()
+    p = probe()
     part = p.ok("pay_invoice", patient_id="P-106426", invoice_id="INV-30189", amount=50)
     assert (part["status"], part["balance"], part["charged"]) == ("open", 46.75, 50.0)
     full = p.ok("pay_invoice", patient_id="P-106426", invoice_id="INV-30189", amount=46.749)
@@ -954,7 +912,7 @@ def test_pay_invoice_partial_then_full() -> None:
 
 
 def test_pay_invoice_refusals() -> None:
-    p = Probe()
+    p = probe()
     p.refused(
         "pay_invoice",
         "more than the balance",
@@ -987,14 +945,14 @@ def test_pay_invoice_refusals() -> None:
 
 
 def test_waive_late_cancellation_fee() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok("waive_late_cancellation_fee", patient_id="P-105528", invoice_id="INV-30087")
     assert (out["status"], out["waived_on"], out["balance"]) == ("waived", "2026-06-09", 0.0)
     assert p.row("invoices", invoice_id="INV-30087")["waived_on"] == date(2026, 6, 9)
 
 
 def test_waive_late_cancellation_fee_refusals() -> None:
-    p = Probe()
+    p = probe()
     p.refused(
         "waive_late_cancellation_fee",
         "only late-cancellation",
@@ -1023,7 +981,7 @@ def test_waive_late_cancellation_fee_refusals() -> None:
 
 
 def test_transfer_to_human_agents_ends_the_episode() -> None:
-    p = Probe()
+    p = probe()
     result = p.env.execute("transfer_to_human_agents", {"summary": "P-101549 wants reactivation"})
     assert result.outcome == "ok" and result.ends_episode
     assert json.loads(result.content)["status"] == "transferred"
@@ -1103,7 +1061,7 @@ def test_new_ids_do_not_depend_on_the_order_of_independent_requests() -> None:
     assert lisinopril.name == losartan.name == "request_refill"
     states, ids = [], []
     for refills in ((lisinopril, losartan), (losartan, lisinopril)):
-        p = Probe()
+        p = probe()
         for action in before:
             p.ok(action.name, **action.kwargs)
         ids.append(sorted(p.ok(a.name, **a.kwargs)["refill_id"] for a in refills))
