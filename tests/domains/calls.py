@@ -60,30 +60,32 @@ def luhn(body: str) -> str:
 
 
 class Probe:
-    """One fresh episode in which every holder of ``table.column`` is verified (tests of
-    authentication build their own); ``refused`` also proves that the refusal changed
-    nothing, by the state hash (taken only when a write tool refuses)."""
+    """One fresh episode in which every holder of ``table.column`` is verified (nobody
+    without a table: for tests of authentication); ``refused`` also proves that the
+    refusal changed nothing, by the state hash (taken only when a write tool refuses)."""
 
-    def __init__(self, domain: Domain, table: str, column: str) -> None:
+    def __init__(self, domain: Domain, table: str | None = None, column: str = "") -> None:
         self.domain = domain
-        self.env = signed_in(domain, table, column)
+        self.env = signed_in(domain, table, column) if table else Environment(domain)
         self._hash: str | None = domain.seed.seed_hash  # known until something writes
 
     def ok(self, name: str, **kwargs: Any) -> Any:
-        """Call a tool that must succeed; its JSON answer, decoded."""
+        """Call a tool that must succeed; its JSON answer, decoded (a text answer as is)."""
         result = self.env.execute(name, kwargs)
         assert result.outcome == "ok", result.content
         if self.domain.tools[name].writes:
             self._hash = None
-        return json.loads(result.content)
+        return json.loads(result.content) if result.content[:1] in "[{" else result.content
 
-    def refused(self, name: str, fragment: str, **kwargs: Any) -> str:
-        """The call is refused with a message containing ``fragment`` and changes nothing."""
+    def refused(self, name: str, *fragments: str, **kwargs: Any) -> str:
+        """The call is refused with a message containing every fragment (any case) and
+        changes nothing."""
         writes = name in self.domain.tools and self.domain.tools[name].writes
         before = (self._hash or self.env.state_hash()) if writes else None
         result = self.env.execute(name, kwargs)
         assert result.outcome == "error", result.content
-        assert fragment.lower() in result.content.lower(), result.content
+        for fragment in fragments:
+            assert fragment.lower() in result.content.lower(), (fragment, result.content)
         if writes:  # read tools cannot write at all: the environment checks that itself
             self._hash = self.env.state_hash()
             assert self._hash == before

@@ -8,17 +8,14 @@ policy.md has its test here.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
-from tautrait.domain.environment import Environment
 from tautrait.domain.loader import load_domain
+from tests.domains.calls import Probe
 from tests.domains.grading import check_typed_variants_reach_gold, check_writes_need_authentication
 from tests.domains.seeds import first, retail_seed
 
@@ -32,46 +29,10 @@ def orders(pred: Callable[[dict[str, Any]], bool]) -> list[dict[str, Any]]:
     return [o for o in S.orders if pred(o)]
 
 
-def signed_in() -> Environment:
+def signed_in() -> Probe:
     """A fresh episode in which every customer is already authenticated, to test the other
     rules (authentication itself: test_changes_need_the_customer_authenticated)."""
-    e = Environment(DOMAIN)
-    for user_id in S.users:
-        e.auth.grant(user_id)
-    return e
-
-
-def ok(e: Environment, name: str, **kwargs: Any) -> Any:
-    result = e.execute(name, kwargs)
-    assert result.outcome == "ok", result.content
-    if DOMAIN.tools[name].writes:
-        e.__dict__.pop("known_hash", None)
-    return json.loads(result.content)
-
-
-def refused(e: Environment, name: str, *needles: str, **kwargs: Any) -> str:
-    """Refused, with a message naming the problem, and the database unchanged (the hash
-    after one refusal is the hash before the next, so it is kept on the environment)."""
-    # A read tool cannot write (the environment reports that as a crash), so only write
-    # tools need the before/after comparison.
-    writes = DOMAIN.tools[name].writes
-    before = (e.__dict__.get("known_hash") or e.state_hash()) if writes else None
-    result = e.execute(name, kwargs)
-    assert result.outcome == "error", result.content
-    for needle in needles:
-        assert needle.lower() in result.content.lower(), (needle, result.content)
-    if writes:
-        after = e.state_hash()
-        assert after == before
-        e.__dict__["known_hash"] = after
-    return result.content
-
-
-def column(e: Environment, table: str, col: str, **where: Any) -> Any:
-    t = DOMAIN.spec.metadata.tables[table]
-    query = select(t.c[col]).where(*(t.c[k] == v for k, v in where.items()))
-    with e.engine.connect() as conn:
-        return conn.execute(query).scalar_one()
+    return Probe(DOMAIN, "users", "user_id")
 
 
 def methods_of(uid: str, kind: str) -> list[dict[str, Any]]:
@@ -122,20 +83,19 @@ ADDRESS = {"address_line1": "5 Heron Way", "city": "Millbrook", "region": "HV",
 
 
 def test_R1_identity_requires_exact_email_or_full_name_and_postal_code() -> None:
-    e = Environment(DOMAIN)
+    e = Probe(DOMAIN)
     u = next(iter(S.users.values()))
-    assert ok(e, "find_user_id_by_email", email=u["email"])["user_id"] == u["user_id"]
-    refused(e, "find_user_id_by_email", "no account", email=u["email"] + ".org")
-    refused(e, "find_user_id_by_email", "no account", email=u["email"].split("@")[0])
+    assert e.ok("find_user_id_by_email", email=u["email"])["user_id"] == u["user_id"]
+    e.refused("find_user_id_by_email", "no account", email=u["email"] + ".org")
+    e.refused("find_user_id_by_email", "no account", email=u["email"].split("@")[0])
     name = {"first_name": u["first_name"], "last_name": u["last_name"]}
-    assert ok(e, "find_user_id_by_name_zip", **name, postal_code=u["postal_code"])
+    assert e.ok("find_user_id_by_name_zip", **name, postal_code=u["postal_code"])
     other_zip = first(
         (x["postal_code"] for x in S.users.values() if x["postal_code"] != u["postal_code"]), "zip"
     )
-    refused(e, "find_user_id_by_name_zip", "no account", **name, postal_code=other_zip)
-    refused(e, "find_user_id_by_name_zip", "no account", **name, postal_code="")
-    refused(
-        e,
+    e.refused("find_user_id_by_name_zip", "no account", **name, postal_code=other_zip)
+    e.refused("find_user_id_by_name_zip", "no account", **name, postal_code="")
+    e.refused(
         "find_user_id_by_name_zip",
         "no account",
         first_name=u["first_name"],
@@ -148,24 +108,22 @@ def test_R2_only_pending_orders_can_be_cancelled() -> None:
     e = signed_in()
     for status in ("shipped", "delivered", "cancelled"):
         o = first(orders(lambda o, s=status: o["status"] == s), status)
-        refused(
-            e,
+        e.refused(
             "cancel_pending_order",
             "only pending orders can be cancelled",
             order_id=o["order_id"],
             reason="no longer needed",
         )
-        assert column(e, "orders", "status", order_id=o["order_id"]) == status
+        assert e.value("orders", "status", order_id=o["order_id"]) == status
     p = first(orders(lambda o: o["status"] == "pending"), "pending")
-    assert ok(e, "cancel_pending_order", order_id=p["order_id"], reason="no longer needed")
+    assert e.ok("cancel_pending_order", order_id=p["order_id"], reason="no longer needed")
 
 
 def test_R3_only_pending_orders_can_be_modified() -> None:
     e = signed_in()
     for status in ("shipped", "delivered", "cancelled"):
         o = first(orders(lambda o, s=status: o["status"] == s), status)
-        refused(
-            e,
+        e.refused(
             "modify_pending_order_address",
             "only pending",
             order_id=o["order_id"],
@@ -185,8 +143,7 @@ def test_R3_only_pending_orders_can_be_modified() -> None:
             else None
         )
         if other is not None:
-            refused(
-                e,
+            e.refused(
                 "modify_pending_order_payment",
                 "only pending",
                 order_id=o["order_id"],
@@ -195,8 +152,7 @@ def test_R3_only_pending_orders_can_be_modified() -> None:
         item = S.items[o["order_id"]][0]
         sib = siblings(item, True)
         if sib:
-            refused(
-                e,
+            e.refused(
                 "modify_pending_order_items",
                 "only pending",
                 order_id=o["order_id"],
@@ -210,8 +166,7 @@ def test_R4_items_can_be_modified_only_once() -> None:
     done = first(orders(lambda o: o["status"] == "pending" and o["items_modified"]), "modified")
     item = S.items[done["order_id"]][0]
     e = signed_in()
-    refused(
-        e,
+    e.refused(
         "modify_pending_order_items",
         "already modified",
         order_id=done["order_id"],
@@ -230,16 +185,14 @@ def test_R4_items_can_be_modified_only_once() -> None:
         raise AssertionError("no pending order with two swappable items")
     a, b = its[:2]
     gift = {"payment_method_id": o["payment_method_id"]}
-    ok(
-        e,
+    e.ok(
         "modify_pending_order_items",
         order_id=o["order_id"],
         item_ids=[a["item_id"]],
         new_variant_ids=[siblings(a, True)[0]["variant_id"]],
         **gift,
     )
-    refused(
-        e,
+    e.refused(
         "modify_pending_order_items",
         "only once",
         order_id=o["order_id"],
@@ -260,15 +213,15 @@ def test_R5_swaps_only_to_an_in_stock_variant_of_the_same_product() -> None:
     call = {"order_id": o["order_id"], "item_ids": [item["item_id"]],
             "payment_method_id": o["payment_method_id"]}  # fmt: skip
     oos = siblings(item, False)[0]
-    refused(e, "modify_pending_order_items", "out of stock", **call,
+    e.refused("modify_pending_order_items", "out of stock", **call,
             new_variant_ids=[oos["variant_id"]])  # fmt: skip
     foreign = first(
         (v for v in S.variants.values() if v["product_id"] != item["product_id"] and v["stock"]),
         "foreign variant",
     )
-    refused(e, "modify_pending_order_items", "same product", **call,
+    e.refused("modify_pending_order_items", "same product", **call,
             new_variant_ids=[foreign["variant_id"]])  # fmt: skip
-    refused(e, "modify_pending_order_items", "already is", **call,
+    e.refused("modify_pending_order_items", "already is", **call,
             new_variant_ids=[item["variant_id"]])  # fmt: skip
     # The same holds for exchanges of delivered items.
     for d in orders(in_window):
@@ -277,8 +230,7 @@ def test_R5_swaps_only_to_an_in_stock_variant_of_the_same_product() -> None:
             break
     else:
         raise AssertionError("no delivered item with an out-of-stock sibling")
-    refused(
-        e,
+    e.refused(
         "exchange_delivered_order_items",
         "out of stock",
         order_id=d["order_id"],
@@ -308,8 +260,7 @@ def test_R6_returns_only_for_delivered_orders_within_30_days() -> None:
         "order delivered more than 30 days ago",
     )
     item = first((i for i in S.items[late_order["order_id"]] if returnable(i)), "item")
-    msg = refused(
-        e,
+    msg = e.refused(
         "return_delivered_order_items",
         "return window ended",
         order_id=late_order["order_id"],
@@ -321,8 +272,7 @@ def test_R6_returns_only_for_delivered_orders_within_30_days() -> None:
     assert end.isoformat() in msg
     sib = siblings(item, True)
     if sib:
-        refused(
-            e,
+        e.refused(
             "exchange_delivered_order_items",
             "return window ended",
             order_id=late_order["order_id"],
@@ -331,8 +281,7 @@ def test_R6_returns_only_for_delivered_orders_within_30_days() -> None:
             payment_method_id=late_order["payment_method_id"],
         )
     shipped = first(orders(lambda o: o["status"] == "shipped"), "shipped order")
-    refused(
-        e,
+    e.refused(
         "return_delivered_order_items",
         "only delivered",
         order_id=shipped["order_id"],
@@ -350,8 +299,7 @@ def test_R6_returns_only_for_delivered_orders_within_30_days() -> None:
     )
     for o in edge[:1]:
         it = first((i for i in S.items[o["order_id"]] if returnable(i)), "item")
-        ok(
-            e,
+        e.ok(
             "calculate_return_refund",
             order_id=o["order_id"],
             item_ids=[it["item_id"]],
@@ -369,8 +317,7 @@ def test_R7_final_sale_products_cannot_be_returned_or_exchanged() -> None:
         raise AssertionError("no final-sale item inside its window")
     item = final[0]
     assert S.products[item["product_id"]]["category"] in ("Personal Care", "Food & Drink")
-    refused(
-        e,
+    e.refused(
         "return_delivered_order_items",
         "final sale",
         order_id=o["order_id"],
@@ -380,8 +327,7 @@ def test_R7_final_sale_products_cannot_be_returned_or_exchanged() -> None:
     )
     sib = siblings(item, True)
     if sib:
-        refused(
-            e,
+        e.refused(
             "exchange_delivered_order_items",
             "final sale",
             order_id=o["order_id"],
@@ -396,12 +342,11 @@ def test_R8_an_item_is_returned_or_exchanged_only_once() -> None:
     o, item = returnable_item()
     call = {"order_id": o["order_id"], "item_ids": [item["item_id"]],
             "refund_method_id": o["payment_method_id"]}  # fmt: skip
-    ok(e, "return_delivered_order_items", **call, reason="not as described")
-    refused(e, "return_delivered_order_items", "only once", **call, reason="not as described")
+    e.ok("return_delivered_order_items", **call, reason="not as described")
+    e.refused("return_delivered_order_items", "only once", **call, reason="not as described")
     sib = siblings(item, True)
     if sib:
-        refused(
-            e,
+        e.refused(
             "exchange_delivered_order_items",
             "only once",
             order_id=o["order_id"],
@@ -419,8 +364,7 @@ def test_R8_an_item_is_returned_or_exchanged_only_once() -> None:
         ),
         "returned item inside its window",
     )
-    refused(
-        e,
+    e.refused(
         "return_delivered_order_items",
         "only once",
         order_id=done[0]["order_id"],
@@ -451,10 +395,10 @@ def test_R9_refunds_go_to_the_original_method_or_a_gift_card() -> None:
     )
     e = signed_in()
     call = {"order_id": o["order_id"], "item_ids": [item["item_id"]], "reason": "not as described"}
-    refused(e, "return_delivered_order_items", "original payment method", **call,
+    e.refused("return_delivered_order_items", "original payment method", **call,
             refund_method_id=other["payment_method_id"])  # fmt: skip
     gift = methods_of(o["user_id"], "gift_card")[0]
-    res = ok(e, "return_delivered_order_items", **call, refund_method_id=gift["payment_method_id"])
+    res = e.ok("return_delivered_order_items", **call, refund_method_id=gift["payment_method_id"])
     assert res["settlement_method_id"] == gift["payment_method_id"]
 
 
@@ -471,16 +415,15 @@ def test_R10_gift_card_balance_never_goes_negative() -> None:
     else:
         raise AssertionError("no pending order bigger than a gift card of its customer")
     e = signed_in()
-    refused(
-        e,
+    e.refused(
         "modify_pending_order_payment",
         "cannot go negative",
         order_id=o["order_id"],
         payment_method_id=low[0]["payment_method_id"],
     )
     assert (
-        column(
-            e, "payment_methods", "gift_card_balance", payment_method_id=low[0]["payment_method_id"]
+        e.value(
+            "payment_methods", "gift_card_balance", payment_method_id=low[0]["payment_method_id"]
         )
         == low[0]["gift_card_balance"]
     )
@@ -494,16 +437,14 @@ def test_R11_only_own_and_unexpired_payment_methods_are_charged() -> None:
             break
     else:
         raise AssertionError("no pending order whose customer has an expired card")
-    refused(
-        e,
+    e.refused(
         "modify_pending_order_payment",
         "expired",
         order_id=o["order_id"],
         payment_method_id=old[0]["payment_method_id"],
     )
     foreign = first((m for m in S.methods.values() if m["user_id"] != o["user_id"]), "foreign")
-    refused(
-        e,
+    e.refused(
         "modify_pending_order_payment",
         "does not belong",
         order_id=o["order_id"],
@@ -521,8 +462,7 @@ def test_R12_return_refund_is_price_paid_minus_fee_where_due() -> None:
         ("damaged or defective", price),
         ("not as described", price),
     ):
-        quote = ok(
-            e,
+        quote = e.ok(
             "calculate_return_refund",
             order_id=o["order_id"],
             item_ids=[item["item_id"]],
@@ -530,8 +470,7 @@ def test_R12_return_refund_is_price_paid_minus_fee_where_due() -> None:
         )
         assert quote["refund"] == max(0.0, expected), reason
     g, gitem = returnable_item(lambda o: S.users[o["user_id"]]["loyalty_tier"] == "gold")
-    quote = ok(
-        e,
+    quote = e.ok(
         "calculate_return_refund",
         order_id=g["order_id"],
         item_ids=[gitem["item_id"]],
@@ -543,8 +482,7 @@ def test_R12_return_refund_is_price_paid_minus_fee_where_due() -> None:
         orders(lambda o: in_window(o) and all(returnable(i) for i in S.items[o["order_id"]])),
         "fully returnable order",
     )
-    res = ok(
-        e,
+    res = e.ok(
         "return_delivered_order_items",
         order_id=o2["order_id"],
         item_ids=[i["item_id"] for i in S.items[o2["order_id"]]],
@@ -575,9 +513,9 @@ def test_R13_goodwill_credit_only_for_late_parcels_within_the_cap() -> None:
         lambda o: o["order_id"] not in S.credits and not methods_of(o["user_id"], "gift_card")
     )
     cap = {"standard": 10.0, "silver": 20.0, "gold": 30.0}[S.users[o["user_id"]]["loyalty_tier"]]
-    refused(e, "issue_goodwill_credit", "limit", order_id=o["order_id"], amount=cap + 1)
-    assert ok(e, "issue_goodwill_credit", order_id=o["order_id"], amount=cap)["amount"] == cap
-    refused(e, "issue_goodwill_credit", "only one credit", order_id=o["order_id"], amount=1)
+    e.refused("issue_goodwill_credit", "limit", order_id=o["order_id"], amount=cap + 1)
+    assert e.ok("issue_goodwill_credit", order_id=o["order_id"], amount=cap)["amount"] == cap
+    e.refused("issue_goodwill_credit", "only one credit", order_id=o["order_id"], amount=1)
     on_time = first(
         orders(
             lambda o: (
@@ -588,19 +526,19 @@ def test_R13_goodwill_credit_only_for_late_parcels_within_the_cap() -> None:
         ),
         "on-time parcel",
     )
-    refused(e, "issue_goodwill_credit", "not late", order_id=on_time["order_id"], amount=5)
+    e.refused("issue_goodwill_credit", "not late", order_id=on_time["order_id"], amount=5)
     delivered = first(orders(lambda o: o["status"] == "delivered"), "delivered order")
-    refused(e, "issue_goodwill_credit", "in transit", order_id=delivered["order_id"], amount=5)
+    e.refused("issue_goodwill_credit", "in transit", order_id=delivered["order_id"], amount=5)
 
 
 def test_R14_only_requested_returns_can_be_withdrawn() -> None:
     e = signed_in()
     for status in ("received", "completed"):
         r = first((r for r in S.returns if r["status"] == status), f"{status} return")
-        refused(e, "withdraw_return_request", "only a request", return_id=r["return_id"])
+        e.refused("withdraw_return_request", "only a request", return_id=r["return_id"])
     r = first((r for r in S.returns if r["status"] == "requested"), "open request")
-    assert ok(e, "withdraw_return_request", return_id=r["return_id"])["status"] == "withdrawn"
-    refused(e, "withdraw_return_request", "only a request", return_id=r["return_id"])
+    assert e.ok("withdraw_return_request", return_id=r["return_id"])["status"] == "withdrawn"
+    e.refused("withdraw_return_request", "only a request", return_id=r["return_id"])
 
 
 def test_R15_addresses_must_be_in_a_served_region() -> None:
@@ -609,24 +547,24 @@ def test_R15_addresses_must_be_in_a_served_region() -> None:
     o = first(orders(lambda o: o["status"] == "pending"), "pending order")
     for tool, key in (("update_user_default_address", {"user_id": uid}),
                       ("modify_pending_order_address", {"order_id": o["order_id"]})):  # fmt: skip
-        refused(e, tool, "does not deliver", **key, **{**ADDRESS, "region": "FI",
+        e.refused(tool, "does not deliver", **key, **{**ADDRESS, "region": "FI",
                                                       "postal_code": "91204"})  # fmt: skip
-        refused(e, tool, "not in region", **key, **{**ADDRESS, "postal_code": "75311"})
-        refused(e, tool, "5 digits", **key, **{**ADDRESS, "postal_code": "4231"})
-        refused(e, tool, "city", **key, **{**ADDRESS, "city": ""})
-        ok(e, tool, **key, **ADDRESS)
+        e.refused(tool, "not in region", **key, **{**ADDRESS, "postal_code": "75311"})
+        e.refused(tool, "5 digits", **key, **{**ADDRESS, "postal_code": "4231"})
+        e.refused(tool, "city", **key, **{**ADDRESS, "city": ""})
+        e.ok(tool, **key, **ADDRESS)
 
 
 def test_changes_need_the_customer_authenticated() -> None:
-    e = Environment(DOMAIN)
+    e = Probe(DOMAIN)
     u = next(iter(S.users.values()))
-    refused(e, "find_user_id_by_email", "no account", email=u["email"] + ".org")
-    assert e.auth.verified == frozenset()
-    ok(e, "find_user_id_by_name_zip", first_name=u["first_name"].upper(),
+    e.refused("find_user_id_by_email", "no account", email=u["email"] + ".org")
+    assert e.env.auth.verified == frozenset()
+    e.ok("find_user_id_by_name_zip", first_name=u["first_name"].upper(),
        last_name=u["last_name"], postal_code=u["postal_code"])  # fmt: skip
-    assert e.auth.verified == {u["user_id"]}
+    assert e.env.auth.verified == {u["user_id"]}
     typed = "\u00a0" + "".join(chr(ord(c) + 0xFEE0) for c in u["email"].upper())  # full width
-    assert ok(Environment(DOMAIN), "find_user_id_by_email", email=typed)["user_id"] == u["user_id"]
+    assert Probe(DOMAIN).ok("find_user_id_by_email", email=typed)["user_id"] == u["user_id"]
     check_writes_need_authentication(
         DOMAIN, ("find_user_id_by_email", "find_user_id_by_name_zip"), stranger="U000000"
     )
@@ -643,7 +581,7 @@ def test_addresses_are_stored_in_one_form_however_they_are_typed() -> None:
     typed = {"address_line1": u["address_line1"].upper(), "city": f"  {u['city'].lower()} ",
              "region": u["region"].lower(), "postal_code": u["postal_code"],
              "address_line2": (u["address_line2"] or "").lower()}  # fmt: skip
-    refused(e, "update_user_default_address", "already", user_id=u["user_id"], **typed)
+    e.refused("update_user_default_address", "already", user_id=u["user_id"], **typed)
 
 
 def test_request_and_payment_ids_do_not_depend_on_the_order_of_requests() -> None:
@@ -668,17 +606,17 @@ def test_request_and_payment_ids_do_not_depend_on_the_order_of_requests() -> Non
     states = []
     for first_call, second_call in ((ret_a, ret_b), (ret_b, ret_a)):
         e = signed_in()
-        ids = [ok(e, "return_delivered_order_items", **c)["return_id"]
+        ids = [e.ok("return_delivered_order_items", **c)["return_id"]
                for c in (first_call, second_call)]  # fmt: skip
-        states.append(e.state_hash())
+        states.append(e.env.state_hash())
         number = o["order_id"][3:]
         assert sorted(ids) == [f"RT-{number}-I{a['line_no']}", f"RT-{number}-I{b['line_no']}"]
     assert states[0] == states[1]
     # A request withdrawn and made again gets its own id, after the first.
     e = signed_in()
-    rid = ok(e, "return_delivered_order_items", **ret_a)["return_id"]
-    ok(e, "withdraw_return_request", return_id=rid)
-    assert ok(e, "return_delivered_order_items", **ret_a)["return_id"] == f"{rid}-R2"
+    rid = e.ok("return_delivered_order_items", **ret_a)["return_id"]
+    e.ok("withdraw_return_request", return_id=rid)
+    assert e.ok("return_delivered_order_items", **ret_a)["return_id"] == f"{rid}-R2"
 
 
 def test_every_policy_rule_has_a_test() -> None:

@@ -7,17 +7,15 @@ so the tests keep working when the generator changes.
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
-from tautrait.domain.environment import Environment, ToolResult
+from tautrait.domain.environment import ToolResult
 from tautrait.domain.loader import load_domain
+from tests.domains.calls import Probe
 from tests.domains.seeds import first, retail_seed
 
 DOMAIN = load_domain("retail")
@@ -27,55 +25,10 @@ S = retail_seed()
 # -- helpers ----------------------------------------------------------------------------
 
 
-def env() -> Environment:
+def env() -> Probe:
     """A fresh episode in which every customer is already authenticated (authentication
     is tested in test_retail_policy.py)."""
-    e = Environment(DOMAIN)
-    for user_id in S.users:
-        e.auth.grant(user_id)
-    return e
-
-
-def ok(e: Environment, name: str, **kwargs: Any) -> Any:
-    result = e.execute(name, kwargs)
-    assert result.outcome == "ok", result.content
-    if DOMAIN.tools[name].writes:
-        e.__dict__.pop("known_hash", None)
-    return json.loads(result.content) if result.content[:1] in "[{" else result.content
-
-
-def refused(e: Environment, name: str, *needles: str, **kwargs: Any) -> str:
-    """The call is refused with a message naming the problem, and changes nothing.
-
-    The state hash after one refusal is the hash before the next one, so it is kept on the
-    environment (and dropped by ``ok`` after a write) to keep the tests fast.
-    """
-    # A read tool cannot write (the environment reports that as a crash), so only write
-    # tools need the before/after comparison.
-    writes = DOMAIN.tools[name].writes
-    before = (e.__dict__.get("known_hash") or e.state_hash()) if writes else None
-    result = e.execute(name, kwargs)
-    assert result.outcome == "error", result.content
-    for needle in needles:
-        assert needle.lower() in result.content.lower(), (needle, result.content)
-    if writes:
-        after = e.state_hash()
-        assert after == before
-        e.__dict__["known_hash"] = after
-    return result.content
-
-
-def rows(e: Environment, table: str, **where: Any) -> list[dict[str, Any]]:
-    t = DOMAIN.spec.metadata.tables[table]
-    query = select(t).where(*(t.c[k] == v for k, v in where.items()))
-    with e.engine.connect() as conn:
-        return [dict(r) for r in conn.execute(query).mappings()]
-
-
-def one(e: Environment, table: str, **where: Any) -> dict[str, Any]:
-    found = rows(e, table, **where)
-    assert len(found) == 1, found
-    return found[0]
+    return Probe(DOMAIN, "users", "user_id")
 
 
 def user_methods(uid: str, kind: str | None = None) -> list[dict[str, Any]]:
@@ -138,13 +91,13 @@ def other_user_method(uid: str) -> dict[str, Any]:
 
 def test_find_user_id_by_email_ignores_case_and_spaces() -> None:
     u = next(iter(S.users.values()))
-    assert ok(env(), "find_user_id_by_email", email=f"  {u['email'].upper()} ") == {
+    assert env().ok("find_user_id_by_email", email=f"  {u['email'].upper()} ") == {
         "user_id": u["user_id"]
     }
 
 
 def test_find_user_id_by_email_unknown() -> None:
-    refused(env(), "find_user_id_by_email", "no account", email="nobody@nowhere.example")
+    env().refused("find_user_id_by_email", "no account", email="nobody@nowhere.example")
 
 
 def test_find_user_id_by_name_zip_folds_case_and_accents() -> None:
@@ -156,8 +109,7 @@ def test_find_user_id_by_name_zip_folds_case_and_accents() -> None:
     def plain(s: str) -> str:
         return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
 
-    found = ok(
-        env(),
+    found = env().ok(
         "find_user_id_by_name_zip",
         first_name=plain(u["first_name"]),
         last_name=plain(u["last_name"]),
@@ -170,16 +122,14 @@ def test_find_user_id_by_name_zip_errors() -> None:
     u = next(iter(S.users.values()))
     e = env()
     wrong_zip = "99999" if u["postal_code"] != "99999" else "11111"
-    refused(
-        e,
+    e.refused(
         "find_user_id_by_name_zip",
         "no account",
         first_name=u["first_name"],
         last_name=u["last_name"],
         postal_code=wrong_zip,
     )
-    refused(
-        e,
+    e.refused(
         "find_user_id_by_name_zip",
         "no account",
         first_name="Zebulon",
@@ -190,7 +140,7 @@ def test_find_user_id_by_name_zip_errors() -> None:
 
 def test_get_user_details() -> None:
     uid = S.orders[0]["user_id"]
-    d = ok(env(), "get_user_details", user_id=uid)
+    d = env().ok("get_user_details", user_id=uid)
     assert d["user_id"] == uid and d["email"] == S.users[uid]["email"]
     assert {m["payment_method_id"] for m in d["payment_methods"]} == {
         m["payment_method_id"] for m in user_methods(uid)
@@ -201,7 +151,7 @@ def test_get_user_details() -> None:
 
 
 def test_get_user_details_unknown() -> None:
-    refused(env(), "get_user_details", "no user", user_id="U000000")
+    env().refused("get_user_details", "no user", user_id="U000000")
 
 
 def _new_address() -> dict[str, str]:
@@ -217,9 +167,9 @@ def _new_address() -> dict[str, str]:
 def test_update_user_default_address() -> None:
     e = env()
     uid = next(iter(S.users))
-    res = ok(e, "update_user_default_address", user_id=uid, **_new_address())
+    res = e.ok("update_user_default_address", user_id=uid, **_new_address())
     assert res["default_address"]["postal_code"] == "42077"
-    row = one(e, "users", user_id=uid)
+    row = e.row("users", user_id=uid)
     assert (row["address_line1"], row["address_line2"], row["city"], row["region"]) == (
         "77 Quarry Lane",
         "Unit 5",
@@ -227,8 +177,7 @@ def test_update_user_default_address() -> None:
         "HV",
     )
     # The region may be given by name; the stored value is its code.
-    ok(
-        e,
+    e.ok(
         "update_user_default_address",
         user_id=uid,
         address_line1="9 Kiln Row",
@@ -236,37 +185,33 @@ def test_update_user_default_address() -> None:
         region="orrin lakes",
         postal_code="86011",
     )
-    assert one(e, "users", user_id=uid)["region"] == "OL"
+    assert e.row("users", user_id=uid)["region"] == "OL"
 
 
 def test_update_user_default_address_errors() -> None:
     e = env()
     u = next(iter(S.users.values()))
     good = _new_address()
-    refused(e, "update_user_default_address", "no user", user_id="U000000", **good)
-    refused(
-        e,
+    e.refused("update_user_default_address", "no user", user_id="U000000", **good)
+    e.refused(
         "update_user_default_address",
         "does not deliver",
         user_id=u["user_id"],
         **{**good, "region": "FI", "postal_code": "91204"},
     )
-    refused(
-        e,
+    e.refused(
         "update_user_default_address",
         "5 digits",
         user_id=u["user_id"],
         **{**good, "postal_code": "42O77"},
     )
-    refused(
-        e,
+    e.refused(
         "update_user_default_address",
         "not in region",
         user_id=u["user_id"],
         **{**good, "postal_code": "31077"},
     )
-    refused(
-        e,
+    e.refused(
         "update_user_default_address",
         "street line",
         user_id=u["user_id"],
@@ -279,12 +224,12 @@ def test_update_user_default_address_errors() -> None:
         "postal_code": u["postal_code"],
         "address_line2": u["address_line2"] or "",
     }
-    refused(e, "update_user_default_address", "already", user_id=u["user_id"], **same)
+    e.refused("update_user_default_address", "already", user_id=u["user_id"], **same)
 
 
 def test_get_gift_card_balance() -> None:
     g = first((m for m in S.methods.values() if m["method_type"] == "gift_card"), "gift card")
-    res = ok(env(), "get_gift_card_balance", gift_card_id=g["payment_method_id"])
+    res = env().ok("get_gift_card_balance", gift_card_id=g["payment_method_id"])
     assert res["balance"] == round(g["gift_card_balance"], 2)
     assert res["user_id"] == g["user_id"]
 
@@ -292,8 +237,8 @@ def test_get_gift_card_balance() -> None:
 def test_get_gift_card_balance_errors() -> None:
     card = first((m for m in S.methods.values() if m["method_type"] == "credit_card"), "card")
     e = env()
-    refused(e, "get_gift_card_balance", "not a gift card", gift_card_id=card["payment_method_id"])
-    refused(e, "get_gift_card_balance", "no payment method", gift_card_id="gift_0000000")
+    e.refused("get_gift_card_balance", "not a gift card", gift_card_id=card["payment_method_id"])
+    e.refused("get_gift_card_balance", "no payment method", gift_card_id="gift_0000000")
 
 
 # -- catalogue ----------------------------------------------------------------------------
@@ -301,20 +246,20 @@ def test_get_gift_card_balance_errors() -> None:
 
 def test_list_products() -> None:
     e = env()
-    everything = ok(e, "list_products")
+    everything = e.ok("list_products")
     assert len(everything) == len(S.products)
-    kitchen = ok(e, "list_products", category="Kitchen")
+    kitchen = e.ok("list_products", category="Kitchen")
     assert kitchen and all(p["category"] == "Kitchen" for p in kitchen)
     assert all(p["price_from"] <= p["price_to"] for p in everything)
 
 
 def test_list_products_rejects_unknown_category() -> None:
-    refused(env(), "list_products", "category", category="Garden Gnomes")
+    env().refused("list_products", "category", category="Garden Gnomes")
 
 
 def test_get_product_details() -> None:
     pid = next(iter(S.products))
-    d = ok(env(), "get_product_details", product_id=pid)
+    d = env().ok("get_product_details", product_id=pid)
     assert d["product_id"] == pid
     ids = {v["variant_id"] for v in d["variants"]}
     assert ids == {v["variant_id"] for v in S.variants.values() if v["product_id"] == pid}
@@ -322,7 +267,7 @@ def test_get_product_details() -> None:
 
 
 def test_get_product_details_unknown() -> None:
-    refused(env(), "get_product_details", "no product", product_id="P0000")
+    env().refused("get_product_details", "no product", product_id="P0000")
 
 
 # -- orders -------------------------------------------------------------------------------
@@ -331,22 +276,22 @@ def test_get_product_details_unknown() -> None:
 def test_get_order_details_accepts_id_variants() -> None:
     o = first(orders(lambda o: o["status"] == "delivered"), "delivered order")
     e = env()
-    d = ok(e, "get_order_details", order_id=o["order_id"])
+    d = e.ok("get_order_details", order_id=o["order_id"])
     assert d["order_id"] == o["order_id"] and d["status"] == "delivered"
     assert [i["item_id"] for i in d["items"]] == [i["item_id"] for i in S.items[o["order_id"]]]
     assert d["return_window_ends"] == window_end(o).isoformat()
     assert d["shipment"]["tracking_number"] == S.shipments[o["order_id"]]["tracking_number"]
     for alias in (f"#{o['order_id']}", o["order_id"][3:], o["order_id"].lower()):
-        assert ok(e, "get_order_details", order_id=alias)["order_id"] == o["order_id"]
+        assert e.ok("get_order_details", order_id=alias)["order_id"] == o["order_id"]
 
 
 def test_get_order_details_unknown() -> None:
-    refused(env(), "get_order_details", "no order", order_id="KL-000000")
+    env().refused("get_order_details", "no order", order_id="KL-000000")
 
 
 def test_track_shipment() -> None:
     o = first(orders(lambda o: o["status"] == "shipped"), "shipped order")
-    d = ok(env(), "track_shipment", order_id=o["order_id"])
+    d = env().ok("track_shipment", order_id=o["order_id"])
     s = S.shipments[o["order_id"]]
     assert d["tracking_number"] == s["tracking_number"] and d["status"] == s["status"]
     assert d["late"] == late(o)
@@ -354,8 +299,8 @@ def test_track_shipment() -> None:
 
 def test_track_shipment_errors() -> None:
     e = env()
-    refused(e, "track_shipment", "no shipment", order_id=pending()["order_id"])
-    refused(e, "track_shipment", "no order", order_id="KL-000000")
+    e.refused("track_shipment", "no shipment", order_id=pending()["order_id"])
+    e.refused("track_shipment", "no order", order_id="KL-000000")
 
 
 def test_cancel_pending_order_refunds_and_restocks() -> None:
@@ -363,17 +308,17 @@ def test_cancel_pending_order_refunds_and_restocks() -> None:
     e = env()
     pm = S.methods[o["payment_method_id"]]
     vid = S.items[o["order_id"]][0]["variant_id"]
-    stock = one(e, "variants", variant_id=vid)["stock"]
-    res = ok(e, "cancel_pending_order", order_id=o["order_id"], reason="ordered by mistake")
+    stock = e.row("variants", variant_id=vid)["stock"]
+    res = e.ok("cancel_pending_order", order_id=o["order_id"], reason="ordered by mistake")
     total = round(sum(i["unit_price"] for i in S.items[o["order_id"]]) + o["shipping_fee"], 2)
     assert res["refund_total"] == total
-    row = one(e, "orders", order_id=o["order_id"])
+    row = e.row("orders", order_id=o["order_id"])
     assert row["status"] == "cancelled" and row["cancel_reason"] == "ordered by mistake"
-    assert {i["status"] for i in rows(e, "order_items", order_id=o["order_id"])} == {"cancelled"}
-    assert one(e, "variants", variant_id=vid)["stock"] >= stock + 1
-    balance = one(e, "payment_methods", payment_method_id=pm["payment_method_id"])
+    assert {i["status"] for i in e.rows("order_items", order_id=o["order_id"])} == {"cancelled"}
+    assert e.row("variants", variant_id=vid)["stock"] >= stock + 1
+    balance = e.row("payment_methods", payment_method_id=pm["payment_method_id"])
     assert round(balance["gift_card_balance"], 2) == round(pm["gift_card_balance"] + total, 2)
-    refund = [t for t in rows(e, "transactions", order_id=o["order_id"]) if t["kind"] == "refund"]
+    refund = [t for t in e.rows("transactions", order_id=o["order_id"]) if t["kind"] == "refund"]
     assert [round(t["amount"], 2) for t in refund] == [total]
 
 
@@ -381,23 +326,22 @@ def test_cancel_pending_order_errors() -> None:
     e = env()
     for status in ("shipped", "delivered", "cancelled"):
         o = first(orders(lambda o, s=status: o["status"] == s), f"{status} order")
-        refused(
-            e,
+        e.refused(
             "cancel_pending_order",
             f"is {status}",
             order_id=o["order_id"],
             reason="no longer needed",
         )
-    refused(e, "cancel_pending_order", "no order", order_id="KL-000000", reason="no longer needed")
-    refused(e, "cancel_pending_order", "reason", order_id=pending()["order_id"], reason="bored")
+    e.refused("cancel_pending_order", "no order", order_id="KL-000000", reason="no longer needed")
+    e.refused("cancel_pending_order", "reason", order_id=pending()["order_id"], reason="bored")
 
 
 def test_modify_pending_order_address() -> None:
     o = pending()
     e = env()
-    res = ok(e, "modify_pending_order_address", order_id=o["order_id"], **_new_address())
+    res = e.ok("modify_pending_order_address", order_id=o["order_id"], **_new_address())
     assert res["shipping_address"]["city"] == "Harlow"
-    row = one(e, "orders", order_id=o["order_id"])
+    row = e.row("orders", order_id=o["order_id"])
     assert (row["ship_line1"], row["ship_line2"], row["ship_postal_code"]) == (
         "77 Quarry Lane",
         "Unit 5",
@@ -409,16 +353,14 @@ def test_modify_pending_order_address() -> None:
 def test_modify_pending_order_address_errors() -> None:
     e = env()
     shipped = first(orders(lambda o: o["status"] == "shipped"), "shipped order")
-    refused(
-        e,
+    e.refused(
         "modify_pending_order_address",
         "only pending",
         order_id=shipped["order_id"],
         **_new_address(),
     )
     o = pending()
-    refused(
-        e,
+    e.refused(
         "modify_pending_order_address",
         "does not deliver",
         order_id=o["order_id"],
@@ -431,7 +373,7 @@ def test_modify_pending_order_address_errors() -> None:
         "region": o["ship_region"],
         "postal_code": o["ship_postal_code"],
     }
-    refused(e, "modify_pending_order_address", "already ships", order_id=o["order_id"], **current)
+    e.refused("modify_pending_order_address", "already ships", order_id=o["order_id"], **current)
 
 
 def _switchable() -> tuple[dict[str, Any], dict[str, Any]]:
@@ -446,8 +388,7 @@ def _switchable() -> tuple[dict[str, Any], dict[str, Any]]:
 def test_modify_pending_order_payment() -> None:
     o, new = _switchable()
     e = env()
-    res = ok(
-        e,
+    res = e.ok(
         "modify_pending_order_payment",
         order_id=o["order_id"],
         payment_method_id=new["payment_method_id"],
@@ -455,8 +396,8 @@ def test_modify_pending_order_payment() -> None:
     total = round(sum(i["unit_price"] for i in S.items[o["order_id"]]) + o["shipping_fee"], 2)
     assert res["amount"] == total
     assert res["new_payment_method_id"] == new["payment_method_id"]
-    assert one(e, "orders", order_id=o["order_id"])["payment_method_id"] == new["payment_method_id"]
-    txs = rows(e, "transactions", order_id=o["order_id"])
+    assert e.row("orders", order_id=o["order_id"])["payment_method_id"] == new["payment_method_id"]
+    txs = e.rows("transactions", order_id=o["order_id"])
     assert any(
         t["kind"] == "refund" and t["payment_method_id"] == o["payment_method_id"] for t in txs
     )
@@ -468,30 +409,26 @@ def test_modify_pending_order_payment() -> None:
 def test_modify_pending_order_payment_errors() -> None:
     o, _ = _switchable()
     e = env()
-    refused(
-        e,
+    e.refused(
         "modify_pending_order_payment",
         "already paid",
         order_id=o["order_id"],
         payment_method_id=o["payment_method_id"],
     )
-    refused(
-        e,
+    e.refused(
         "modify_pending_order_payment",
         "does not belong",
         order_id=o["order_id"],
         payment_method_id=other_user_method(o["user_id"])["payment_method_id"],
     )
-    refused(
-        e,
+    e.refused(
         "modify_pending_order_payment",
         "no payment method",
         order_id=o["order_id"],
         payment_method_id="card_0000000",
     )
     delivered = first(orders(lambda o: o["status"] == "delivered"), "delivered order")
-    refused(
-        e,
+    e.refused(
         "modify_pending_order_payment",
         "only pending",
         order_id=delivered["order_id"],
@@ -513,9 +450,8 @@ def _modifiable(price: str = "any") -> tuple[dict[str, Any], dict[str, Any], dic
 def test_modify_pending_order_items() -> None:
     o, item, new = _modifiable("higher")
     e = env()
-    old_stock = one(e, "variants", variant_id=new["variant_id"])["stock"]
-    res = ok(
-        e,
+    old_stock = e.row("variants", variant_id=new["variant_id"])["stock"]
+    res = e.ok(
         "modify_pending_order_items",
         order_id=o["order_id"],
         item_ids=[item["item_id"]],
@@ -524,11 +460,11 @@ def test_modify_pending_order_items() -> None:
     )
     diff = round(new["price"] - item["unit_price"], 2)
     assert res["price_difference"] == diff and res["charged"] == diff
-    row = one(e, "order_items", item_id=item["item_id"])
+    row = e.row("order_items", item_id=item["item_id"])
     assert row["variant_id"] == new["variant_id"] and round(row["unit_price"], 2) == new["price"]
-    assert one(e, "orders", order_id=o["order_id"])["items_modified"] is True
-    assert one(e, "variants", variant_id=new["variant_id"])["stock"] == old_stock - 1
-    charges = [t for t in rows(e, "transactions", order_id=o["order_id"]) if t["kind"] == "charge"]
+    assert e.row("orders", order_id=o["order_id"])["items_modified"] is True
+    assert e.row("variants", variant_id=new["variant_id"])["stock"] == old_stock - 1
+    charges = [t for t in e.rows("transactions", order_id=o["order_id"]) if t["kind"] == "charge"]
     assert round(charges[-1]["amount"], 2) == diff
 
 
@@ -545,43 +481,37 @@ def test_modify_pending_order_items_errors() -> None:
         (v for v in S.variants.values() if v["product_id"] != item["product_id"] and v["stock"]),
         "variant of another product",
     )
-    refused(
-        e,
+    e.refused(
         "modify_pending_order_items",
         "same product",
         **{**base, "new_variant_ids": [other_product["variant_id"]]},
     )
-    refused(
-        e,
+    e.refused(
         "modify_pending_order_items",
         "already is",
         **{**base, "new_variant_ids": [item["variant_id"]]},
     )
-    refused(
-        e,
+    e.refused(
         "modify_pending_order_items",
         "one new variant per item",
         **{**base, "new_variant_ids": []},
     )
-    refused(e, "modify_pending_order_items", "has no item", **{**base, "item_ids": ["KL-1-1"]})
-    refused(e, "modify_pending_order_items", "empty", **{**base, "item_ids": []})
-    refused(
-        e,
+    e.refused("modify_pending_order_items", "has no item", **{**base, "item_ids": ["KL-1-1"]})
+    e.refused("modify_pending_order_items", "empty", **{**base, "item_ids": []})
+    e.refused(
         "modify_pending_order_items",
         "twice",
         **{**base, "item_ids": [item["item_id"], item["item_id"]]},
     )
-    refused(
-        e,
+    e.refused(
         "modify_pending_order_items",
         "no product variant",
         **{**base, "new_variant_ids": ["V0000-01"]},
     )
-    ok(e, "modify_pending_order_items", **base)
-    refused(e, "modify_pending_order_items", "already modified", **base)
+    e.ok("modify_pending_order_items", **base)
+    e.refused("modify_pending_order_items", "already modified", **base)
     delivered = first(orders(lambda o: o["status"] == "delivered"), "delivered order")
-    refused(
-        e,
+    e.refused(
         "modify_pending_order_items",
         "only pending",
         **{**base, "order_id": delivered["order_id"]},
@@ -596,8 +526,7 @@ def test_modify_pending_order_items_out_of_stock() -> None:
             break
     else:
         raise AssertionError("no pending item with an out-of-stock sibling")
-    refused(
-        env(),
+    env().refused(
         "modify_pending_order_items",
         "out of stock",
         order_id=o["order_id"],
@@ -623,8 +552,7 @@ def _returnable_order(
 def test_calculate_return_refund() -> None:
     o, item = _returnable_order(lambda o: S.users[o["user_id"]]["loyalty_tier"] != "gold")
     e = env()
-    res = ok(
-        e,
+    res = e.ok(
         "calculate_return_refund",
         order_id=o["order_id"],
         item_ids=[item["item_id"]],
@@ -633,8 +561,7 @@ def test_calculate_return_refund() -> None:
     assert res["return_shipping_fee"] == 4.95
     assert res["refund"] == round(item["unit_price"] - 4.95, 2)
     assert res["return_window_ends"] == window_end(o).isoformat()
-    res = ok(
-        e,
+    res = e.ok(
         "calculate_return_refund",
         order_id=o["order_id"],
         item_ids=[item["item_id"]],
@@ -646,8 +573,7 @@ def test_calculate_return_refund() -> None:
 def test_calculate_return_refund_errors() -> None:
     e = env()
     p = pending()
-    refused(
-        e,
+    e.refused(
         "calculate_return_refund",
         "only delivered",
         order_id=p["order_id"],
@@ -655,8 +581,7 @@ def test_calculate_return_refund_errors() -> None:
         reason="no longer needed",
     )
     o, _ = _returnable_order()
-    refused(
-        e,
+    e.refused(
         "calculate_return_refund",
         "has no item",
         order_id=o["order_id"],
@@ -668,8 +593,7 @@ def test_calculate_return_refund_errors() -> None:
 def test_return_delivered_order_items() -> None:
     o, item = _returnable_order()
     e = env()
-    res = ok(
-        e,
+    res = e.ok(
         "return_delivered_order_items",
         order_id=o["order_id"],
         item_ids=[item["item_id"]],
@@ -678,10 +602,10 @@ def test_return_delivered_order_items() -> None:
     )
     assert res["status"] == "requested" and res["kind"] == "return"
     assert res["refund_amount"] == round(item["unit_price"], 2)
-    req = one(e, "return_requests", return_id=res["return_id"])
+    req = e.row("return_requests", return_id=res["return_id"])
     assert req["settlement_method_id"] == o["payment_method_id"]
-    assert one(e, "order_items", item_id=item["item_id"])["status"] == "return_requested"
-    assert [r["item_id"] for r in rows(e, "return_items", return_id=res["return_id"])] == [
+    assert e.row("order_items", item_id=item["item_id"])["status"] == "return_requested"
+    assert [r["item_id"] for r in e.rows("return_items", return_id=res["return_id"])] == [
         item["item_id"]
     ]
 
@@ -695,16 +619,15 @@ def test_return_delivered_order_items_errors() -> None:
         "reason": "no longer needed",
         "refund_method_id": o["payment_method_id"],
     }
-    refused(
-        e,
+    e.refused(
         "return_delivered_order_items",
         "does not belong",
         **{**base, "refund_method_id": other_user_method(o["user_id"])["payment_method_id"]},
     )
-    refused(e, "return_delivered_order_items", "empty", **{**base, "item_ids": []})
-    refused(e, "return_delivered_order_items", "reason", **{**base, "reason": "meh"})
-    ok(e, "return_delivered_order_items", **base)
-    refused(e, "return_delivered_order_items", "only once", **base)
+    e.refused("return_delivered_order_items", "empty", **{**base, "item_ids": []})
+    e.refused("return_delivered_order_items", "reason", **{**base, "reason": "meh"})
+    e.ok("return_delivered_order_items", **base)
+    e.refused("return_delivered_order_items", "only once", **base)
 
 
 def _exchangeable(
@@ -727,9 +650,8 @@ def _exchangeable(
 def test_exchange_delivered_order_items_charges_the_difference() -> None:
     o, item, new = _exchangeable("higher")
     e = env()
-    stock = one(e, "variants", variant_id=new["variant_id"])["stock"]
-    res = ok(
-        e,
+    stock = e.row("variants", variant_id=new["variant_id"])["stock"]
+    res = e.ok(
         "exchange_delivered_order_items",
         order_id=o["order_id"],
         item_ids=[item["item_id"]],
@@ -738,11 +660,11 @@ def test_exchange_delivered_order_items_charges_the_difference() -> None:
     )
     diff = round(new["price"] - item["unit_price"], 2)
     assert res["kind"] == "exchange" and res["charge_amount"] == diff
-    assert one(e, "order_items", item_id=item["item_id"])["status"] == "exchange_requested"
-    assert one(e, "variants", variant_id=new["variant_id"])["stock"] == stock - 1
-    ri = one(e, "return_items", return_id=res["return_id"])
+    assert e.row("order_items", item_id=item["item_id"])["status"] == "exchange_requested"
+    assert e.row("variants", variant_id=new["variant_id"])["stock"] == stock - 1
+    ri = e.row("return_items", return_id=res["return_id"])
     assert ri["new_variant_id"] == new["variant_id"]
-    charges = [t for t in rows(e, "transactions", order_id=o["order_id"]) if t["kind"] == "charge"]
+    charges = [t for t in e.rows("transactions", order_id=o["order_id"]) if t["kind"] == "charge"]
     assert round(charges[-1]["amount"], 2) == diff
 
 
@@ -758,15 +680,13 @@ def test_exchange_delivered_order_items_errors() -> None:
     other = first(
         (v for v in S.variants.values() if v["product_id"] != item["product_id"]), "variant"
     )
-    refused(
-        e,
+    e.refused(
         "exchange_delivered_order_items",
         "same product",
         **{**base, "new_variant_ids": [other["variant_id"]]},
     )
     p = pending()
-    refused(
-        e,
+    e.refused(
         "exchange_delivered_order_items",
         "only delivered",
         **{**base, "order_id": p["order_id"], "item_ids": [S.items[p["order_id"]][0]["item_id"]]},
@@ -779,36 +699,35 @@ def test_withdraw_return_request() -> None:
         "open return",
     )
     e = env()
-    res = ok(e, "withdraw_return_request", return_id=req["return_id"])
+    res = e.ok("withdraw_return_request", return_id=req["return_id"])
     assert res["status"] == "withdrawn"
-    for ri in rows(e, "return_items", return_id=req["return_id"]):
-        assert one(e, "order_items", item_id=ri["item_id"])["status"] == "active"
-    refused(e, "withdraw_return_request", "is withdrawn", return_id=req["return_id"])
+    for ri in e.rows("return_items", return_id=req["return_id"]):
+        assert e.row("order_items", item_id=ri["item_id"])["status"] == "active"
+    e.refused("withdraw_return_request", "is withdrawn", return_id=req["return_id"])
 
 
 def test_withdraw_exchange_refunds_charge_and_restocks() -> None:
     o, item, new = _exchangeable("higher")
     e = env()
-    stock = one(e, "variants", variant_id=new["variant_id"])["stock"]
-    res = ok(
-        e,
+    stock = e.row("variants", variant_id=new["variant_id"])["stock"]
+    res = e.ok(
         "exchange_delivered_order_items",
         order_id=o["order_id"],
         item_ids=[item["item_id"]],
         new_variant_ids=[new["variant_id"]],
         payment_method_id=o["payment_method_id"],
     )
-    back = ok(e, "withdraw_return_request", return_id=res["return_id"])
+    back = e.ok("withdraw_return_request", return_id=res["return_id"])
     assert back["charge_refunded"] == res["charge_amount"]
-    assert one(e, "variants", variant_id=new["variant_id"])["stock"] == stock
-    assert one(e, "order_items", item_id=item["item_id"])["status"] == "active"
+    assert e.row("variants", variant_id=new["variant_id"])["stock"] == stock
+    assert e.row("order_items", item_id=item["item_id"])["status"] == "active"
 
 
 def test_withdraw_return_request_errors() -> None:
     e = env()
     received = first((r for r in S.returns if r["status"] == "received"), "received return")
-    refused(e, "withdraw_return_request", "is received", return_id=received["return_id"])
-    refused(e, "withdraw_return_request", "no return", return_id="RT-000000-1")
+    e.refused("withdraw_return_request", "is received", return_id=received["return_id"])
+    e.refused("withdraw_return_request", "no return", return_id="RT-000000-1")
 
 
 # -- goodwill and hand-off ------------------------------------------------------------------
@@ -831,8 +750,7 @@ def test_issue_goodwill_credit_onto_existing_gift_card() -> None:
     o = _late(1)
     g = user_methods(o["user_id"], "gift_card")[0]
     e = env()
-    res = ok(
-        e,
+    res = e.ok(
         "issue_goodwill_credit",
         order_id=o["order_id"],
         amount=7.5,
@@ -841,15 +759,15 @@ def test_issue_goodwill_credit_onto_existing_gift_card() -> None:
     assert res["amount"] == 7.5
     assert res["new_gift_card_balance"] == round(g["gift_card_balance"] + 7.5, 2)
     assert (
-        one(e, "goodwill_credits", order_id=o["order_id"])["gift_card_id"] == g["payment_method_id"]
+        e.row("goodwill_credits", order_id=o["order_id"])["gift_card_id"] == g["payment_method_id"]
     )
 
 
 def test_issue_goodwill_credit_opens_a_gift_card() -> None:
     o = _late(0)
     e = env()
-    res = ok(e, "issue_goodwill_credit", order_id=o["order_id"], amount=10)
-    card = one(e, "payment_methods", payment_method_id=res["gift_card_id"])
+    res = e.ok("issue_goodwill_credit", order_id=o["order_id"], amount=10)
+    card = e.row("payment_methods", payment_method_id=res["gift_card_id"])
     assert card["user_id"] == o["user_id"] and card["method_type"] == "gift_card"
     assert round(card["gift_card_balance"], 2) == 10.0
 
@@ -859,17 +777,17 @@ def test_issue_goodwill_credit_errors() -> None:
     o = _late(1)
     g = user_methods(o["user_id"], "gift_card")[0]["payment_method_id"]
     cap = {"standard": 10.0, "silver": 20.0, "gold": 30.0}[S.users[o["user_id"]]["loyalty_tier"]]
-    refused(e, "issue_goodwill_credit", "limit", order_id=o["order_id"], amount=cap + 0.01,
+    e.refused("issue_goodwill_credit", "limit", order_id=o["order_id"], amount=cap + 0.01,
             gift_card_id=g)  # fmt: skip
-    refused(e, "issue_goodwill_credit", "more than 0", order_id=o["order_id"], amount=0,
+    e.refused("issue_goodwill_credit", "more than 0", order_id=o["order_id"], amount=0,
             gift_card_id=g)  # fmt: skip
-    refused(e, "issue_goodwill_credit", "finite number", order_id=o["order_id"],
+    e.refused("issue_goodwill_credit", "finite number", order_id=o["order_id"],
             amount=float("nan"), gift_card_id=g)  # fmt: skip
-    refused(e, "issue_goodwill_credit", "already has gift card", order_id=o["order_id"], amount=5)
+    e.refused("issue_goodwill_credit", "already has gift card", order_id=o["order_id"], amount=5)
     card = first((m for m in user_methods(o["user_id"]) if m["method_type"] != "gift_card"), "card")
-    refused(e, "issue_goodwill_credit", "not a gift card", order_id=o["order_id"], amount=5,
+    e.refused("issue_goodwill_credit", "not a gift card", order_id=o["order_id"], amount=5,
             gift_card_id=card["payment_method_id"])  # fmt: skip
-    refused(e, "issue_goodwill_credit", "does not belong", order_id=o["order_id"], amount=5,
+    e.refused("issue_goodwill_credit", "does not belong", order_id=o["order_id"], amount=5,
             gift_card_id=other_user_method(o["user_id"])["payment_method_id"])  # fmt: skip
     on_time = first(
         orders(
@@ -881,7 +799,7 @@ def test_issue_goodwill_credit_errors() -> None:
         ),
         "on-time parcel",
     )
-    refused(e, "issue_goodwill_credit", "not late", order_id=on_time["order_id"], amount=5)
+    e.refused("issue_goodwill_credit", "not late", order_id=on_time["order_id"], amount=5)
     lost = first(
         orders(
             lambda o: (
@@ -890,22 +808,22 @@ def test_issue_goodwill_credit_errors() -> None:
         ),
         "lost parcel",
     )
-    refused(e, "issue_goodwill_credit", "lost", order_id=lost["order_id"], amount=5)
-    refused(e, "issue_goodwill_credit", "pending", order_id=pending()["order_id"], amount=5)
+    e.refused("issue_goodwill_credit", "lost", order_id=lost["order_id"], amount=5)
+    e.refused("issue_goodwill_credit", "pending", order_id=pending()["order_id"], amount=5)
     credited = first(orders(lambda o: o["order_id"] in S.credits), "credited order")
-    refused(e, "issue_goodwill_credit", "only one credit", order_id=credited["order_id"], amount=1)
+    e.refused("issue_goodwill_credit", "only one credit", order_id=credited["order_id"], amount=1)
 
 
 def test_transfer_to_human_agents_ends_the_episode() -> None:
     e = env()
-    before = e.state_hash()
-    result: ToolResult = e.execute("transfer_to_human_agents", {"summary": "lost parcel"})
+    before = e.env.state_hash()
+    result: ToolResult = e.env.execute("transfer_to_human_agents", {"summary": "lost parcel"})
     assert result.outcome == "ok" and result.ends_episode
-    assert e.state_hash() == before
+    assert e.env.state_hash() == before
 
 
 def test_transfer_to_human_agents_needs_a_summary() -> None:
-    refused(env(), "transfer_to_human_agents", "summary", summary="   ")
+    env().refused("transfer_to_human_agents", "summary", summary="   ")
 
 
 def test_every_tool_is_exercised_here() -> None:
