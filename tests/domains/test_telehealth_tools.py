@@ -1,4 +1,9 @@
-"""Every telehealth tool: its success path and its refusals, on the in-memory database."""
+"""Every telehealth tool: its success path and its refusals, on the in-memory database.
+
+A refusal that a numbered rule of the policy makes is tested once, in
+test_telehealth_policy.py (under that rule); the refusals here are the rest (unknown ids,
+malformed arguments...).
+"""
 
 from __future__ import annotations
 
@@ -338,13 +343,6 @@ def test_reschedule_appointment_refusals() -> None:
     p = probe()
     p.refused(
         "reschedule_appointment",
-        "less than 24 hours",
-        patient_id="P-105660",
-        appointment_id="A-60190",
-        new_slot_id="S-250169",
-    )
-    p.refused(
-        "reschedule_appointment",
         "already rescheduled 2 times",
         patient_id="P-102014",
         appointment_id="A-60225",
@@ -413,9 +411,6 @@ def test_cancel_appointment_late_creates_fee_invoice() -> None:
 def test_cancel_appointment_refusals() -> None:
     p = probe()
     p.refused("cancel_appointment", "is completed", patient_id="P-100609", appointment_id="A-60013")
-    p.refused(
-        "cancel_appointment", "does not belong", patient_id="P-100609", appointment_id="A-60191"
-    )
     p.refused(
         "cancel_appointment", "no appointment", patient_id="P-100609", appointment_id="A-99999"
     )
@@ -501,11 +496,7 @@ def test_request_refill() -> None:
 
 def test_request_refill_refusals() -> None:
     p = probe()
-    p.refused("request_refill", "controlled substance", patient_id="P-103805", rx_id="RX-74739")
     p.refused("request_refill", "expiry date 2026-01-21", patient_id="P-104786", rx_id="RX-75760")
-    p.refused("request_refill", "discontinued", patient_id="P-100437", rx_id="RX-71107")
-    p.refused("request_refill", "no refills remaining", patient_id="P-104910", rx_id="RX-75812")
-    p.refused("request_refill", "still ready", patient_id="P-102266", rx_id="RX-73187")
     p.refused("request_refill", "SEVERE interaction", patient_id="P-100518", rx_id="RX-71173")
     p.refused(
         "request_refill", "has 0 of hydrochlorothiazide", patient_id="P-106604", rx_id="RX-77581"
@@ -537,38 +528,10 @@ def test_transfer_prescription_refusals() -> None:
     )
     p.refused(
         "transfer_prescription",
-        "retail pharmacy in OR",
-        patient_id="P-105422",
-        rx_id="RX-76247",
-        pharmacy_id="PH-209",
-    )
-    p.refused(
-        "transfer_prescription",
         "not a pharmacy",
         patient_id="P-105422",
         rx_id="RX-76247",
         pharmacy_id="DS-501",
-    )
-    p.refused(
-        "transfer_prescription",
-        "a fill needs 60",
-        patient_id="P-100970",
-        rx_id="RX-71701",
-        pharmacy_id="PH-209",
-    )
-    p.refused(
-        "transfer_prescription",
-        "controlled substance",
-        patient_id="P-103805",
-        rx_id="RX-74739",
-        pharmacy_id="PH-301",
-    )
-    p.refused(
-        "transfer_prescription",
-        "no refills remaining",
-        patient_id="P-104910",
-        rx_id="RX-75812",
-        pharmacy_id="PH-202",
     )
     p.refused(
         "transfer_prescription",
@@ -729,13 +692,6 @@ def test_order_device_refusals() -> None:
     )
     p.refused(
         "order_device",
-        "no GL-G2 in stock",
-        patient_id="P-100716",
-        model_id="GL-G2",
-        supplier_id="DS-501",
-    )
-    p.refused(
-        "order_device",
         "not a device supplier",
         patient_id="P-100716",
         model_id="GL-G2",
@@ -772,9 +728,6 @@ def test_cancel_device_order_refunds_a_paid_invoice() -> None:
 
 def test_cancel_device_order_refusals() -> None:
     p = probe()
-    p.refused("cancel_device_order", "is shipped", patient_id="P-103155", order_id="DO-33035")
-    p.refused("cancel_device_order", "is delivered", patient_id="P-101246", order_id="DO-33027")
-    p.refused("cancel_device_order", "does not belong", patient_id="P-100609", order_id="DO-33045")
     p.refused("cancel_device_order", "no device order", patient_id="P-100609", order_id="DO-1")
 
 
@@ -801,12 +754,6 @@ def test_register_device_refusals() -> None:
         serial_number="SN-748817",
     )
     p.refused("register_device", "deactivated", patient_id="P-103539", serial_number="SN-630997")
-    p.refused(
-        "register_device",
-        "another patient's order",
-        patient_id="P-105581",
-        serial_number="SN-804045",
-    )
     p.refused(
         "register_device",
         "already has an active blood_pressure_cuff",
@@ -875,15 +822,6 @@ def test_flag_reading_for_review() -> None:
 
 def test_flag_reading_for_review_refusals() -> None:
     p = probe()
-    p.refused(
-        "flag_reading_for_review", "is a document", patient_id="P-101581", upload_id="U-500001"
-    )
-    p.refused(
-        "flag_reading_for_review",
-        "more than 30 days ago",
-        patient_id="P-104652",
-        upload_id="U-500392",
-    )
     p.refused(
         "flag_reading_for_review", "does not belong", patient_id="P-100609", upload_id="U-501959"
     )
@@ -958,12 +896,6 @@ def test_waive_late_cancellation_fee_refusals() -> None:
         "only late-cancellation",
         patient_id="P-106426",
         invoice_id="INV-30189",
-    )
-    p.refused(
-        "waive_late_cancellation_fee",
-        "only an open, unpaid fee",
-        patient_id="P-101423",
-        invoice_id="INV-30182",
     )
     p.refused(
         "waive_late_cancellation_fee",
