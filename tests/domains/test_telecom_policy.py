@@ -342,7 +342,9 @@ def test_R13_expired_card_cannot_pay_or_carry_autopay() -> None:
         device_id="DV78168",
         method_id="PM60364",
     )
-    refused(env, "R13", "enroll_autopay", account_id="AC549354", method_id="PM27662")
+    assert "expired" in refused(
+        env, "R13", "enroll_autopay", account_id="AC549354", method_id="PM27662"
+    )
 
 
 def test_R14_payoff_is_the_whole_balance_and_needs_one() -> None:

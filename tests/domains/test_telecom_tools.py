@@ -3,6 +3,8 @@
 Each test works on a fresh in-memory copy of the seed database. Refused calls must come
 back as outcome "error" and leave the database exactly as it was: each test that makes
 refused calls checks the full state hash once at the end (it costs ~0.4 s on this data).
+A refusal that a numbered rule of policy.md makes is tested once, in test_telecom_policy.py
+(under that rule, with the rule it cites); the refusals here are the rest.
 """
 
 from __future__ import annotations
@@ -132,7 +134,6 @@ def test_enroll_autopay() -> None:
 
 def test_enroll_autopay_refusals() -> None:
     env = fresh()
-    refused(env, "enroll_autopay", "expired", account_id="AC549354", method_id="PM27662")
     refused(env, "enroll_autopay", "already", account_id="AC331258", method_id="PM81319")
     refused(env, "enroll_autopay", "does not belong", account_id="AC549354", method_id="PM81319")
     refused(env, "enroll_autopay", "no payment method", account_id="AC549354", method_id="PMX")
@@ -318,9 +319,6 @@ def test_remove_addon() -> None:
 def test_remove_addon_refusals() -> None:
     env = fresh()
     refused(
-        env, "remove_addon", "R9", account_id="AC303386", line_id="LN89864", line_addon_id="LA91999"
-    )
-    refused(
         env,
         "remove_addon",
         "already removed",
@@ -453,8 +451,6 @@ def test_request_warranty_replacement() -> None:
 
 def test_request_warranty_replacement_refusals() -> None:
     env = fresh()
-    refused(env, "request_warranty_replacement", "R15", account_id="AC812626", device_id="DV33163")
-    refused(env, "request_warranty_replacement", "R15", account_id="AC908041", device_id="DV46139")
     refused(
         env,
         "request_warranty_replacement",
@@ -481,22 +477,6 @@ def test_pay_off_device() -> None:
 
 def test_pay_off_device_refusals() -> None:
     env = fresh()
-    refused(
-        env,
-        "pay_off_device",
-        "R14",
-        account_id="AC812626",
-        device_id="DV33163",
-        method_id="PM12749",
-    )
-    refused(
-        env,
-        "pay_off_device",
-        "R13",
-        account_id="AC306530",
-        device_id="DV78168",
-        method_id="PM60364",
-    )
     refused(
         env, "pay_off_device", "R2", account_id="AC808289", device_id="DV16053", method_id="PM12749"
     )
@@ -762,13 +742,6 @@ def test_report_outage() -> None:
     refused(env, "report_outage", "R19", account_id="AC305895", line_id="LN31473")
 
 
-def test_report_outage_refusals() -> None:
-    env = fresh()
-    refused(env, "report_outage", "R19", account_id="AC731350", line_id="LN53458")
-    refused(env, "report_outage", "R19", account_id="AC305895", line_id="LN64888")
-    unchanged(env)
-
-
 def test_list_tickets() -> None:
     env = fresh()
     tickets = ok(env, "list_tickets", account_id="AC306500")
@@ -840,28 +813,11 @@ def test_update_and_close_ticket_refusals() -> None:
         env,
         "update_ticket",
         "R17",
-        account_id="AC810156",
-        ticket_id="TK10762",
-        new_status="in_progress",
-    )
-    refused(
-        env,
-        "update_ticket",
-        "R17",
-        account_id="AC364395",
-        ticket_id="TK83366",
-        new_status="resolved",
-    )
-    refused(
-        env,
-        "update_ticket",
-        "R17",
         account_id="AC306500",
         ticket_id="TK45148",
         new_status="in_progress",
     )
     refused(env, "close_ticket", "R17", account_id="AC306500", ticket_id="TK45148")
-    refused(env, "close_ticket", "R2", account_id="AC306500", ticket_id="TK83366")
     unchanged(env)
 
 
