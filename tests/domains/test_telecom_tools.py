@@ -270,7 +270,6 @@ def test_add_addon_refusals() -> None:
     args = {"account_id": "AC810156", "line_id": "LN80134"}
     refused(env, "add_addon", "no add-on", addon_id="ADD-NOPE", **args)
     refused(env, "add_addon", "R8", addon_id="ADD-STATICIP", **args)
-    refused(env, "add_addon", "R8", addon_id="ADD-VOICEMAIL", **args)
     refused(
         env,
         "add_addon",
@@ -282,10 +281,6 @@ def test_add_addon_refusals() -> None:
     refused(env, "add_addon", "give its start_date", addon_id="RP-EU7", **args)
     refused(env, "add_addon", "date like", addon_id="RP-EU7", start_date="next week", **args)
     refused(env, "add_addon", "R8", addon_id="RP-EU7", start_date="2026-06-09", **args)
-    refused(env, "add_addon", "R8", addon_id="RP-EU7", start_date="2026-08-10", **args)
-    refused(
-        env, "add_addon", "R8", account_id="AC157126", line_id="LN19731", addon_id="ADD-CALLGUARD"
-    )
     refused(
         env,
         "add_addon",
