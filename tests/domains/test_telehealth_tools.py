@@ -13,6 +13,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tautrait.domain.environment import Environment
 from tautrait.domain.loader import load_domain
 from tautrait.domain.tasks import available_splits, load_tasks
@@ -65,30 +67,26 @@ def test_find_patient_by_name_dob_uses_dob_to_tell_same_names_apart() -> None:
     assert (a["patient_id"], b["patient_id"]) == ("P-103455", "P-100970")
 
 
-def test_find_patient_by_name_dob_refusals() -> None:
-    p = probe()
-    p.refused(
-        "find_patient_by_name_dob",
-        "no patient matches",
-        first_name="Camila",
-        last_name="García",
-        date_of_birth="1985-10-18",
-    )
-    p.refused(
-        "find_patient_by_name_dob",
-        "YYYY-MM-DD",
-        first_name="Camila",
-        last_name="García",
-        date_of_birth="17/10/1985",
-    )
-    p.refused(
-        "find_patient_by_name_dob",
-        "both required",
-        first_name=" ",
-        last_name="García",
-        date_of_birth="1985-10-17",
-    )
-    p.refused("find_patient_by_name_dob", "invalid arguments", first_name="Camila")
+@pytest.mark.parametrize(
+    ("fragment", "args"),
+    [
+        (
+            "no patient matches",
+            {"first_name": "Camila", "last_name": "García", "date_of_birth": "1985-10-18"},
+        ),
+        (
+            "YYYY-MM-DD",
+            {"first_name": "Camila", "last_name": "García", "date_of_birth": "17/10/1985"},
+        ),
+        (
+            "both required",
+            {"first_name": " ", "last_name": "García", "date_of_birth": "1985-10-17"},
+        ),
+        ("invalid arguments", {"first_name": "Camila"}),
+    ],
+)
+def test_find_patient_by_name_dob_refusals(fragment: str, args: dict[str, Any]) -> None:
+    probe().refused("find_patient_by_name_dob", fragment, **args)
 
 
 def test_get_patient_details() -> None:
@@ -167,25 +165,22 @@ def test_update_insurance() -> None:
     assert (row["plan_id"], row["member_id"]) == ("BPK-SELECT", "BPK77301842")
 
 
-def test_update_insurance_refusals() -> None:
-    p = probe()
-    p.refused(
-        "update_insurance", "no insurance plan", patient_id="P-101895", plan_id="X", member_id="A1"
-    )
-    p.refused(
-        "update_insurance",
-        "no longer accepted",
-        patient_id="P-101895",
-        plan_id="TRL-ESSENTIAL",
-        member_id="TRL12345678",
-    )
-    p.refused(
-        "update_insurance",
-        "not a valid member id",
-        patient_id="P-101895",
-        plan_id="NGH-PLUS",
-        member_id="N1",
-    )
+@pytest.mark.parametrize(
+    ("fragment", "args"),
+    [
+        ("no insurance plan", {"patient_id": "P-101895", "plan_id": "X", "member_id": "A1"}),
+        (
+            "no longer accepted",
+            {"patient_id": "P-101895", "plan_id": "TRL-ESSENTIAL", "member_id": "TRL12345678"},
+        ),
+        (
+            "not a valid member id",
+            {"patient_id": "P-101895", "plan_id": "NGH-PLUS", "member_id": "N1"},
+        ),
+    ],
+)
+def test_update_insurance_refusals(fragment: str, args: dict[str, Any]) -> None:
+    probe().refused("update_insurance", fragment, **args)
 
 
 def test_set_preferred_pharmacy() -> None:
@@ -196,18 +191,16 @@ def test_set_preferred_pharmacy() -> None:
     p.ok("set_preferred_pharmacy", patient_id="P-105422", pharmacy_id="PH-203")
 
 
-def test_set_preferred_pharmacy_refusals() -> None:
-    p = probe()
-    p.refused(
-        "set_preferred_pharmacy",
-        "retail pharmacy in OR",
-        patient_id="P-105422",
-        pharmacy_id="PH-209",
-    )
-    p.refused(
-        "set_preferred_pharmacy", "not a pharmacy", patient_id="P-105422", pharmacy_id="DS-501"
-    )
-    p.refused("set_preferred_pharmacy", "no supplier", patient_id="P-105422", pharmacy_id="PH-999")
+@pytest.mark.parametrize(
+    ("fragment", "args"),
+    [
+        ("retail pharmacy in OR", {"patient_id": "P-105422", "pharmacy_id": "PH-209"}),
+        ("not a pharmacy", {"patient_id": "P-105422", "pharmacy_id": "DS-501"}),
+        ("no supplier", {"patient_id": "P-105422", "pharmacy_id": "PH-999"}),
+    ],
+)
+def test_set_preferred_pharmacy_refusals(fragment: str, args: dict[str, Any]) -> None:
+    probe().refused("set_preferred_pharmacy", fragment, **args)
 
 
 # ---------------------------------------------------------------- scheduling
@@ -339,50 +332,37 @@ def test_reschedule_appointment() -> None:
     assert p.row("slots", slot_id="S-250636")["status"] == "booked"
 
 
-def test_reschedule_appointment_refusals() -> None:
-    p = probe()
-    p.refused(
-        "reschedule_appointment",
-        "already rescheduled 2 times",
-        patient_id="P-102014",
-        appointment_id="A-60225",
-        new_slot_id="S-250129",
-    )
-    p.refused(
-        "reschedule_appointment",
-        "belongs to provider DR-3165",
-        patient_id="P-102266",
-        appointment_id="A-60253",
-        new_slot_id="S-250581",
-    )
-    p.refused(
-        "reschedule_appointment",
-        "no licence for NM",
-        patient_id="P-102224",
-        appointment_id="A-60263",
-        new_slot_id="S-250636",
-    )
-    p.refused(
-        "reschedule_appointment",
-        "is completed",
-        patient_id="P-102266",
-        appointment_id="A-60060",
-        new_slot_id="S-250636",
-    )
-    p.refused(
-        "reschedule_appointment",
-        "does not belong",
-        patient_id="P-100609",
-        appointment_id="A-60253",
-        new_slot_id="S-250636",
-    )
-    p.refused(
-        "reschedule_appointment",
-        "no appointment",
-        patient_id="P-102266",
-        appointment_id="A-1",
-        new_slot_id="S-250636",
-    )
+@pytest.mark.parametrize(
+    ("fragment", "args"),
+    [
+        (
+            "already rescheduled 2 times",
+            {"patient_id": "P-102014", "appointment_id": "A-60225", "new_slot_id": "S-250129"},
+        ),
+        (
+            "belongs to provider DR-3165",
+            {"patient_id": "P-102266", "appointment_id": "A-60253", "new_slot_id": "S-250581"},
+        ),
+        (
+            "no licence for NM",
+            {"patient_id": "P-102224", "appointment_id": "A-60263", "new_slot_id": "S-250636"},
+        ),
+        (
+            "is completed",
+            {"patient_id": "P-102266", "appointment_id": "A-60060", "new_slot_id": "S-250636"},
+        ),
+        (
+            "does not belong",
+            {"patient_id": "P-100609", "appointment_id": "A-60253", "new_slot_id": "S-250636"},
+        ),
+        (
+            "no appointment",
+            {"patient_id": "P-102266", "appointment_id": "A-1", "new_slot_id": "S-250636"},
+        ),
+    ],
+)
+def test_reschedule_appointment_refusals(fragment: str, args: dict[str, Any]) -> None:
+    probe().refused("reschedule_appointment", fragment, **args)
 
 
 def test_cancel_appointment_free_when_24_hours_or_more_ahead() -> None:
@@ -494,16 +474,19 @@ def test_request_refill() -> None:
     p.refused("request_refill", "still requested", patient_id="P-105422", rx_id="RX-76247")
 
 
-def test_request_refill_refusals() -> None:
-    p = probe()
-    p.refused("request_refill", "expiry date 2026-01-21", patient_id="P-104786", rx_id="RX-75760")
-    p.refused("request_refill", "SEVERE interaction", patient_id="P-100518", rx_id="RX-71173")
-    p.refused(
-        "request_refill", "has 0 of hydrochlorothiazide", patient_id="P-106604", rx_id="RX-77581"
-    )
-    p.refused("request_refill", "inactive", patient_id="P-101549", rx_id="RX-72230")
-    p.refused("request_refill", "does not belong", patient_id="P-100518", rx_id="RX-77581")
-    p.refused("request_refill", "no prescription", patient_id="P-100518", rx_id="RX-1")
+@pytest.mark.parametrize(
+    ("fragment", "args"),
+    [
+        ("expiry date 2026-01-21", {"patient_id": "P-104786", "rx_id": "RX-75760"}),
+        ("SEVERE interaction", {"patient_id": "P-100518", "rx_id": "RX-71173"}),
+        ("has 0 of hydrochlorothiazide", {"patient_id": "P-106604", "rx_id": "RX-77581"}),
+        ("inactive", {"patient_id": "P-101549", "rx_id": "RX-72230"}),
+        ("does not belong", {"patient_id": "P-100518", "rx_id": "RX-77581"}),
+        ("no prescription", {"patient_id": "P-100518", "rx_id": "RX-1"}),
+    ],
+)
+def test_request_refill_refusals(fragment: str, args: dict[str, Any]) -> None:
+    probe().refused("request_refill", fragment, **args)
 
 
 def test_transfer_prescription() -> None:
@@ -517,43 +500,24 @@ def test_transfer_prescription() -> None:
     assert p.rows("refill_requests", rx_id="RX-76998", status="requested") == []
 
 
-def test_transfer_prescription_refusals() -> None:
-    p = probe()
-    p.refused(
-        "transfer_prescription",
-        "already filled at PH-302",
-        patient_id="P-105422",
-        rx_id="RX-76247",
-        pharmacy_id="PH-302",
-    )
-    p.refused(
-        "transfer_prescription",
-        "not a pharmacy",
-        patient_id="P-105422",
-        rx_id="RX-76247",
-        pharmacy_id="DS-501",
-    )
-    p.refused(
-        "transfer_prescription",
-        "still ready",
-        patient_id="P-102266",
-        rx_id="RX-73187",
-        pharmacy_id="PH-302",
-    )
-    p.refused(
-        "transfer_prescription",
-        "SEVERE",
-        patient_id="P-100518",
-        rx_id="RX-71173",
-        pharmacy_id="PH-301",
-    )
-    p.refused(
-        "transfer_prescription",
-        "inactive",
-        patient_id="P-101549",
-        rx_id="RX-72230",
-        pharmacy_id="PH-302",
-    )
+@pytest.mark.parametrize(
+    ("fragment", "args"),
+    [
+        (
+            "already filled at PH-302",
+            {"patient_id": "P-105422", "rx_id": "RX-76247", "pharmacy_id": "PH-302"},
+        ),
+        (
+            "not a pharmacy",
+            {"patient_id": "P-105422", "rx_id": "RX-76247", "pharmacy_id": "DS-501"},
+        ),
+        ("still ready", {"patient_id": "P-102266", "rx_id": "RX-73187", "pharmacy_id": "PH-302"}),
+        ("SEVERE", {"patient_id": "P-100518", "rx_id": "RX-71173", "pharmacy_id": "PH-301"}),
+        ("inactive", {"patient_id": "P-101549", "rx_id": "RX-72230", "pharmacy_id": "PH-302"}),
+    ],
+)
+def test_transfer_prescription_refusals(fragment: str, args: dict[str, Any]) -> None:
+    probe().refused("transfer_prescription", fragment, **args)
 
 
 # ------------------------------------------------------------------- supply
@@ -667,46 +631,34 @@ def test_order_device_legacy_plan_covers_nothing() -> None:
     assert p.row("supplier_stock", supplier_id="DS-502", model_id="SC-W5")["quantity"] == stock - 1
 
 
-def test_order_device_refusals() -> None:
-    p = probe()
-    p.refused(
-        "order_device",
-        "already has an active blood_pressure_cuff",
-        patient_id="P-100609",
-        model_id="BP-340",
-        supplier_id="DS-502",
-    )
-    p.refused(
-        "order_device",
-        "order DO-33045 (placed)",
-        patient_id="P-101813",
-        model_id="OX-P1",
-        supplier_id="DS-502",
-    )
-    p.refused(
-        "order_device",
-        "order DO-33027 (delivered)",
-        patient_id="P-101246",
-        model_id="BP-210",
-        supplier_id="DS-502",
-    )
-    p.refused(
-        "order_device",
-        "not a device supplier",
-        patient_id="P-100716",
-        model_id="GL-G2",
-        supplier_id="PH-201",
-    )
-    p.refused(
-        "order_device", "inactive", patient_id="P-101549", model_id="GL-G2", supplier_id="DS-502"
-    )
-    p.refused(
-        "order_device",
-        "no device model",
-        patient_id="P-100716",
-        model_id="XX-1",
-        supplier_id="DS-502",
-    )
+@pytest.mark.parametrize(
+    ("fragment", "args"),
+    [
+        (
+            "already has an active blood_pressure_cuff",
+            {"patient_id": "P-100609", "model_id": "BP-340", "supplier_id": "DS-502"},
+        ),
+        (
+            "order DO-33045 (placed)",
+            {"patient_id": "P-101813", "model_id": "OX-P1", "supplier_id": "DS-502"},
+        ),
+        (
+            "order DO-33027 (delivered)",
+            {"patient_id": "P-101246", "model_id": "BP-210", "supplier_id": "DS-502"},
+        ),
+        (
+            "not a device supplier",
+            {"patient_id": "P-100716", "model_id": "GL-G2", "supplier_id": "PH-201"},
+        ),
+        ("inactive", {"patient_id": "P-101549", "model_id": "GL-G2", "supplier_id": "DS-502"}),
+        (
+            "no device model",
+            {"patient_id": "P-100716", "model_id": "XX-1", "supplier_id": "DS-502"},
+        ),
+    ],
+)
+def test_order_device_refusals(fragment: str, args: dict[str, Any]) -> None:
+    probe().refused("order_device", fragment, **args)
 
 
 def test_cancel_device_order_voids_unpaid_invoice() -> None:
@@ -739,28 +691,24 @@ def test_register_device() -> None:
     assert (row["patient_id"], row["status"]) == ("P-101246", "active")
 
 
-def test_register_device_refusals() -> None:
-    p = probe()
-    p.refused(
-        "register_device",
-        "assigned to another patient",
-        patient_id="P-105581",
-        serial_number="SN-901011",
-    )
-    p.refused(
-        "register_device",
-        "already registered to this patient",
-        patient_id="P-101246",
-        serial_number="SN-748817",
-    )
-    p.refused("register_device", "deactivated", patient_id="P-103539", serial_number="SN-630997")
-    p.refused(
-        "register_device",
-        "already has an active blood_pressure_cuff",
-        patient_id="P-100609",
-        serial_number="SN-203336",
-    )
-    p.refused("register_device", "no device", patient_id="P-100609", serial_number="SN-1")
+@pytest.mark.parametrize(
+    ("fragment", "args"),
+    [
+        ("assigned to another patient", {"patient_id": "P-105581", "serial_number": "SN-901011"}),
+        (
+            "already registered to this patient",
+            {"patient_id": "P-101246", "serial_number": "SN-748817"},
+        ),
+        ("deactivated", {"patient_id": "P-103539", "serial_number": "SN-630997"}),
+        (
+            "already has an active blood_pressure_cuff",
+            {"patient_id": "P-100609", "serial_number": "SN-203336"},
+        ),
+        ("no device", {"patient_id": "P-100609", "serial_number": "SN-1"}),
+    ],
+)
+def test_register_device_refusals(fragment: str, args: dict[str, Any]) -> None:
+    probe().refused("register_device", fragment, **args)
 
 
 def test_deactivate_device() -> None:
@@ -849,37 +797,26 @@ def test_pay_invoice_partial_then_full() -> None:
     assert p.row("invoices", invoice_id="INV-30189")["status"] == "paid"
 
 
-def test_pay_invoice_refusals() -> None:
-    p = probe()
-    p.refused(
-        "pay_invoice",
-        "more than the balance",
-        patient_id="P-106426",
-        invoice_id="INV-30189",
-        amount=100,
-    )
-    p.refused(
-        "pay_invoice", "at least 0.01", patient_id="P-106426", invoice_id="INV-30189", amount=0.001
-    )
-    p.refused("pay_invoice", "is paid", patient_id="P-100609", invoice_id="INV-30046", amount=5)
-    p.refused(
-        "pay_invoice",
-        "no payment card",
-        patient_id="P-105751",
-        invoice_id="INV-30101",
-        amount=97.25,
-    )
-    p.refused(
-        "pay_invoice", "does not belong", patient_id="P-100609", invoice_id="INV-30189", amount=5
-    )
-    p.refused("pay_invoice", "no invoice", patient_id="P-100609", invoice_id="INV-1", amount=5)
-    p.refused(
-        "pay_invoice",
-        "finite number",
-        patient_id="P-106426",
-        invoice_id="INV-30189",
-        amount=float("nan"),
-    )
+@pytest.mark.parametrize(
+    ("fragment", "args"),
+    [
+        (
+            "more than the balance",
+            {"patient_id": "P-106426", "invoice_id": "INV-30189", "amount": 100},
+        ),
+        ("at least 0.01", {"patient_id": "P-106426", "invoice_id": "INV-30189", "amount": 0.001}),
+        ("is paid", {"patient_id": "P-100609", "invoice_id": "INV-30046", "amount": 5}),
+        ("no payment card", {"patient_id": "P-105751", "invoice_id": "INV-30101", "amount": 97.25}),
+        ("does not belong", {"patient_id": "P-100609", "invoice_id": "INV-30189", "amount": 5}),
+        ("no invoice", {"patient_id": "P-100609", "invoice_id": "INV-1", "amount": 5}),
+        (
+            "finite number",
+            {"patient_id": "P-106426", "invoice_id": "INV-30189", "amount": float("nan")},
+        ),
+    ],
+)
+def test_pay_invoice_refusals(fragment: str, args: dict[str, Any]) -> None:
+    probe().refused("pay_invoice", fragment, **args)
 
 
 def test_waive_late_cancellation_fee() -> None:
