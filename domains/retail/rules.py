@@ -8,6 +8,7 @@ descriptions quote these values for the agent (a test checks that they do).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal, get_args
 
 # The domain's fixed "current time" (DOMAIN.now): tools read it as ctx.now.
 NOW = datetime(2026, 5, 15, 10, 0)
@@ -16,6 +17,16 @@ NOW = datetime(2026, 5, 15, 10, 0)
 RETURN_WINDOW_DAYS = 30
 RETURN_FEE = 4.95
 FEE_REASONS = ("no longer needed", "wrong size or fit")
+
+# The reasons a customer may give (the tools' parameter types; the generator draws from them).
+CancelReason = Literal[
+    "no longer needed", "ordered by mistake", "found a better price", "delivery too slow"
+]
+CANCEL_REASONS: tuple[CancelReason, ...] = get_args(CancelReason)
+ReturnReason = Literal[
+    "no longer needed", "wrong size or fit", "damaged or defective", "not as described"
+]
+RETURN_REASONS: tuple[ReturnReason, ...] = get_args(ReturnReason)
 
 # Goodwill credit per order, by loyalty tier.
 GOODWILL_CAPS = {"standard": 10.0, "silver": 20.0, "gold": 30.0}

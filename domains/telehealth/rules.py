@@ -21,5 +21,7 @@ LATE_CANCEL_SHARE = Decimal("0.5")
 MAX_UPCOMING_APPOINTMENTS = 3
 MAX_RESCHEDULES = 2
 FLAG_WINDOW_DAYS = 30
+# An invoice (visit, late cancellation, device) falls due this many days after issue.
+INVOICE_DUE_DAYS = 30
 # One late-cancellation fee may be waived per this many days.
 WAIVER_PERIOD_DAYS = 365

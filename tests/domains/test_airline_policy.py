@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from tautrait.domain.environment import Environment
 from tautrait.domain.loader import load_domain
 from tests.domains.calls import ok, refused, rows, unchanged
-from tests.domains.grading import check_writes_need_authentication, signed_in
+from tests.domains.grading import check_writes_need_authentication
+from tests.domains.seeds import AirlineSeed, airline_env, person
+from tests.domains.seeds import flight_ref as ref
 
 DOMAIN = load_domain("airline")
 TABLES = DOMAIN.spec.metadata.tables
@@ -27,89 +27,8 @@ TODAY = NOW.date()
 Row = dict[str, Any]
 
 
-def fresh() -> Environment:
-    """A fresh episode with every account holder verified (authentication is tested in
-    test_airline_policy.py)."""
-    return signed_in(DOMAIN, "users", "user_id")
-
-
-class Seed:
-    def __init__(self) -> None:
-        env = fresh()
-        self.users = {u["user_id"]: u for u in rows(env, "users")}
-        self.flights = {f["flight_id"]: f for f in rows(env, "flights")}
-        self.reservations = {r["reservation_id"]: r for r in rows(env, "reservations")}
-        self.methods: dict[str, list[Row]] = defaultdict(list)
-        for m in sorted(rows(env, "payment_methods"), key=lambda m: m["payment_id"]):
-            self.methods[m["user_id"]].append(m)
-        self.segments: dict[str, list[Row]] = defaultdict(list)
-        for s in sorted(rows(env, "segments"), key=lambda s: s["position"]):
-            self.segments[s["reservation_id"]].append(s)
-        self.passengers: dict[str, list[Row]] = defaultdict(list)
-        for p in sorted(rows(env, "passengers"), key=lambda p: p["position"]):
-            self.passengers[p["reservation_id"]].append(p)
-        self.compensated = {
-            (c["reservation_id"], c["flight_id"]) for c in rows(env, "compensations")
-        }
-        env.close()
-
-    def flights_of(self, res: Row) -> list[Row]:
-        return [self.flights[s["flight_id"]] for s in self.segments[res["reservation_id"]]]
-
-    def open(self, res: Row) -> bool:
-        fl = self.flights_of(res)
-        return (
-            res["status"] == "active"
-            and all(f["status"] == "scheduled" for f in fl)
-            and fl[0]["departure"] > NOW + timedelta(days=1)
-        )
-
-    def pax(self, res: Row) -> int:
-        return len(self.passengers[res["reservation_id"]])
-
-    def tier(self, res: Row) -> str:
-        return str(self.users[res["user_id"]]["tier"])
-
-    def card(self, user_id: str, valid: bool = True) -> Row | None:
-        for m in self.methods[user_id]:
-            if m["kind"] in ("credit_card", "debit_card") and (m["expires_on"] >= TODAY) == valid:
-                return m
-        return None
-
-    def find(self, pred: Callable[[Row], bool]) -> Row:
-        for rid in sorted(self.reservations):
-            if pred(self.reservations[rid]):
-                return self.reservations[rid]
-        raise LookupError("no reservation in the seed data matches")
-
-    def find_user(self, pred: Callable[[Row], bool]) -> Row:
-        for uid in sorted(self.users):
-            if pred(self.users[uid]):
-                return self.users[uid]
-        raise LookupError("no user in the seed data matches")
-
-    def scheduled(self, pred: Callable[[Row], bool]) -> Row:
-        found = [
-            f
-            for f in self.flights.values()
-            if f["status"] == "scheduled" and f["departure"] > NOW + timedelta(days=2) and pred(f)
-        ]
-        return min(found, key=lambda f: (f["departure"], f["flight_number"]))
-
-
-SEED = Seed()
-
-
-def ref(f: Row) -> Row:
-    return {"flight_number": f["flight_number"], "date": f["flight_date"].isoformat()}
-
-
-def person(user: Row) -> Row:
-    return {
-        "first_name": user["first_name"],
-        "last_name": user["last_name"],
-        "date_of_birth": user["date_of_birth"].isoformat(),
-    }
+fresh = airline_env
+SEED = AirlineSeed()
 
 
 def people(res: Row) -> list[Row]:

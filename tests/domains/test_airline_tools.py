@@ -8,17 +8,16 @@ database exactly as it was (same canonical state hash as the seed).
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from tautrait.domain.environment import Environment
 from tautrait.domain.loader import load_domain
 from tautrait.domain.tasks import available_splits, load_tasks
 from tests.domains.calls import ok, refused, rows, unchanged
-from tests.domains.grading import check_typed_variants_reach_gold, signed_in
+from tests.domains.grading import check_typed_variants_reach_gold
+from tests.domains.seeds import AirlineSeed, airline_env, person
+from tests.domains.seeds import flight_ref as ref
 
 DOMAIN = load_domain("airline")
 SPLITS = [t for s in available_splits("airline") for t in load_tasks("airline", s).tasks]
@@ -32,100 +31,8 @@ Row = dict[str, Any]
 # ----------------------------------------------------------------------------- helpers
 
 
-def fresh() -> Environment:
-    """A fresh episode with every account holder verified (authentication is tested in
-    test_airline_policy.py)."""
-    return signed_in(DOMAIN, "users", "user_id")
-
-
-class Seed:
-    """The seed rows, indexed, for finding a reservation or account with some property."""
-
-    def __init__(self) -> None:
-        env = fresh()
-        self.users = {u["user_id"]: u for u in rows(env, "users")}
-        self.flights = {f["flight_id"]: f for f in rows(env, "flights")}
-        self.reservations = {r["reservation_id"]: r for r in rows(env, "reservations")}
-        self.methods: dict[str, list[Row]] = defaultdict(list)
-        for m in sorted(rows(env, "payment_methods"), key=lambda m: m["payment_id"]):
-            self.methods[m["user_id"]].append(m)
-        self.segments: dict[str, list[Row]] = defaultdict(list)
-        for s in sorted(rows(env, "segments"), key=lambda s: s["position"]):
-            self.segments[s["reservation_id"]].append(s)
-        self.passengers: dict[str, list[Row]] = defaultdict(list)
-        for p in sorted(rows(env, "passengers"), key=lambda p: p["position"]):
-            self.passengers[p["reservation_id"]].append(p)
-        self.compensated = {
-            (c["reservation_id"], c["flight_id"]) for c in rows(env, "compensations")
-        }
-        env.close()
-
-    def flights_of(self, res: Row) -> list[Row]:
-        return [self.flights[s["flight_id"]] for s in self.segments[res["reservation_id"]]]
-
-    @staticmethod
-    def departed(f: Row) -> bool:
-        dep = f["departure"] + timedelta(minutes=f["delay_minutes"])
-        return f["status"] != "cancelled" and (f["status"] == "landed" or dep <= NOW)
-
-    def open(self, res: Row) -> bool:
-        """Active, nothing departed or cancelled, first flight more than a day away."""
-        fl = self.flights_of(res)
-        return (
-            res["status"] == "active"
-            and all(f["status"] == "scheduled" for f in fl)
-            and fl[0]["departure"] > NOW + timedelta(days=1)
-        )
-
-    def pax(self, res: Row) -> int:
-        return len(self.passengers[res["reservation_id"]])
-
-    def card(self, user_id: str, valid: bool = True) -> Row | None:
-        for m in self.methods[user_id]:
-            if m["kind"] in ("credit_card", "debit_card") and (m["expires_on"] >= TODAY) == valid:
-                return m
-        return None
-
-    def find(self, pred: Callable[[Row], bool]) -> Row:
-        for rid in sorted(self.reservations):
-            res = self.reservations[rid]
-            if pred(res):
-                return res
-        raise LookupError("no reservation in the seed data matches")
-
-    def find_user(self, pred: Callable[[Row], bool]) -> Row:
-        for uid in sorted(self.users):
-            if pred(self.users[uid]):
-                return self.users[uid]
-        raise LookupError("no user in the seed data matches")
-
-    def bookable(self, origin: str, destination: str, cabin: str, n: int) -> Row:
-        """A scheduled nonstop flight some days ahead with seats for ``n``."""
-        found = [
-            f
-            for f in self.flights.values()
-            if f["origin"] == origin
-            and f["destination"] == destination
-            and f["status"] == "scheduled"
-            and f["departure"] > NOW + timedelta(days=3)
-            and f[f"seats_{cabin}"] >= n
-        ]
-        return min(found, key=lambda f: (f["departure"], f["flight_number"]))
-
-
-SEED = Seed()
-
-
-def ref(f: Row) -> Row:
-    return {"flight_number": f["flight_number"], "date": f["flight_date"].isoformat()}
-
-
-def person(user: Row) -> Row:
-    return {
-        "first_name": user["first_name"],
-        "last_name": user["last_name"],
-        "date_of_birth": user["date_of_birth"].isoformat(),
-    }
+fresh = airline_env
+SEED = AirlineSeed()
 
 
 def recent_reservation(cabin: str | None = None) -> Row:

@@ -8,123 +8,61 @@ policy.md has its test here.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
-from tautrait.domain.environment import Environment
 from tautrait.domain.loader import load_domain
+from tests.domains.calls import Probe
 from tests.domains.grading import check_typed_variants_reach_gold, check_writes_need_authentication
+from tests.domains.seeds import first, retail_seed
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "domains" / "retail" / "data"
 POLICY = ROOT / "domains" / "retail" / "policy.md"
-TODAY = date(2026, 5, 15)
 DOMAIN = load_domain("retail")
-
-
-def _load(name: str) -> list[dict[str, Any]]:
-    return json.loads((DATA / f"{name}.json").read_text(encoding="utf-8"))
-
-
-USERS = {u["user_id"]: u for u in _load("users")}
-ORDERS = sorted(_load("orders"), key=lambda o: o["order_id"])
-ITEMS: dict[str, list[dict[str, Any]]] = {}
-for _item in _load("order_items"):
-    ITEMS.setdefault(_item["order_id"], []).append(_item)
-SHIPMENTS = {s["order_id"]: s for s in _load("shipments")}
-METHODS = {m["payment_method_id"]: m for m in _load("payment_methods")}
-PRODUCTS = {p["product_id"]: p for p in _load("products")}
-VARIANTS = {v["variant_id"]: v for v in _load("variants")}
-RETURNS = _load("return_requests")
-CREDITS = {c["order_id"]: c for c in _load("goodwill_credits")}
-
-
-def first(values: Iterable[Any], what: str) -> Any:
-    for value in values:
-        return value
-    raise AssertionError(f"the seed data has no {what}")
+S = retail_seed()
 
 
 def orders(pred: Callable[[dict[str, Any]], bool]) -> list[dict[str, Any]]:
-    return [o for o in ORDERS if pred(o)]
+    return [o for o in S.orders if pred(o)]
 
 
-def signed_in() -> Environment:
+def signed_in() -> Probe:
     """A fresh episode in which every customer is already authenticated, to test the other
     rules (authentication itself: test_changes_need_the_customer_authenticated)."""
-    e = Environment(DOMAIN)
-    for user_id in USERS:
-        e.auth.grant(user_id)
-    return e
-
-
-def ok(e: Environment, name: str, **kwargs: Any) -> Any:
-    result = e.execute(name, kwargs)
-    assert result.outcome == "ok", result.content
-    if DOMAIN.tools[name].writes:
-        e.__dict__.pop("known_hash", None)
-    return json.loads(result.content)
-
-
-def refused(e: Environment, name: str, *needles: str, **kwargs: Any) -> str:
-    """Refused, with a message naming the problem, and the database unchanged (the hash
-    after one refusal is the hash before the next, so it is kept on the environment)."""
-    # A read tool cannot write (the environment reports that as a crash), so only write
-    # tools need the before/after comparison.
-    writes = DOMAIN.tools[name].writes
-    before = (e.__dict__.get("known_hash") or e.state_hash()) if writes else None
-    result = e.execute(name, kwargs)
-    assert result.outcome == "error", result.content
-    for needle in needles:
-        assert needle.lower() in result.content.lower(), (needle, result.content)
-    if writes:
-        after = e.state_hash()
-        assert after == before
-        e.__dict__["known_hash"] = after
-    return result.content
-
-
-def column(e: Environment, table: str, col: str, **where: Any) -> Any:
-    t = DOMAIN.spec.metadata.tables[table]
-    query = select(t.c[col]).where(*(t.c[k] == v for k, v in where.items()))
-    with e.engine.connect() as conn:
-        return conn.execute(query).scalar_one()
+    return Probe(DOMAIN, "users", "user_id")
 
 
 def methods_of(uid: str, kind: str) -> list[dict[str, Any]]:
     return sorted(
-        (m for m in METHODS.values() if m["user_id"] == uid and m["method_type"] == kind),
+        (m for m in S.methods.values() if m["user_id"] == uid and m["method_type"] == kind),
         key=lambda m: m["payment_method_id"],
     )
 
 
 def expired(m: dict[str, Any]) -> bool:
-    return m["method_type"] == "credit_card" and date.fromisoformat(m["card_expires_on"]) < TODAY
+    return m["method_type"] == "credit_card" and date.fromisoformat(m["card_expires_on"]) < S.today
 
 
 def delivered_on(o: dict[str, Any]) -> date | None:
-    s = SHIPMENTS.get(o["order_id"])
+    s = S.shipments.get(o["order_id"])
     return datetime.fromisoformat(s["delivered_at"]).date() if s and s["delivered_at"] else None
 
 
 def in_window(o: dict[str, Any]) -> bool:
     d = delivered_on(o)
-    return o["status"] == "delivered" and d is not None and d + timedelta(days=30) >= TODAY
+    return o["status"] == "delivered" and d is not None and d + timedelta(days=30) >= S.today
 
 
 def returnable(item: dict[str, Any]) -> bool:
-    return PRODUCTS[item["product_id"]]["returnable"] and item["status"] == "active"
+    return S.products[item["product_id"]]["returnable"] and item["status"] == "active"
 
 
 def returnable_item(pred: Callable[[dict[str, Any]], bool] = lambda o: True) -> tuple[dict, dict]:
     for o in orders(lambda o: in_window(o) and pred(o)):
-        for item in ITEMS[o["order_id"]]:
+        for item in S.items[o["order_id"]]:
             if returnable(item):
                 return o, item
     raise AssertionError("no returnable item inside its window")
@@ -133,7 +71,7 @@ def returnable_item(pred: Callable[[dict[str, Any]], bool] = lambda o: True) -> 
 def siblings(item: dict[str, Any], in_stock: bool) -> list[dict[str, Any]]:
     return [
         v
-        for v in sorted(VARIANTS.values(), key=lambda v: v["variant_id"])
+        for v in sorted(S.variants.values(), key=lambda v: v["variant_id"])
         if v["product_id"] == item["product_id"]
         and v["variant_id"] != item["variant_id"]
         and (v["stock"] > 0) == in_stock
@@ -145,20 +83,19 @@ ADDRESS = {"address_line1": "5 Heron Way", "city": "Millbrook", "region": "HV",
 
 
 def test_R1_identity_requires_exact_email_or_full_name_and_postal_code() -> None:
-    e = Environment(DOMAIN)
-    u = next(iter(USERS.values()))
-    assert ok(e, "find_user_id_by_email", email=u["email"])["user_id"] == u["user_id"]
-    refused(e, "find_user_id_by_email", "no account", email=u["email"] + ".org")
-    refused(e, "find_user_id_by_email", "no account", email=u["email"].split("@")[0])
+    e = Probe(DOMAIN)
+    u = next(iter(S.users.values()))
+    assert e.ok("find_user_id_by_email", email=u["email"])["user_id"] == u["user_id"]
+    e.refused("find_user_id_by_email", "no account", email=u["email"] + ".org")
+    e.refused("find_user_id_by_email", "no account", email=u["email"].split("@")[0])
     name = {"first_name": u["first_name"], "last_name": u["last_name"]}
-    assert ok(e, "find_user_id_by_name_zip", **name, postal_code=u["postal_code"])
+    assert e.ok("find_user_id_by_name_zip", **name, postal_code=u["postal_code"])
     other_zip = first(
-        (x["postal_code"] for x in USERS.values() if x["postal_code"] != u["postal_code"]), "zip"
+        (x["postal_code"] for x in S.users.values() if x["postal_code"] != u["postal_code"]), "zip"
     )
-    refused(e, "find_user_id_by_name_zip", "no account", **name, postal_code=other_zip)
-    refused(e, "find_user_id_by_name_zip", "no account", **name, postal_code="")
-    refused(
-        e,
+    e.refused("find_user_id_by_name_zip", "no account", **name, postal_code=other_zip)
+    e.refused("find_user_id_by_name_zip", "no account", **name, postal_code="")
+    e.refused(
         "find_user_id_by_name_zip",
         "no account",
         first_name=u["first_name"],
@@ -171,24 +108,22 @@ def test_R2_only_pending_orders_can_be_cancelled() -> None:
     e = signed_in()
     for status in ("shipped", "delivered", "cancelled"):
         o = first(orders(lambda o, s=status: o["status"] == s), status)
-        refused(
-            e,
+        e.refused(
             "cancel_pending_order",
             "only pending orders can be cancelled",
             order_id=o["order_id"],
             reason="no longer needed",
         )
-        assert column(e, "orders", "status", order_id=o["order_id"]) == status
+        assert e.value("orders", "status", order_id=o["order_id"]) == status
     p = first(orders(lambda o: o["status"] == "pending"), "pending")
-    assert ok(e, "cancel_pending_order", order_id=p["order_id"], reason="no longer needed")
+    assert e.ok("cancel_pending_order", order_id=p["order_id"], reason="no longer needed")
 
 
 def test_R3_only_pending_orders_can_be_modified() -> None:
     e = signed_in()
     for status in ("shipped", "delivered", "cancelled"):
         o = first(orders(lambda o, s=status: o["status"] == s), status)
-        refused(
-            e,
+        e.refused(
             "modify_pending_order_address",
             "only pending",
             order_id=o["order_id"],
@@ -198,28 +133,26 @@ def test_R3_only_pending_orders_can_be_modified() -> None:
             first(
                 (
                     m
-                    for m in METHODS.values()
+                    for m in S.methods.values()
                     if m["user_id"] == o["user_id"]
                     and m["payment_method_id"] != o["payment_method_id"]
                 ),
                 "second method",
             )
-            if len([m for m in METHODS.values() if m["user_id"] == o["user_id"]]) > 1
+            if len([m for m in S.methods.values() if m["user_id"] == o["user_id"]]) > 1
             else None
         )
         if other is not None:
-            refused(
-                e,
+            e.refused(
                 "modify_pending_order_payment",
                 "only pending",
                 order_id=o["order_id"],
                 payment_method_id=other["payment_method_id"],
             )
-        item = ITEMS[o["order_id"]][0]
+        item = S.items[o["order_id"]][0]
         sib = siblings(item, True)
         if sib:
-            refused(
-                e,
+            e.refused(
                 "modify_pending_order_items",
                 "only pending",
                 order_id=o["order_id"],
@@ -231,10 +164,9 @@ def test_R3_only_pending_orders_can_be_modified() -> None:
 
 def test_R4_items_can_be_modified_only_once() -> None:
     done = first(orders(lambda o: o["status"] == "pending" and o["items_modified"]), "modified")
-    item = ITEMS[done["order_id"]][0]
+    item = S.items[done["order_id"]][0]
     e = signed_in()
-    refused(
-        e,
+    e.refused(
         "modify_pending_order_items",
         "already modified",
         order_id=done["order_id"],
@@ -246,23 +178,21 @@ def test_R4_items_can_be_modified_only_once() -> None:
     )
     # A fresh order: the first modification works, a second one is refused.
     for o in orders(lambda o: o["status"] == "pending" and not o["items_modified"]):
-        its = [i for i in ITEMS[o["order_id"]] if siblings(i, True)]
-        if len(its) >= 2 and not expired(METHODS[o["payment_method_id"]]):
+        its = [i for i in S.items[o["order_id"]] if siblings(i, True)]
+        if len(its) >= 2 and not expired(S.methods[o["payment_method_id"]]):
             break
     else:
         raise AssertionError("no pending order with two swappable items")
     a, b = its[:2]
     gift = {"payment_method_id": o["payment_method_id"]}
-    ok(
-        e,
+    e.ok(
         "modify_pending_order_items",
         order_id=o["order_id"],
         item_ids=[a["item_id"]],
         new_variant_ids=[siblings(a, True)[0]["variant_id"]],
         **gift,
     )
-    refused(
-        e,
+    e.refused(
         "modify_pending_order_items",
         "only once",
         order_id=o["order_id"],
@@ -275,7 +205,7 @@ def test_R4_items_can_be_modified_only_once() -> None:
 def test_R5_swaps_only_to_an_in_stock_variant_of_the_same_product() -> None:
     e = signed_in()
     for o in orders(lambda o: o["status"] == "pending" and not o["items_modified"]):
-        item = ITEMS[o["order_id"]][0]
+        item = S.items[o["order_id"]][0]
         if siblings(item, False) and siblings(item, True):
             break
     else:
@@ -283,25 +213,24 @@ def test_R5_swaps_only_to_an_in_stock_variant_of_the_same_product() -> None:
     call = {"order_id": o["order_id"], "item_ids": [item["item_id"]],
             "payment_method_id": o["payment_method_id"]}  # fmt: skip
     oos = siblings(item, False)[0]
-    refused(e, "modify_pending_order_items", "out of stock", **call,
+    e.refused("modify_pending_order_items", "out of stock", **call,
             new_variant_ids=[oos["variant_id"]])  # fmt: skip
     foreign = first(
-        (v for v in VARIANTS.values() if v["product_id"] != item["product_id"] and v["stock"]),
+        (v for v in S.variants.values() if v["product_id"] != item["product_id"] and v["stock"]),
         "foreign variant",
     )
-    refused(e, "modify_pending_order_items", "same product", **call,
+    e.refused("modify_pending_order_items", "same product", **call,
             new_variant_ids=[foreign["variant_id"]])  # fmt: skip
-    refused(e, "modify_pending_order_items", "already is", **call,
+    e.refused("modify_pending_order_items", "already is", **call,
             new_variant_ids=[item["variant_id"]])  # fmt: skip
     # The same holds for exchanges of delivered items.
     for d in orders(in_window):
-        ex = [i for i in ITEMS[d["order_id"]] if returnable(i) and siblings(i, False)]
+        ex = [i for i in S.items[d["order_id"]] if returnable(i) and siblings(i, False)]
         if ex:
             break
     else:
         raise AssertionError("no delivered item with an out-of-stock sibling")
-    refused(
-        e,
+    e.refused(
         "exchange_delivered_order_items",
         "out of stock",
         order_id=d["order_id"],
@@ -317,22 +246,21 @@ def test_R6_returns_only_for_delivered_orders_within_30_days() -> None:
         orders(
             lambda o: (
                 o["status"] == "delivered"
-                and (TODAY - delivered_on(o)).days == 31
-                and any(returnable(i) for i in ITEMS[o["order_id"]])
+                and (S.today - delivered_on(o)).days == 31
+                and any(returnable(i) for i in S.items[o["order_id"]])
             )
         )
         or orders(
             lambda o: (
                 o["status"] == "delivered"
-                and (TODAY - delivered_on(o)).days > 31
-                and any(returnable(i) for i in ITEMS[o["order_id"]])
+                and (S.today - delivered_on(o)).days > 31
+                and any(returnable(i) for i in S.items[o["order_id"]])
             )
         ),
         "order delivered more than 30 days ago",
     )
-    item = first((i for i in ITEMS[late_order["order_id"]] if returnable(i)), "item")
-    msg = refused(
-        e,
+    item = first((i for i in S.items[late_order["order_id"]] if returnable(i)), "item")
+    msg = e.refused(
         "return_delivered_order_items",
         "return window ended",
         order_id=late_order["order_id"],
@@ -344,8 +272,7 @@ def test_R6_returns_only_for_delivered_orders_within_30_days() -> None:
     assert end.isoformat() in msg
     sib = siblings(item, True)
     if sib:
-        refused(
-            e,
+        e.refused(
             "exchange_delivered_order_items",
             "return window ended",
             order_id=late_order["order_id"],
@@ -354,12 +281,11 @@ def test_R6_returns_only_for_delivered_orders_within_30_days() -> None:
             payment_method_id=late_order["payment_method_id"],
         )
     shipped = first(orders(lambda o: o["status"] == "shipped"), "shipped order")
-    refused(
-        e,
+    e.refused(
         "return_delivered_order_items",
         "only delivered",
         order_id=shipped["order_id"],
-        item_ids=[ITEMS[shipped["order_id"]][0]["item_id"]],
+        item_ids=[S.items[shipped["order_id"]][0]["item_id"]],
         reason="no longer needed",
         refund_method_id=shipped["payment_method_id"],
     )
@@ -367,14 +293,13 @@ def test_R6_returns_only_for_delivered_orders_within_30_days() -> None:
     edge = orders(
         lambda o: (
             o["status"] == "delivered"
-            and (TODAY - delivered_on(o)).days == 30
-            and any(returnable(i) for i in ITEMS[o["order_id"]])
+            and (S.today - delivered_on(o)).days == 30
+            and any(returnable(i) for i in S.items[o["order_id"]])
         )
     )
     for o in edge[:1]:
-        it = first((i for i in ITEMS[o["order_id"]] if returnable(i)), "item")
-        ok(
-            e,
+        it = first((i for i in S.items[o["order_id"]] if returnable(i)), "item")
+        e.ok(
             "calculate_return_refund",
             order_id=o["order_id"],
             item_ids=[it["item_id"]],
@@ -385,15 +310,14 @@ def test_R6_returns_only_for_delivered_orders_within_30_days() -> None:
 def test_R7_final_sale_products_cannot_be_returned_or_exchanged() -> None:
     e = signed_in()
     for o in orders(in_window):
-        final = [i for i in ITEMS[o["order_id"]] if not PRODUCTS[i["product_id"]]["returnable"]]
+        final = [i for i in S.items[o["order_id"]] if not S.products[i["product_id"]]["returnable"]]
         if final and final[0]["status"] == "active":
             break
     else:
         raise AssertionError("no final-sale item inside its window")
     item = final[0]
-    assert PRODUCTS[item["product_id"]]["category"] in ("Personal Care", "Food & Drink")
-    refused(
-        e,
+    assert S.products[item["product_id"]]["category"] in ("Personal Care", "Food & Drink")
+    e.refused(
         "return_delivered_order_items",
         "final sale",
         order_id=o["order_id"],
@@ -403,8 +327,7 @@ def test_R7_final_sale_products_cannot_be_returned_or_exchanged() -> None:
     )
     sib = siblings(item, True)
     if sib:
-        refused(
-            e,
+        e.refused(
             "exchange_delivered_order_items",
             "final sale",
             order_id=o["order_id"],
@@ -419,12 +342,11 @@ def test_R8_an_item_is_returned_or_exchanged_only_once() -> None:
     o, item = returnable_item()
     call = {"order_id": o["order_id"], "item_ids": [item["item_id"]],
             "refund_method_id": o["payment_method_id"]}  # fmt: skip
-    ok(e, "return_delivered_order_items", **call, reason="not as described")
-    refused(e, "return_delivered_order_items", "only once", **call, reason="not as described")
+    e.ok("return_delivered_order_items", **call, reason="not as described")
+    e.refused("return_delivered_order_items", "only once", **call, reason="not as described")
     sib = siblings(item, True)
     if sib:
-        refused(
-            e,
+        e.refused(
             "exchange_delivered_order_items",
             "only once",
             order_id=o["order_id"],
@@ -437,13 +359,12 @@ def test_R8_an_item_is_returned_or_exchanged_only_once() -> None:
         (
             (x, i)
             for x in orders(in_window)
-            for i in ITEMS[x["order_id"]]
+            for i in S.items[x["order_id"]]
             if i["status"] in ("returned", "exchanged")
         ),
         "returned item inside its window",
     )
-    refused(
-        e,
+    e.refused(
         "return_delivered_order_items",
         "only once",
         order_id=done[0]["order_id"],
@@ -457,7 +378,7 @@ def test_R9_refunds_go_to_the_original_method_or_a_gift_card() -> None:
     def has_other(o: dict[str, Any]) -> bool:
         return any(
             m["payment_method_id"] != o["payment_method_id"] and m["method_type"] != "gift_card"
-            for m in METHODS.values()
+            for m in S.methods.values()
             if m["user_id"] == o["user_id"]
         ) and bool(methods_of(o["user_id"], "gift_card"))
 
@@ -465,7 +386,7 @@ def test_R9_refunds_go_to_the_original_method_or_a_gift_card() -> None:
     other = first(
         (
             m
-            for m in METHODS.values()
+            for m in S.methods.values()
             if m["user_id"] == o["user_id"]
             and m["payment_method_id"] != o["payment_method_id"]
             and m["method_type"] != "gift_card"
@@ -474,16 +395,16 @@ def test_R9_refunds_go_to_the_original_method_or_a_gift_card() -> None:
     )
     e = signed_in()
     call = {"order_id": o["order_id"], "item_ids": [item["item_id"]], "reason": "not as described"}
-    refused(e, "return_delivered_order_items", "original payment method", **call,
+    e.refused("return_delivered_order_items", "original payment method", **call,
             refund_method_id=other["payment_method_id"])  # fmt: skip
     gift = methods_of(o["user_id"], "gift_card")[0]
-    res = ok(e, "return_delivered_order_items", **call, refund_method_id=gift["payment_method_id"])
+    res = e.ok("return_delivered_order_items", **call, refund_method_id=gift["payment_method_id"])
     assert res["settlement_method_id"] == gift["payment_method_id"]
 
 
 def test_R10_gift_card_balance_never_goes_negative() -> None:
     for o in orders(lambda o: o["status"] == "pending"):
-        total = round(sum(i["unit_price"] for i in ITEMS[o["order_id"]]) + o["shipping_fee"], 2)
+        total = round(sum(i["unit_price"] for i in S.items[o["order_id"]]) + o["shipping_fee"], 2)
         low = [
             g
             for g in methods_of(o["user_id"], "gift_card")
@@ -494,16 +415,15 @@ def test_R10_gift_card_balance_never_goes_negative() -> None:
     else:
         raise AssertionError("no pending order bigger than a gift card of its customer")
     e = signed_in()
-    refused(
-        e,
+    e.refused(
         "modify_pending_order_payment",
         "cannot go negative",
         order_id=o["order_id"],
         payment_method_id=low[0]["payment_method_id"],
     )
     assert (
-        column(
-            e, "payment_methods", "gift_card_balance", payment_method_id=low[0]["payment_method_id"]
+        e.value(
+            "payment_methods", "gift_card_balance", payment_method_id=low[0]["payment_method_id"]
         )
         == low[0]["gift_card_balance"]
     )
@@ -517,16 +437,14 @@ def test_R11_only_own_and_unexpired_payment_methods_are_charged() -> None:
             break
     else:
         raise AssertionError("no pending order whose customer has an expired card")
-    refused(
-        e,
+    e.refused(
         "modify_pending_order_payment",
         "expired",
         order_id=o["order_id"],
         payment_method_id=old[0]["payment_method_id"],
     )
-    foreign = first((m for m in METHODS.values() if m["user_id"] != o["user_id"]), "foreign")
-    refused(
-        e,
+    foreign = first((m for m in S.methods.values() if m["user_id"] != o["user_id"]), "foreign")
+    e.refused(
         "modify_pending_order_payment",
         "does not belong",
         order_id=o["order_id"],
@@ -536,7 +454,7 @@ def test_R11_only_own_and_unexpired_payment_methods_are_charged() -> None:
 
 def test_R12_return_refund_is_price_paid_minus_fee_where_due() -> None:
     e = signed_in()
-    o, item = returnable_item(lambda o: USERS[o["user_id"]]["loyalty_tier"] != "gold")
+    o, item = returnable_item(lambda o: S.users[o["user_id"]]["loyalty_tier"] != "gold")
     price = round(item["unit_price"], 2)
     for reason, expected in (
         ("no longer needed", round(price - 4.95, 2)),
@@ -544,17 +462,15 @@ def test_R12_return_refund_is_price_paid_minus_fee_where_due() -> None:
         ("damaged or defective", price),
         ("not as described", price),
     ):
-        quote = ok(
-            e,
+        quote = e.ok(
             "calculate_return_refund",
             order_id=o["order_id"],
             item_ids=[item["item_id"]],
             reason=reason,
         )
         assert quote["refund"] == max(0.0, expected), reason
-    g, gitem = returnable_item(lambda o: USERS[o["user_id"]]["loyalty_tier"] == "gold")
-    quote = ok(
-        e,
+    g, gitem = returnable_item(lambda o: S.users[o["user_id"]]["loyalty_tier"] == "gold")
+    quote = e.ok(
         "calculate_return_refund",
         order_id=g["order_id"],
         item_ids=[gitem["item_id"]],
@@ -563,18 +479,17 @@ def test_R12_return_refund_is_price_paid_minus_fee_where_due() -> None:
     assert quote["return_shipping_fee"] == 0 and quote["refund"] == round(gitem["unit_price"], 2)
     # Returning every item refunds no more than was paid for the order.
     o2 = first(
-        orders(lambda o: in_window(o) and all(returnable(i) for i in ITEMS[o["order_id"]])),
+        orders(lambda o: in_window(o) and all(returnable(i) for i in S.items[o["order_id"]])),
         "fully returnable order",
     )
-    res = ok(
-        e,
+    res = e.ok(
         "return_delivered_order_items",
         order_id=o2["order_id"],
-        item_ids=[i["item_id"] for i in ITEMS[o2["order_id"]]],
+        item_ids=[i["item_id"] for i in S.items[o2["order_id"]]],
         reason="not as described",
         refund_method_id=o2["payment_method_id"],
     )
-    paid = round(sum(i["unit_price"] for i in ITEMS[o2["order_id"]]) + o2["shipping_fee"], 2)
+    paid = round(sum(i["unit_price"] for i in S.items[o2["order_id"]]) + o2["shipping_fee"], 2)
     assert res["refund_amount"] <= paid
 
 
@@ -582,9 +497,9 @@ def _late(pred: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
     return first(
         orders(
             lambda o: (
-                o["order_id"] in SHIPMENTS
-                and SHIPMENTS[o["order_id"]]["status"] == "in_transit"
-                and SHIPMENTS[o["order_id"]]["estimated_delivery"] < TODAY.isoformat()
+                o["order_id"] in S.shipments
+                and S.shipments[o["order_id"]]["status"] == "in_transit"
+                and S.shipments[o["order_id"]]["estimated_delivery"] < S.today.isoformat()
                 and pred(o)
             )
         ),
@@ -594,60 +509,62 @@ def _late(pred: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
 
 def test_R13_goodwill_credit_only_for_late_parcels_within_the_cap() -> None:
     e = signed_in()
-    o = _late(lambda o: o["order_id"] not in CREDITS and not methods_of(o["user_id"], "gift_card"))
-    cap = {"standard": 10.0, "silver": 20.0, "gold": 30.0}[USERS[o["user_id"]]["loyalty_tier"]]
-    refused(e, "issue_goodwill_credit", "limit", order_id=o["order_id"], amount=cap + 1)
-    assert ok(e, "issue_goodwill_credit", order_id=o["order_id"], amount=cap)["amount"] == cap
-    refused(e, "issue_goodwill_credit", "only one credit", order_id=o["order_id"], amount=1)
+    o = _late(
+        lambda o: o["order_id"] not in S.credits and not methods_of(o["user_id"], "gift_card")
+    )
+    cap = {"standard": 10.0, "silver": 20.0, "gold": 30.0}[S.users[o["user_id"]]["loyalty_tier"]]
+    e.refused("issue_goodwill_credit", "limit", order_id=o["order_id"], amount=cap + 1)
+    assert e.ok("issue_goodwill_credit", order_id=o["order_id"], amount=cap)["amount"] == cap
+    e.refused("issue_goodwill_credit", "only one credit", order_id=o["order_id"], amount=1)
     on_time = first(
         orders(
             lambda o: (
                 o["status"] == "shipped"
-                and SHIPMENTS[o["order_id"]]["status"] == "in_transit"
-                and SHIPMENTS[o["order_id"]]["estimated_delivery"] >= TODAY.isoformat()
+                and S.shipments[o["order_id"]]["status"] == "in_transit"
+                and S.shipments[o["order_id"]]["estimated_delivery"] >= S.today.isoformat()
             )
         ),
         "on-time parcel",
     )
-    refused(e, "issue_goodwill_credit", "not late", order_id=on_time["order_id"], amount=5)
+    e.refused("issue_goodwill_credit", "not late", order_id=on_time["order_id"], amount=5)
     delivered = first(orders(lambda o: o["status"] == "delivered"), "delivered order")
-    refused(e, "issue_goodwill_credit", "in transit", order_id=delivered["order_id"], amount=5)
+    e.refused("issue_goodwill_credit", "in transit", order_id=delivered["order_id"], amount=5)
 
 
 def test_R14_only_requested_returns_can_be_withdrawn() -> None:
     e = signed_in()
     for status in ("received", "completed"):
-        r = first((r for r in RETURNS if r["status"] == status), f"{status} return")
-        refused(e, "withdraw_return_request", "only a request", return_id=r["return_id"])
-    r = first((r for r in RETURNS if r["status"] == "requested"), "open request")
-    assert ok(e, "withdraw_return_request", return_id=r["return_id"])["status"] == "withdrawn"
-    refused(e, "withdraw_return_request", "only a request", return_id=r["return_id"])
+        r = first((r for r in S.returns if r["status"] == status), f"{status} return")
+        e.refused("withdraw_return_request", "only a request", return_id=r["return_id"])
+    r = first((r for r in S.returns if r["status"] == "requested"), "open request")
+    assert e.ok("withdraw_return_request", return_id=r["return_id"])["status"] == "withdrawn"
+    e.refused("withdraw_return_request", "only a request", return_id=r["return_id"])
 
 
 def test_R15_addresses_must_be_in_a_served_region() -> None:
     e = signed_in()
-    uid = next(iter(USERS))
+    uid = next(iter(S.users))
     o = first(orders(lambda o: o["status"] == "pending"), "pending order")
     for tool, key in (("update_user_default_address", {"user_id": uid}),
                       ("modify_pending_order_address", {"order_id": o["order_id"]})):  # fmt: skip
-        refused(e, tool, "does not deliver", **key, **{**ADDRESS, "region": "FI",
+        e.refused(tool, "does not deliver", **key, **{**ADDRESS, "region": "FI",
                                                       "postal_code": "91204"})  # fmt: skip
-        refused(e, tool, "not in region", **key, **{**ADDRESS, "postal_code": "75311"})
-        refused(e, tool, "5 digits", **key, **{**ADDRESS, "postal_code": "4231"})
-        refused(e, tool, "city", **key, **{**ADDRESS, "city": ""})
-        ok(e, tool, **key, **ADDRESS)
+        e.refused(tool, "not in region", **key, **{**ADDRESS, "postal_code": "75311"})
+        e.refused(tool, "5 digits", **key, **{**ADDRESS, "postal_code": "4231"})
+        e.refused(tool, "city", **key, **{**ADDRESS, "city": ""})
+        e.ok(tool, **key, **ADDRESS)
 
 
 def test_changes_need_the_customer_authenticated() -> None:
-    e = Environment(DOMAIN)
-    u = next(iter(USERS.values()))
-    refused(e, "find_user_id_by_email", "no account", email=u["email"] + ".org")
-    assert e.auth.verified == frozenset()
-    ok(e, "find_user_id_by_name_zip", first_name=u["first_name"].upper(),
+    e = Probe(DOMAIN)
+    u = next(iter(S.users.values()))
+    e.refused("find_user_id_by_email", "no account", email=u["email"] + ".org")
+    assert e.env.auth.verified == frozenset()
+    e.ok("find_user_id_by_name_zip", first_name=u["first_name"].upper(),
        last_name=u["last_name"], postal_code=u["postal_code"])  # fmt: skip
-    assert e.auth.verified == {u["user_id"]}
+    assert e.env.auth.verified == {u["user_id"]}
     typed = "\u00a0" + "".join(chr(ord(c) + 0xFEE0) for c in u["email"].upper())  # full width
-    assert ok(Environment(DOMAIN), "find_user_id_by_email", email=typed)["user_id"] == u["user_id"]
+    assert Probe(DOMAIN).ok("find_user_id_by_email", email=typed)["user_id"] == u["user_id"]
     check_writes_need_authentication(
         DOMAIN, ("find_user_id_by_email", "find_user_id_by_name_zip"), stranger="U000000"
     )
@@ -660,46 +577,46 @@ def test_addresses_are_stored_in_one_form_however_they_are_typed() -> None:
     )
     assert len(checked) >= 3
     e = signed_in()
-    u = next(iter(USERS.values()))
+    u = next(iter(S.users.values()))
     typed = {"address_line1": u["address_line1"].upper(), "city": f"  {u['city'].lower()} ",
              "region": u["region"].lower(), "postal_code": u["postal_code"],
              "address_line2": (u["address_line2"] or "").lower()}  # fmt: skip
-    refused(e, "update_user_default_address", "already", user_id=u["user_id"], **typed)
+    e.refused("update_user_default_address", "already", user_id=u["user_id"], **typed)
 
 
 def test_request_and_payment_ids_do_not_depend_on_the_order_of_requests() -> None:
     def ok_order(o: dict[str, Any]) -> bool:
-        its = ITEMS[o["order_id"]]
+        its = S.items[o["order_id"]]
         return (
             o["status"] == "delivered"
             and len(its) >= 2
             and all(
-                PRODUCTS[i["product_id"]]["returnable"] and i["status"] == "active" for i in its
+                S.products[i["product_id"]]["returnable"] and i["status"] == "active" for i in its
             )
-            and not any(r["order_id"] == o["order_id"] for r in RETURNS)
-            and date.fromisoformat(SHIPMENTS[o["order_id"]]["delivered_at"][:10])
-            >= TODAY - timedelta(days=30)
+            and not any(r["order_id"] == o["order_id"] for r in S.returns)
+            and date.fromisoformat(S.shipments[o["order_id"]]["delivered_at"][:10])
+            >= S.today - timedelta(days=30)
         )
 
     o = first(orders(ok_order), "delivered order with two returnable items in its window")
-    a, b = ITEMS[o["order_id"]][:2]
+    a, b = S.items[o["order_id"]][:2]
     ret_a = {"order_id": o["order_id"], "item_ids": [a["item_id"]], "reason": "no longer needed",
              "refund_method_id": o["payment_method_id"]}  # fmt: skip
     ret_b = {**ret_a, "item_ids": [b["item_id"]], "reason": "damaged or defective"}
     states = []
     for first_call, second_call in ((ret_a, ret_b), (ret_b, ret_a)):
         e = signed_in()
-        ids = [ok(e, "return_delivered_order_items", **c)["return_id"]
+        ids = [e.ok("return_delivered_order_items", **c)["return_id"]
                for c in (first_call, second_call)]  # fmt: skip
-        states.append(e.state_hash())
+        states.append(e.env.state_hash())
         number = o["order_id"][3:]
         assert sorted(ids) == [f"RT-{number}-I{a['line_no']}", f"RT-{number}-I{b['line_no']}"]
     assert states[0] == states[1]
     # A request withdrawn and made again gets its own id, after the first.
     e = signed_in()
-    rid = ok(e, "return_delivered_order_items", **ret_a)["return_id"]
-    ok(e, "withdraw_return_request", return_id=rid)
-    assert ok(e, "return_delivered_order_items", **ret_a)["return_id"] == f"{rid}-R2"
+    rid = e.ok("return_delivered_order_items", **ret_a)["return_id"]
+    e.ok("withdraw_return_request", return_id=rid)
+    assert e.ok("return_delivered_order_items", **ret_a)["return_id"] == f"{rid}-R2"
 
 
 def test_every_policy_rule_has_a_test() -> None:

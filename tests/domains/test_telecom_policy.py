@@ -35,12 +35,13 @@ def changes(env: Environment) -> int:
         return int(conn.connection.driver_connection.total_changes)  # type: ignore[union-attr]
 
 
-def refused(env: Environment, rule: str, name: str, **kwargs: Any) -> None:
+def refused(env: Environment, rule: str, name: str, **kwargs: Any) -> str:
     before = changes(env)
     result = env.execute(name, kwargs)
     assert result.outcome == "error", result.content
     assert f"({rule})" in result.content, result.content
     assert changes(env) == before, f"{name} wrote before refusing"
+    return result.content
 
 
 def test_R1_identity_needs_pin_or_unexpired_card() -> None:
@@ -268,7 +269,7 @@ def test_R11_credit_limits_per_invoice_and_per_year() -> None:
     )  # issued > 60 days ago
     may = ok(env, "get_invoice", account_id="AC773264", invoice_id="INV6632672")
     plan = [i for i in may["items"] if i["description"] == "Spark 15 plan, 619-959-4777"][1]
-    refused(
+    assert "at most 30.00 more" in refused(
         env,
         "R11",
         "apply_bill_credit",
@@ -278,6 +279,7 @@ def test_R11_credit_limits_per_invoice_and_per_year() -> None:
         amount=35.0,
         item_id=plan["item_id"],
     )
+    # 75.00 per 365 days (AC945652 already received 41.17)
     april = ok(env, "get_invoice", account_id="AC945652", invoice_id="INV1241876")
     big = next(i for i in april["items"] if float(i["amount"]) >= 30)
     ok(
@@ -291,7 +293,7 @@ def test_R11_credit_limits_per_invoice_and_per_year() -> None:
     )
     may2 = ok(env, "get_invoice", account_id="AC945652", invoice_id="INV3543739")
     item = next(i for i in may2["items"] if float(i["amount"]) >= 5)
-    refused(
+    assert "at most 3.83 more" in refused(
         env,
         "R11",
         "apply_bill_credit",
@@ -340,7 +342,9 @@ def test_R13_expired_card_cannot_pay_or_carry_autopay() -> None:
         device_id="DV78168",
         method_id="PM60364",
     )
-    refused(env, "R13", "enroll_autopay", account_id="AC549354", method_id="PM27662")
+    assert "expired" in refused(
+        env, "R13", "enroll_autopay", account_id="AC549354", method_id="PM27662"
+    )
 
 
 def test_R14_payoff_is_the_whole_balance_and_needs_one() -> None:

@@ -3,6 +3,8 @@
 Each test works on a fresh in-memory copy of the seed database. Refused calls must come
 back as outcome "error" and leave the database exactly as it was: each test that makes
 refused calls checks the full state hash once at the end (it costs ~0.4 s on this data).
+A refusal that a numbered rule of policy.md makes is tested once, in test_telecom_policy.py
+(under that rule, with the rule it cites); the refusals here are the rest.
 """
 
 from __future__ import annotations
@@ -132,7 +134,6 @@ def test_enroll_autopay() -> None:
 
 def test_enroll_autopay_refusals() -> None:
     env = fresh()
-    refused(env, "enroll_autopay", "expired", account_id="AC549354", method_id="PM27662")
     refused(env, "enroll_autopay", "already", account_id="AC331258", method_id="PM81319")
     refused(env, "enroll_autopay", "does not belong", account_id="AC549354", method_id="PM81319")
     refused(env, "enroll_autopay", "no payment method", account_id="AC549354", method_id="PMX")
@@ -269,7 +270,6 @@ def test_add_addon_refusals() -> None:
     args = {"account_id": "AC810156", "line_id": "LN80134"}
     refused(env, "add_addon", "no add-on", addon_id="ADD-NOPE", **args)
     refused(env, "add_addon", "R8", addon_id="ADD-STATICIP", **args)
-    refused(env, "add_addon", "R8", addon_id="ADD-VOICEMAIL", **args)
     refused(
         env,
         "add_addon",
@@ -281,10 +281,6 @@ def test_add_addon_refusals() -> None:
     refused(env, "add_addon", "give its start_date", addon_id="RP-EU7", **args)
     refused(env, "add_addon", "date like", addon_id="RP-EU7", start_date="next week", **args)
     refused(env, "add_addon", "R8", addon_id="RP-EU7", start_date="2026-06-09", **args)
-    refused(env, "add_addon", "R8", addon_id="RP-EU7", start_date="2026-08-10", **args)
-    refused(
-        env, "add_addon", "R8", account_id="AC157126", line_id="LN19731", addon_id="ADD-CALLGUARD"
-    )
     refused(
         env,
         "add_addon",
@@ -317,9 +313,6 @@ def test_remove_addon() -> None:
 
 def test_remove_addon_refusals() -> None:
     env = fresh()
-    refused(
-        env, "remove_addon", "R9", account_id="AC303386", line_id="LN89864", line_addon_id="LA91999"
-    )
     refused(
         env,
         "remove_addon",
@@ -453,8 +446,6 @@ def test_request_warranty_replacement() -> None:
 
 def test_request_warranty_replacement_refusals() -> None:
     env = fresh()
-    refused(env, "request_warranty_replacement", "R15", account_id="AC812626", device_id="DV33163")
-    refused(env, "request_warranty_replacement", "R15", account_id="AC908041", device_id="DV46139")
     refused(
         env,
         "request_warranty_replacement",
@@ -481,22 +472,6 @@ def test_pay_off_device() -> None:
 
 def test_pay_off_device_refusals() -> None:
     env = fresh()
-    refused(
-        env,
-        "pay_off_device",
-        "R14",
-        account_id="AC812626",
-        device_id="DV33163",
-        method_id="PM12749",
-    )
-    refused(
-        env,
-        "pay_off_device",
-        "R13",
-        account_id="AC306530",
-        device_id="DV78168",
-        method_id="PM60364",
-    )
     refused(
         env, "pay_off_device", "R2", account_id="AC808289", device_id="DV16053", method_id="PM12749"
     )
@@ -736,43 +711,8 @@ def test_apply_bill_credit_limits() -> None:
     refused(env, "apply_bill_credit", "R10", amount=26.0, **credit)
     ok(env, "apply_bill_credit", amount=25.0, **credit)
     refused(env, "apply_bill_credit", "already credited", amount=25.0, **credit)
-    # 30.00 per invoice
-    may = ok(env, "get_invoice", account_id="AC773264", invoice_id="INV6632672")
-    plan = [i for i in may["items"] if i["description"] == "Spark 15 plan, 619-959-4777"][1]
-    refused(
-        env,
-        "apply_bill_credit",
-        "at most 30.00 more",
-        account_id="AC773264",
-        invoice_id="INV6632672",
-        reason="billing_error",
-        amount=35.0,
-        item_id=plan["item_id"],
-    )
-    # 75.00 per 365 days (AC945652 already received 41.17)
-    april = ok(env, "get_invoice", account_id="AC945652", invoice_id="INV1241876")
-    big = next(i for i in april["items"] if float(i["amount"]) >= 30)
-    ok(
-        env,
-        "apply_bill_credit",
-        account_id="AC945652",
-        invoice_id="INV1241876",
-        reason="billing_error",
-        amount=30.0,
-        item_id=big["item_id"],
-    )
-    may2 = ok(env, "get_invoice", account_id="AC945652", invoice_id="INV3543739")
-    item = next(i for i in may2["items"] if float(i["amount"]) >= 5)
-    refused(
-        env,
-        "apply_bill_credit",
-        "at most 3.83 more",
-        account_id="AC945652",
-        invoice_id="INV3543739",
-        reason="billing_error",
-        amount=5.0,
-        item_id=item["item_id"],
-    )
+    # The per-invoice (30.00) and yearly (75.00) limits are tested once, with the rule they
+    # cite: test_telecom_policy.py::test_R11_credit_limits_per_invoice_and_per_year.
 
 
 # --- support -------------------------------------------------------------------------------
@@ -795,13 +735,6 @@ def test_report_outage() -> None:
     assert result["report_id"] == "OR-OUT3859-LN31473"
     assert result["outage"]["estimated_restore"] == "2026-06-11T20:00:00"
     refused(env, "report_outage", "R19", account_id="AC305895", line_id="LN31473")
-
-
-def test_report_outage_refusals() -> None:
-    env = fresh()
-    refused(env, "report_outage", "R19", account_id="AC731350", line_id="LN53458")
-    refused(env, "report_outage", "R19", account_id="AC305895", line_id="LN64888")
-    unchanged(env)
 
 
 def test_list_tickets() -> None:
@@ -875,28 +808,11 @@ def test_update_and_close_ticket_refusals() -> None:
         env,
         "update_ticket",
         "R17",
-        account_id="AC810156",
-        ticket_id="TK10762",
-        new_status="in_progress",
-    )
-    refused(
-        env,
-        "update_ticket",
-        "R17",
-        account_id="AC364395",
-        ticket_id="TK83366",
-        new_status="resolved",
-    )
-    refused(
-        env,
-        "update_ticket",
-        "R17",
         account_id="AC306500",
         ticket_id="TK45148",
         new_status="in_progress",
     )
     refused(env, "close_ticket", "R17", account_id="AC306500", ticket_id="TK45148")
-    refused(env, "close_ticket", "R2", account_id="AC306500", ticket_id="TK83366")
     unchanged(env)
 
 

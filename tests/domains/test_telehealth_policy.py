@@ -2,63 +2,26 @@
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from datetime import date
-from typing import Any
-
-from sqlalchemy import select, update
 
 from tautrait.domain.environment import Environment
 from tautrait.domain.loader import load_domain
-from tests.domains.grading import check_writes_need_authentication, signed_in
+from tests.domains.calls import Probe
+from tests.domains.grading import check_writes_need_authentication
 
 DOMAIN = load_domain("telehealth")
 TABLES = DOMAIN.spec.metadata.tables
 
 
-class Episode:
-    """A fresh database; ``refused`` also proves that a refusal changed nothing."""
-
-    def __init__(self) -> None:
-        # Every patient verified: authentication has its own test in the policy tests.
-        self.env = signed_in(DOMAIN, "patients", "patient_id")
-        self._hash: str | None = DOMAIN.seed.seed_hash  # known until something writes
-
-    def ok(self, name: str, **kwargs: Any) -> Any:
-        result = self.env.execute(name, kwargs)
-        assert result.outcome == "ok", result.content
-        if DOMAIN.tools[name].writes:
-            self._hash = None
-        return json.loads(result.content)
-
-    def refused(self, name: str, fragment: str, **kwargs: Any) -> None:
-        writes = DOMAIN.tools[name].writes
-        before = (self._hash or self.env.state_hash()) if writes else None
-        result = self.env.execute(name, kwargs)
-        assert result.outcome == "error", result.content
-        assert fragment.lower() in result.content.lower(), result.content
-        if writes:  # read tools cannot write at all: the environment checks that itself
-            self._hash = self.env.state_hash()
-            assert self._hash == before
-
-    def value(self, table: str, column: str, **where: Any) -> Any:
-        t = TABLES[table]
-        with self.env.engine.connect() as conn:
-            return conn.execute(
-                select(t.c[column]).where(*[t.c[k] == v for k, v in where.items()])
-            ).scalar_one()
-
-    def set(self, table: str, where: dict[str, Any], **values: Any) -> None:
-        t = TABLES[table]
-        with self.env.engine.begin() as conn:
-            conn.execute(update(t).where(*[t.c[k] == v for k, v in where.items()]).values(values))
-        self._hash = None
+def probe() -> Probe:
+    """A fresh episode with every patient verified."""
+    return Probe(DOMAIN, "patients", "patient_id")
 
 
 def test_R1_identity_and_ownership_are_checked() -> None:
-    e = Episode()
+    e = probe()
     e.refused(
         "find_patient_by_name_dob",
         "no patient matches",
@@ -104,7 +67,7 @@ def test_R1_changes_need_the_patient_authenticated_in_this_conversation() -> Non
 
 
 def test_R2_inactive_account_cannot_book_refill_transfer_or_order() -> None:
-    e = Episode()
+    e = probe()
     assert e.value("patients", "status", patient_id="P-101549") == "inactive"
     e.refused(
         "book_appointment",
@@ -127,7 +90,7 @@ def test_R2_inactive_account_cannot_book_refill_transfer_or_order() -> None:
 
 
 def test_R3_provider_must_be_licensed_in_patient_state_on_visit_date() -> None:
-    e = Episode()
+    e = probe()
     # DR-3170's New Mexico licence expires 2026-06-13: June 17 is refused, June 12 is fine.
     e.refused(
         "book_appointment",
@@ -155,7 +118,7 @@ def test_R3_provider_must_be_licensed_in_patient_state_on_visit_date() -> None:
 
 
 def test_R4_only_open_future_slots_can_be_booked() -> None:
-    e = Episode()
+    e = probe()
     e.refused(
         "book_appointment",
         "has passed",
@@ -181,7 +144,7 @@ def test_R4_only_open_future_slots_can_be_booked() -> None:
 
 
 def test_R5_at_most_three_upcoming_appointments() -> None:
-    e = Episode()
+    e = probe()
     e.refused(
         "book_appointment",
         "limit is 3",
@@ -194,7 +157,7 @@ def test_R5_at_most_three_upcoming_appointments() -> None:
 
 
 def test_R6_late_cancellation_costs_half_the_visit_fee() -> None:
-    e = Episode()
+    e = probe()
     free = e.ok("cancel_appointment", patient_id="P-100609", appointment_id="A-60239")
     assert free["fee_charged"] == 0.0
     late = e.ok("cancel_appointment", patient_id="P-106801", appointment_id="A-60195")
@@ -205,7 +168,7 @@ def test_R6_late_cancellation_costs_half_the_visit_fee() -> None:
 
 
 def test_R7_reschedule_same_provider_24h_ahead_at_most_twice() -> None:
-    e = Episode()
+    e = probe()
     e.refused(
         "reschedule_appointment",
         "less than 24 hours",
@@ -236,7 +199,7 @@ def test_R7_reschedule_same_provider_24h_ahead_at_most_twice() -> None:
 
 
 def test_R8_refill_needs_active_unexpired_rx_with_refills_no_waiting_fill_and_stock() -> None:
-    e = Episode()
+    e = probe()
     e.refused("request_refill", "expired", patient_id="P-104786", rx_id="RX-75760")
     e.refused("request_refill", "discontinued", patient_id="P-100437", rx_id="RX-71107")
     e.refused("request_refill", "no refills remaining", patient_id="P-104910", rx_id="RX-75812")
@@ -250,7 +213,7 @@ def test_R8_refill_needs_active_unexpired_rx_with_refills_no_waiting_fill_and_st
 
 
 def test_R9_controlled_substances_are_never_refilled_or_transferred() -> None:
-    e = Episode()
+    e = probe()
     e.refused("request_refill", "controlled substance", patient_id="P-103805", rx_id="RX-74739")
     e.refused(
         "transfer_prescription",
@@ -263,7 +226,7 @@ def test_R9_controlled_substances_are_never_refilled_or_transferred() -> None:
 
 
 def test_R10_severe_interaction_blocks_refill_and_transfer() -> None:
-    e = Episode()
+    e = probe()
     e.refused("request_refill", "severe interaction", patient_id="P-100518", rx_id="RX-71173")
     e.refused(
         "transfer_prescription",
@@ -279,7 +242,7 @@ def test_R10_severe_interaction_blocks_refill_and_transfer() -> None:
 
 
 def test_R11_transfer_needs_eligible_rx_and_in_state_stocked_pharmacy() -> None:
-    e = Episode()
+    e = probe()
     e.refused(
         "transfer_prescription",
         "retail pharmacy in OR",
@@ -319,7 +282,7 @@ def test_R11_transfer_needs_eligible_rx_and_in_state_stocked_pharmacy() -> None:
 
 
 def test_R12_a_device_belongs_to_one_patient_at_a_time() -> None:
-    e = Episode()
+    e = probe()
     e.refused(
         "register_device",
         "only one patient at a time",
@@ -345,7 +308,7 @@ def test_R12_a_device_belongs_to_one_patient_at_a_time() -> None:
 
 
 def test_R13_one_device_of_each_kind_per_patient() -> None:
-    e = Episode()
+    e = probe()
     e.refused(
         "register_device", "deactivate it first", patient_id="P-100609", serial_number="SN-203336"
     )
@@ -368,7 +331,7 @@ def test_R13_one_device_of_each_kind_per_patient() -> None:
 
 
 def test_R14_device_cost_is_price_minus_accepted_plan_coverage() -> None:
-    e = Episode()
+    e = probe()
     e.refused(
         "order_device",
         "no GL-G2 in stock",
@@ -388,7 +351,7 @@ def test_R14_device_cost_is_price_minus_accepted_plan_coverage() -> None:
 
 
 def test_R15_only_unshipped_device_orders_can_be_cancelled() -> None:
-    e = Episode()
+    e = probe()
     e.refused("cancel_device_order", "is shipped", patient_id="P-103155", order_id="DO-33035")
     e.refused("cancel_device_order", "is delivered", patient_id="P-101246", order_id="DO-33027")
     e.ok("cancel_device_order", patient_id="P-101813", order_id="DO-33045")
@@ -397,7 +360,7 @@ def test_R15_only_unshipped_device_orders_can_be_cancelled() -> None:
 
 
 def test_R16_only_own_active_devices_can_be_deactivated() -> None:
-    e = Episode()
+    e = probe()
     e.refused(
         "deactivate_device",
         "not registered to this patient",
@@ -419,7 +382,7 @@ def test_R16_only_own_active_devices_can_be_deactivated() -> None:
 
 
 def test_R17_only_recent_readings_flagged_once() -> None:
-    e = Episode()
+    e = probe()
     e.refused(
         "flag_reading_for_review", "is a document", patient_id="P-101581", upload_id="U-500001"
     )
@@ -436,7 +399,7 @@ def test_R17_only_recent_readings_flagged_once() -> None:
 
 
 def test_R18_contact_changes_need_valid_values_and_a_service_state() -> None:
-    e = Episode()
+    e = probe()
     e.refused(
         "update_contact_info",
         "does not serve 'NV'",
@@ -454,7 +417,7 @@ def test_R18_contact_changes_need_valid_values_and_a_service_state() -> None:
 
 
 def test_R19_only_accepted_plans_with_valid_member_ids() -> None:
-    e = Episode()
+    e = probe()
     e.refused(
         "update_insurance",
         "no longer accepted",
@@ -473,7 +436,7 @@ def test_R19_only_accepted_plans_with_valid_member_ids() -> None:
 
 
 def test_R20_payments_only_on_open_invoices_with_card_up_to_balance() -> None:
-    e = Episode()
+    e = probe()
     e.refused(
         "pay_invoice",
         "more than the balance",
@@ -494,7 +457,7 @@ def test_R20_payments_only_on_open_invoices_with_card_up_to_balance() -> None:
 
 
 def test_R21_one_fee_waiver_per_365_days_only_unpaid_late_fees() -> None:
-    e = Episode()
+    e = probe()
     e.refused(
         "waive_late_cancellation_fee",
         "only an open, unpaid fee",
@@ -533,7 +496,7 @@ def test_R21_one_fee_waiver_per_365_days_only_unpaid_late_fees() -> None:
 
 
 def test_R22_preferred_pharmacy_in_home_state_or_mail_order() -> None:
-    e = Episode()
+    e = probe()
     e.refused(
         "set_preferred_pharmacy",
         "retail pharmacy in OR",

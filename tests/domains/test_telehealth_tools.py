@@ -1,4 +1,9 @@
-"""Every telehealth tool: its success path and its refusals, on the in-memory database."""
+"""Every telehealth tool: its success path and its refusals, on the in-memory database.
+
+A refusal that a numbered rule of the policy makes is tested once, in
+test_telehealth_policy.py (under that rule); the refusals here are the rest (unknown ids,
+malformed arguments...).
+"""
 
 from __future__ import annotations
 
@@ -8,69 +13,29 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+import pytest
 
 from tautrait.domain.environment import Environment
 from tautrait.domain.loader import load_domain
 from tautrait.domain.tasks import available_splits, load_tasks
-from tests.domains.grading import check_typed_variants_reach_gold, signed_in
+from tests.domains.calls import Probe
+from tests.domains.grading import check_typed_variants_reach_gold
 
 DOMAIN = load_domain("telehealth")
 TABLES = DOMAIN.spec.metadata.tables
 NOW = DOMAIN.spec.now
 
 
-class Probe:
-    """One fresh episode database, with helpers that check outcomes and the state hash."""
-
-    def __init__(self) -> None:
-        # Every patient verified: authentication has its own test in the policy tests.
-        self.env = signed_in(DOMAIN, "patients", "patient_id")
-        self._hash: str | None = DOMAIN.seed.seed_hash
-
-    def ok(self, name: str, **kwargs: Any) -> Any:
-        result = self.env.execute(name, kwargs)
-        assert result.outcome == "ok", result.content
-        if DOMAIN.tools[name].writes:
-            self._hash = None
-        return json.loads(result.content)
-
-    def refused(self, name: str, fragment: str, **kwargs: Any) -> str:
-        """The call is refused with a message containing ``fragment`` and changes nothing."""
-        writes = name in DOMAIN.tools and DOMAIN.tools[name].writes
-        before = (self._hash or self.env.state_hash()) if writes else None
-        result = self.env.execute(name, kwargs)
-        assert result.outcome == "error", result.content
-        assert fragment.lower() in result.content.lower(), result.content
-        if writes:  # read tools cannot write at all: the environment checks that itself
-            self._hash = self.env.state_hash()
-            assert self._hash == before
-        return result.content
-
-    def rows(self, table: str, **where: Any) -> list[dict[str, Any]]:
-        t = TABLES[table]
-        query = select(t).where(*[t.c[k] == v for k, v in where.items()])
-        with self.env.engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(query)]
-
-    def row(self, table: str, **where: Any) -> dict[str, Any]:
-        found = self.rows(table, **where)
-        assert len(found) == 1, found
-        return found[0]
-
-    def set(self, table: str, where: dict[str, Any], **values: Any) -> None:
-        """Arrange a state for a test (direct write, outside any tool)."""
-        t = TABLES[table]
-        with self.env.engine.begin() as conn:
-            conn.execute(update(t).where(*[t.c[k] == v for k, v in where.items()]).values(values))
-        self._hash = None
+def probe() -> Probe:
+    """A fresh episode with every patient verified."""
+    return Probe(DOMAIN, "patients", "patient_id")
 
 
 # ------------------------------------------------------------------ patients
 
 
 def test_find_patient_by_name_dob_matches_ignoring_case_and_accents() -> None:
-    p = Probe()
+    p = probe()
     found = p.ok(
         "find_patient_by_name_dob",
         first_name="camila",
@@ -86,7 +51,7 @@ def test_find_patient_by_name_dob_matches_ignoring_case_and_accents() -> None:
 
 
 def test_find_patient_by_name_dob_uses_dob_to_tell_same_names_apart() -> None:
-    p = Probe()
+    p = probe()
     a = p.ok(
         "find_patient_by_name_dob",
         first_name="Daniel",
@@ -102,34 +67,30 @@ def test_find_patient_by_name_dob_uses_dob_to_tell_same_names_apart() -> None:
     assert (a["patient_id"], b["patient_id"]) == ("P-103455", "P-100970")
 
 
-def test_find_patient_by_name_dob_refusals() -> None:
-    p = Probe()
-    p.refused(
-        "find_patient_by_name_dob",
-        "no patient matches",
-        first_name="Camila",
-        last_name="García",
-        date_of_birth="1985-10-18",
-    )
-    p.refused(
-        "find_patient_by_name_dob",
-        "YYYY-MM-DD",
-        first_name="Camila",
-        last_name="García",
-        date_of_birth="17/10/1985",
-    )
-    p.refused(
-        "find_patient_by_name_dob",
-        "both required",
-        first_name=" ",
-        last_name="García",
-        date_of_birth="1985-10-17",
-    )
-    p.refused("find_patient_by_name_dob", "invalid arguments", first_name="Camila")
+@pytest.mark.parametrize(
+    ("fragment", "args"),
+    [
+        (
+            "no patient matches",
+            {"first_name": "Camila", "last_name": "García", "date_of_birth": "1985-10-18"},
+        ),
+        (
+            "YYYY-MM-DD",
+            {"first_name": "Camila", "last_name": "García", "date_of_birth": "17/10/1985"},
+        ),
+        (
+            "both required",
+            {"first_name": " ", "last_name": "García", "date_of_birth": "1985-10-17"},
+        ),
+        ("invalid arguments", {"first_name": "Camila"}),
+    ],
+)
+def test_find_patient_by_name_dob_refusals(fragment: str, args: dict[str, Any]) -> None:
+    probe().refused("find_patient_by_name_dob", fragment, **args)
 
 
 def test_get_patient_details() -> None:
-    p = Probe()
+    p = probe()
     details = p.ok("get_patient_details", patient_id="p-101895")
     assert details["address"]["state"] == "WA"
     assert details["insurance"]["plan_id"] == "NGH-BASIC"
@@ -139,7 +100,7 @@ def test_get_patient_details() -> None:
 
 
 def test_update_contact_info_normalises_and_writes() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok(
         "update_contact_info",
         patient_id="P-102867",
@@ -160,7 +121,7 @@ def test_update_contact_info_normalises_and_writes() -> None:
 
 
 def test_update_contact_info_refusals() -> None:
-    p = Probe()
+    p = probe()
     pid = "P-102867"
     p.refused("update_contact_info", "nothing to change", patient_id=pid)
     p.refused("update_contact_info", "not a valid email", patient_id=pid, email="ingrid@")
@@ -188,14 +149,14 @@ def test_update_contact_info_refusals() -> None:
 
 
 def test_list_insurance_plans() -> None:
-    plans = {p["plan_id"]: p for p in Probe().ok("list_insurance_plans")}
+    plans = {p["plan_id"]: p for p in probe().ok("list_insurance_plans")}
     assert len(plans) == 8
     assert plans["BPK-CLASSIC"]["accepting"] is False
     assert plans["CDM-GOLD"]["device_coverage_pct"] == 80
 
 
 def test_update_insurance() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok(
         "update_insurance", patient_id="P-101895", plan_id="bpk-select", member_id="bpk 7730-1842"
     )
@@ -204,54 +165,49 @@ def test_update_insurance() -> None:
     assert (row["plan_id"], row["member_id"]) == ("BPK-SELECT", "BPK77301842")
 
 
-def test_update_insurance_refusals() -> None:
-    p = Probe()
-    p.refused(
-        "update_insurance", "no insurance plan", patient_id="P-101895", plan_id="X", member_id="A1"
-    )
-    p.refused(
-        "update_insurance",
-        "no longer accepted",
-        patient_id="P-101895",
-        plan_id="TRL-ESSENTIAL",
-        member_id="TRL12345678",
-    )
-    p.refused(
-        "update_insurance",
-        "not a valid member id",
-        patient_id="P-101895",
-        plan_id="NGH-PLUS",
-        member_id="N1",
-    )
+@pytest.mark.parametrize(
+    ("fragment", "args"),
+    [
+        ("no insurance plan", {"patient_id": "P-101895", "plan_id": "X", "member_id": "A1"}),
+        (
+            "no longer accepted",
+            {"patient_id": "P-101895", "plan_id": "TRL-ESSENTIAL", "member_id": "TRL12345678"},
+        ),
+        (
+            "not a valid member id",
+            {"patient_id": "P-101895", "plan_id": "NGH-PLUS", "member_id": "N1"},
+        ),
+    ],
+)
+def test_update_insurance_refusals(fragment: str, args: dict[str, Any]) -> None:
+    probe().refused("update_insurance", fragment, **args)
 
 
 def test_set_preferred_pharmacy() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok("set_preferred_pharmacy", patient_id="P-105422", pharmacy_id="PH-302")
     assert out["mail_order"] is True
     assert p.row("patients", patient_id="P-105422")["preferred_pharmacy_id"] == "PH-302"
     p.ok("set_preferred_pharmacy", patient_id="P-105422", pharmacy_id="PH-203")
 
 
-def test_set_preferred_pharmacy_refusals() -> None:
-    p = Probe()
-    p.refused(
-        "set_preferred_pharmacy",
-        "retail pharmacy in OR",
-        patient_id="P-105422",
-        pharmacy_id="PH-209",
-    )
-    p.refused(
-        "set_preferred_pharmacy", "not a pharmacy", patient_id="P-105422", pharmacy_id="DS-501"
-    )
-    p.refused("set_preferred_pharmacy", "no supplier", patient_id="P-105422", pharmacy_id="PH-999")
+@pytest.mark.parametrize(
+    ("fragment", "args"),
+    [
+        ("retail pharmacy in OR", {"patient_id": "P-105422", "pharmacy_id": "PH-209"}),
+        ("not a pharmacy", {"patient_id": "P-105422", "pharmacy_id": "DS-501"}),
+        ("no supplier", {"patient_id": "P-105422", "pharmacy_id": "PH-999"}),
+    ],
+)
+def test_set_preferred_pharmacy_refusals(fragment: str, args: dict[str, Any]) -> None:
+    probe().refused("set_preferred_pharmacy", fragment, **args)
 
 
 # ---------------------------------------------------------------- scheduling
 
 
 def test_search_providers_lists_only_valid_licences() -> None:
-    p = Probe()
+    p = probe()
     nm = p.ok("search_providers", specialty="cardiology", state="nm")
     assert [(x["provider_id"], x["licence_expires_on"]) for x in nm] == [("DR-3170", "2026-06-13")]
     co_psych = [
@@ -266,7 +222,7 @@ def test_search_providers_lists_only_valid_licences() -> None:
 
 
 def test_list_available_slots() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok("list_available_slots", provider_id="DR-3170", date="2026-06-17")
     assert [s["slot_id"] for s in out["open_slots"]] == [
         "S-250634",
@@ -283,7 +239,7 @@ def test_list_available_slots() -> None:
 
 
 def test_list_appointments() -> None:
-    p = Probe()
+    p = probe()
     upcoming = p.ok("list_appointments", patient_id="P-105528")
     assert [a["appointment_id"] for a in upcoming] == ["A-60250", "A-60249", "A-60251"]
     assert all(a["fee_if_cancelled_now"] == 0.0 for a in upcoming)
@@ -295,7 +251,7 @@ def test_list_appointments() -> None:
 
 
 def test_book_appointment() -> None:
-    p = Probe()
+    p = probe()
     appt = p.ok("book_appointment", patient_id="P-103539", slot_id="S-250875", visit_type="video")
     assert appt["appointment_id"] == "A-250875"  # named after the slot it books
     assert appt["provider_id"] == "DR-3184"
@@ -305,7 +261,7 @@ def test_book_appointment() -> None:
 
 
 def test_book_appointment_refusals() -> None:
-    p = Probe()
+    p = probe()
     past_open = p.rows("slots", slot_id="S-251214")[0]
     assert past_open["status"] == "open" and past_open["start_at"] < NOW
     p.refused(
@@ -360,7 +316,7 @@ def test_book_appointment_refusals() -> None:
 
 
 def test_reschedule_appointment() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok(
         "reschedule_appointment",
         patient_id="P-102266",
@@ -376,61 +332,41 @@ def test_reschedule_appointment() -> None:
     assert p.row("slots", slot_id="S-250636")["status"] == "booked"
 
 
-def test_reschedule_appointment_refusals() -> None:
-    p = Probe()
-    p.refused(
-        "reschedule_appointment",
-        "less than 24 hours",
-        patient_id="P-105660",
-        appointment_id="A-60190",
-        new_slot_id="S-250169",
-    )
-    p.refused(
-        "reschedule_appointment",
-        "already rescheduled 2 times",
-        patient_id="P-102014",
-        appointment_id="A-60225",
-        new_slot_id="S-250129",
-    )
-    p.refused(
-        "reschedule_appointment",
-        "belongs to provider DR-3165",
-        patient_id="P-102266",
-        appointment_id="A-60253",
-        new_slot_id="S-250581",
-    )
-    p.refused(
-        "reschedule_appointment",
-        "no licence for NM",
-        patient_id="P-102224",
-        appointment_id="A-60263",
-        new_slot_id="S-250636",
-    )
-    p.refused(
-        "reschedule_appointment",
-        "is completed",
-        patient_id="P-102266",
-        appointment_id="A-60060",
-        new_slot_id="S-250636",
-    )
-    p.refused(
-        "reschedule_appointment",
-        "does not belong",
-        patient_id="P-100609",
-        appointment_id="A-60253",
-        new_slot_id="S-250636",
-    )
-    p.refused(
-        "reschedule_appointment",
-        "no appointment",
-        patient_id="P-102266",
-        appointment_id="A-1",
-        new_slot_id="S-250636",
-    )
+@pytest.mark.parametrize(
+    ("fragment", "args"),
+    [
+        (
+            "already rescheduled 2 times",
+            {"patient_id": "P-102014", "appointment_id": "A-60225", "new_slot_id": "S-250129"},
+        ),
+        (
+            "belongs to provider DR-3165",
+            {"patient_id": "P-102266", "appointment_id": "A-60253", "new_slot_id": "S-250581"},
+        ),
+        (
+            "no licence for NM",
+            {"patient_id": "P-102224", "appointment_id": "A-60263", "new_slot_id": "S-250636"},
+        ),
+        (
+            "is completed",
+            {"patient_id": "P-102266", "appointment_id": "A-60060", "new_slot_id": "S-250636"},
+        ),
+        (
+            "does not belong",
+            {"patient_id": "P-100609", "appointment_id": "A-60253", "new_slot_id": "S-250636"},
+        ),
+        (
+            "no appointment",
+            {"patient_id": "P-102266", "appointment_id": "A-1", "new_slot_id": "S-250636"},
+        ),
+    ],
+)
+def test_reschedule_appointment_refusals(fragment: str, args: dict[str, Any]) -> None:
+    probe().refused("reschedule_appointment", fragment, **args)
 
 
 def test_cancel_appointment_free_when_24_hours_or_more_ahead() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok("cancel_appointment", patient_id="P-100609", appointment_id="A-60239")
     assert (out["status"], out["fee_charged"], out["fee_invoice_id"]) == ("cancelled", 0.0, None)
     row = p.row("appointments", appointment_id="A-60239")
@@ -440,7 +376,7 @@ def test_cancel_appointment_free_when_24_hours_or_more_ahead() -> None:
 
 
 def test_cancel_appointment_late_creates_fee_invoice() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok("cancel_appointment", patient_id="P-102107", appointment_id="A-60191")
     assert out["fee_charged"] == 65.2
     invoice = p.row("invoices", invoice_id=out["fee_invoice_id"])
@@ -453,11 +389,8 @@ def test_cancel_appointment_late_creates_fee_invoice() -> None:
 
 
 def test_cancel_appointment_refusals() -> None:
-    p = Probe()
+    p = probe()
     p.refused("cancel_appointment", "is completed", patient_id="P-100609", appointment_id="A-60013")
-    p.refused(
-        "cancel_appointment", "does not belong", patient_id="P-100609", appointment_id="A-60191"
-    )
     p.refused(
         "cancel_appointment", "no appointment", patient_id="P-100609", appointment_id="A-99999"
     )
@@ -472,7 +405,7 @@ def test_cancel_appointment_refusals() -> None:
 
 
 def test_get_medical_record_summary() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok("get_medical_record_summary", patient_id="P-104834", date_of_birth="1985-03-01")
     assert sorted(out["allergies"]) == ["Iodinated contrast: hives", "Penicillin: hives"]
     assert out["conditions"][0]["condition"] == "Chronic low back pain"
@@ -490,7 +423,7 @@ def test_get_medical_record_summary() -> None:
 
 
 def test_list_prescriptions() -> None:
-    p = Probe()
+    p = probe()
     rxs = {r["rx_id"]: r for r in p.ok("list_prescriptions", patient_id="P-104910")}
     assert rxs["RX-75812"]["latest_refill"]["status"] == "ready"
     assert rxs["RX-75812"]["pharmacy_name"] == "Pinecrest Falls Community Pharmacy"
@@ -500,7 +433,7 @@ def test_list_prescriptions() -> None:
 
 
 def test_check_drug_interactions() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok("check_drug_interactions", patient_id="P-106291", drug_name="Ibuprofen")
     assert [(i["with_drug"], i["severity"]) for i in out["interactions"]] == [
         ("lisinopril", "moderate")
@@ -526,7 +459,7 @@ def test_check_drug_interactions() -> None:
 
 
 def test_request_refill() -> None:
-    p = Probe()
+    p = probe()
     stock_before = p.row("supplier_stock", supplier_id="PH-302", drug_id="D-LEV75")["quantity"]
     out = p.ok("request_refill", patient_id="P-105422", rx_id="rx-76247")
     assert (out["refill_id"], out["status"], out["refills_remaining"]) == (
@@ -541,24 +474,23 @@ def test_request_refill() -> None:
     p.refused("request_refill", "still requested", patient_id="P-105422", rx_id="RX-76247")
 
 
-def test_request_refill_refusals() -> None:
-    p = Probe()
-    p.refused("request_refill", "controlled substance", patient_id="P-103805", rx_id="RX-74739")
-    p.refused("request_refill", "expiry date 2026-01-21", patient_id="P-104786", rx_id="RX-75760")
-    p.refused("request_refill", "discontinued", patient_id="P-100437", rx_id="RX-71107")
-    p.refused("request_refill", "no refills remaining", patient_id="P-104910", rx_id="RX-75812")
-    p.refused("request_refill", "still ready", patient_id="P-102266", rx_id="RX-73187")
-    p.refused("request_refill", "SEVERE interaction", patient_id="P-100518", rx_id="RX-71173")
-    p.refused(
-        "request_refill", "has 0 of hydrochlorothiazide", patient_id="P-106604", rx_id="RX-77581"
-    )
-    p.refused("request_refill", "inactive", patient_id="P-101549", rx_id="RX-72230")
-    p.refused("request_refill", "does not belong", patient_id="P-100518", rx_id="RX-77581")
-    p.refused("request_refill", "no prescription", patient_id="P-100518", rx_id="RX-1")
+@pytest.mark.parametrize(
+    ("fragment", "args"),
+    [
+        ("expiry date 2026-01-21", {"patient_id": "P-104786", "rx_id": "RX-75760"}),
+        ("SEVERE interaction", {"patient_id": "P-100518", "rx_id": "RX-71173"}),
+        ("has 0 of hydrochlorothiazide", {"patient_id": "P-106604", "rx_id": "RX-77581"}),
+        ("inactive", {"patient_id": "P-101549", "rx_id": "RX-72230"}),
+        ("does not belong", {"patient_id": "P-100518", "rx_id": "RX-77581"}),
+        ("no prescription", {"patient_id": "P-100518", "rx_id": "RX-1"}),
+    ],
+)
+def test_request_refill_refusals(fragment: str, args: dict[str, Any]) -> None:
+    probe().refused("request_refill", fragment, **args)
 
 
 def test_transfer_prescription() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok(
         "transfer_prescription", patient_id="P-106197", rx_id="RX-76998", pharmacy_id="PH-301"
     )
@@ -568,78 +500,31 @@ def test_transfer_prescription() -> None:
     assert p.rows("refill_requests", rx_id="RX-76998", status="requested") == []
 
 
-def test_transfer_prescription_refusals() -> None:
-    p = Probe()
-    p.refused(
-        "transfer_prescription",
-        "already filled at PH-302",
-        patient_id="P-105422",
-        rx_id="RX-76247",
-        pharmacy_id="PH-302",
-    )
-    p.refused(
-        "transfer_prescription",
-        "retail pharmacy in OR",
-        patient_id="P-105422",
-        rx_id="RX-76247",
-        pharmacy_id="PH-209",
-    )
-    p.refused(
-        "transfer_prescription",
-        "not a pharmacy",
-        patient_id="P-105422",
-        rx_id="RX-76247",
-        pharmacy_id="DS-501",
-    )
-    p.refused(
-        "transfer_prescription",
-        "a fill needs 60",
-        patient_id="P-100970",
-        rx_id="RX-71701",
-        pharmacy_id="PH-209",
-    )
-    p.refused(
-        "transfer_prescription",
-        "controlled substance",
-        patient_id="P-103805",
-        rx_id="RX-74739",
-        pharmacy_id="PH-301",
-    )
-    p.refused(
-        "transfer_prescription",
-        "no refills remaining",
-        patient_id="P-104910",
-        rx_id="RX-75812",
-        pharmacy_id="PH-202",
-    )
-    p.refused(
-        "transfer_prescription",
-        "still ready",
-        patient_id="P-102266",
-        rx_id="RX-73187",
-        pharmacy_id="PH-302",
-    )
-    p.refused(
-        "transfer_prescription",
-        "SEVERE",
-        patient_id="P-100518",
-        rx_id="RX-71173",
-        pharmacy_id="PH-301",
-    )
-    p.refused(
-        "transfer_prescription",
-        "inactive",
-        patient_id="P-101549",
-        rx_id="RX-72230",
-        pharmacy_id="PH-302",
-    )
+@pytest.mark.parametrize(
+    ("fragment", "args"),
+    [
+        (
+            "already filled at PH-302",
+            {"patient_id": "P-105422", "rx_id": "RX-76247", "pharmacy_id": "PH-302"},
+        ),
+        (
+            "not a pharmacy",
+            {"patient_id": "P-105422", "rx_id": "RX-76247", "pharmacy_id": "DS-501"},
+        ),
+        ("still ready", {"patient_id": "P-102266", "rx_id": "RX-73187", "pharmacy_id": "PH-302"}),
+        ("SEVERE", {"patient_id": "P-100518", "rx_id": "RX-71173", "pharmacy_id": "PH-301"}),
+        ("inactive", {"patient_id": "P-101549", "rx_id": "RX-72230", "pharmacy_id": "PH-302"}),
+    ],
+)
+def test_transfer_prescription_refusals(fragment: str, args: dict[str, Any]) -> None:
+    probe().refused("transfer_prescription", fragment, **args)
 
 
 # ------------------------------------------------------------------- supply
 
 
 def test_find_suppliers() -> None:
-    p = Probe()
+    p = probe()
     wi = [s["supplier_id"] for s in p.ok("find_suppliers", kind="pharmacy", state="WI")]
     assert wi == ["PH-215", "PH-216", "PH-301", "PH-302"]
     cuffs = p.ok("find_suppliers", kind="device_supplier", item="bp-210")
@@ -656,7 +541,7 @@ def test_find_suppliers() -> None:
 
 
 def test_check_supplier_stock() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok("check_supplier_stock", supplier_id="DS-501")
     stock = {i["model_id"]: i["quantity"] for i in out["stock"]}
     assert stock["GL-G2"] == 0
@@ -666,7 +551,7 @@ def test_check_supplier_stock() -> None:
 
 
 def test_list_device_models() -> None:
-    models = Probe().ok("list_device_models")
+    models = probe().ok("list_device_models")
     assert [m["model_id"] for m in models] == [
         "BP-210",
         "BP-340",
@@ -681,7 +566,7 @@ def test_list_device_models() -> None:
 
 
 def test_list_devices() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok("list_devices", patient_id="P-101246")
     assert [d["serial_number"] for d in out["devices"]] == ["SN-748817"]
     assert out["orders"][0]["serial_number"] == "SN-804045"
@@ -690,7 +575,7 @@ def test_list_devices() -> None:
 
 
 def test_order_device_charges_the_uncovered_share() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok("order_device", patient_id="P-104242", model_id="OX-P1", supplier_id="DS-503")
     price = out["price"]
     assert out["coverage_pct_applied"] == 90
@@ -711,7 +596,7 @@ def test_order_device_charges_the_uncovered_share() -> None:
 
 
 def test_quote_device_order_prices_without_ordering() -> None:
-    p = Probe()
+    p = probe()
     quote = p.ok(
         "quote_device_order", patient_id="P-105581", model_id="BP-210", supplier_id="DS-503"
     )
@@ -738,7 +623,7 @@ def test_quote_device_order_prices_without_ordering() -> None:
 
 
 def test_order_device_legacy_plan_covers_nothing() -> None:
-    p = Probe()
+    p = probe()
     stock = p.row("supplier_stock", supplier_id="DS-502", model_id="SC-W5")["quantity"]
     out = p.ok("order_device", patient_id="P-101774", model_id="SC-W5", supplier_id="DS-502")
     assert (out["coverage_pct_applied"], out["insurance_covered"]) == (0, 0.0)
@@ -746,57 +631,38 @@ def test_order_device_legacy_plan_covers_nothing() -> None:
     assert p.row("supplier_stock", supplier_id="DS-502", model_id="SC-W5")["quantity"] == stock - 1
 
 
-def test_order_device_refusals() -> None:
-    p = Probe()
-    p.refused(
-        "order_device",
-        "already has an active blood_pressure_cuff",
-        patient_id="P-100609",
-        model_id="BP-340",
-        supplier_id="DS-502",
-    )
-    p.refused(
-        "order_device",
-        "order DO-33045 (placed)",
-        patient_id="P-101813",
-        model_id="OX-P1",
-        supplier_id="DS-502",
-    )
-    p.refused(
-        "order_device",
-        "order DO-33027 (delivered)",
-        patient_id="P-101246",
-        model_id="BP-210",
-        supplier_id="DS-502",
-    )
-    p.refused(
-        "order_device",
-        "no GL-G2 in stock",
-        patient_id="P-100716",
-        model_id="GL-G2",
-        supplier_id="DS-501",
-    )
-    p.refused(
-        "order_device",
-        "not a device supplier",
-        patient_id="P-100716",
-        model_id="GL-G2",
-        supplier_id="PH-201",
-    )
-    p.refused(
-        "order_device", "inactive", patient_id="P-101549", model_id="GL-G2", supplier_id="DS-502"
-    )
-    p.refused(
-        "order_device",
-        "no device model",
-        patient_id="P-100716",
-        model_id="XX-1",
-        supplier_id="DS-502",
-    )
+@pytest.mark.parametrize(
+    ("fragment", "args"),
+    [
+        (
+            "already has an active blood_pressure_cuff",
+            {"patient_id": "P-100609", "model_id": "BP-340", "supplier_id": "DS-502"},
+        ),
+        (
+            "order DO-33045 (placed)",
+            {"patient_id": "P-101813", "model_id": "OX-P1", "supplier_id": "DS-502"},
+        ),
+        (
+            "order DO-33027 (delivered)",
+            {"patient_id": "P-101246", "model_id": "BP-210", "supplier_id": "DS-502"},
+        ),
+        (
+            "not a device supplier",
+            {"patient_id": "P-100716", "model_id": "GL-G2", "supplier_id": "PH-201"},
+        ),
+        ("inactive", {"patient_id": "P-101549", "model_id": "GL-G2", "supplier_id": "DS-502"}),
+        (
+            "no device model",
+            {"patient_id": "P-100716", "model_id": "XX-1", "supplier_id": "DS-502"},
+        ),
+    ],
+)
+def test_order_device_refusals(fragment: str, args: dict[str, Any]) -> None:
+    probe().refused("order_device", fragment, **args)
 
 
 def test_cancel_device_order_voids_unpaid_invoice() -> None:
-    p = Probe()
+    p = probe()
     stock = p.row("supplier_stock", supplier_id="DS-504", model_id="OX-P1")["quantity"]
     out = p.ok("cancel_device_order", patient_id="P-101813", order_id="do-33045")
     assert (out["status"], out["refunded"]) == ("cancelled", 0.0)
@@ -805,7 +671,7 @@ def test_cancel_device_order_voids_unpaid_invoice() -> None:
 
 
 def test_cancel_device_order_refunds_a_paid_invoice() -> None:
-    p = Probe()
+    p = probe()
     p.ok("pay_invoice", patient_id="P-103496", invoice_id="INV-30222", amount=10.6)
     out = p.ok("cancel_device_order", patient_id="P-103496", order_id="DO-33040")
     assert out["refunded"] == 10.6
@@ -813,53 +679,40 @@ def test_cancel_device_order_refunds_a_paid_invoice() -> None:
 
 
 def test_cancel_device_order_refusals() -> None:
-    p = Probe()
-    p.refused("cancel_device_order", "is shipped", patient_id="P-103155", order_id="DO-33035")
-    p.refused("cancel_device_order", "is delivered", patient_id="P-101246", order_id="DO-33027")
-    p.refused("cancel_device_order", "does not belong", patient_id="P-100609", order_id="DO-33045")
+    p = probe()
     p.refused("cancel_device_order", "no device order", patient_id="P-100609", order_id="DO-1")
 
 
 def test_register_device() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok("register_device", patient_id="P-101246", serial_number="sn-804045")
     assert (out["status"], out["registered_on"]) == ("active", "2026-06-09")
     row = p.row("devices", serial_number="SN-804045")
     assert (row["patient_id"], row["status"]) == ("P-101246", "active")
 
 
-def test_register_device_refusals() -> None:
-    p = Probe()
-    p.refused(
-        "register_device",
-        "assigned to another patient",
-        patient_id="P-105581",
-        serial_number="SN-901011",
-    )
-    p.refused(
-        "register_device",
-        "already registered to this patient",
-        patient_id="P-101246",
-        serial_number="SN-748817",
-    )
-    p.refused("register_device", "deactivated", patient_id="P-103539", serial_number="SN-630997")
-    p.refused(
-        "register_device",
-        "another patient's order",
-        patient_id="P-105581",
-        serial_number="SN-804045",
-    )
-    p.refused(
-        "register_device",
-        "already has an active blood_pressure_cuff",
-        patient_id="P-100609",
-        serial_number="SN-203336",
-    )
-    p.refused("register_device", "no device", patient_id="P-100609", serial_number="SN-1")
+@pytest.mark.parametrize(
+    ("fragment", "args"),
+    [
+        ("assigned to another patient", {"patient_id": "P-105581", "serial_number": "SN-901011"}),
+        (
+            "already registered to this patient",
+            {"patient_id": "P-101246", "serial_number": "SN-748817"},
+        ),
+        ("deactivated", {"patient_id": "P-103539", "serial_number": "SN-630997"}),
+        (
+            "already has an active blood_pressure_cuff",
+            {"patient_id": "P-100609", "serial_number": "SN-203336"},
+        ),
+        ("no device", {"patient_id": "P-100609", "serial_number": "SN-1"}),
+    ],
+)
+def test_register_device_refusals(fragment: str, args: dict[str, Any]) -> None:
+    probe().refused("register_device", fragment, **args)
 
 
 def test_deactivate_device() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok(
         "deactivate_device", patient_id="P-104242", serial_number="SN-905121", reason="broken"
     )
@@ -889,7 +742,7 @@ def test_deactivate_device() -> None:
 
 
 def test_list_uploads_and_latest_readings() -> None:
-    p = Probe()
+    p = probe()
     week = p.ok("list_uploads", patient_id="P-100655", metric="blood_pressure", days=7)
     assert any(u["upload_id"] == "U-502004" and u["reading"] == "184/101 mmHg" for u in week)
     assert all(u["uploaded_at"] >= "2026-06-02 09:00" for u in week)
@@ -905,7 +758,7 @@ def test_list_uploads_and_latest_readings() -> None:
 
 
 def test_flag_reading_for_review() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok("flag_reading_for_review", patient_id="P-100655", upload_id="U-502004")
     assert out["flagged_for_review"] is True
     row = p.row("uploads", upload_id="U-502004")
@@ -916,16 +769,7 @@ def test_flag_reading_for_review() -> None:
 
 
 def test_flag_reading_for_review_refusals() -> None:
-    p = Probe()
-    p.refused(
-        "flag_reading_for_review", "is a document", patient_id="P-101581", upload_id="U-500001"
-    )
-    p.refused(
-        "flag_reading_for_review",
-        "more than 30 days ago",
-        patient_id="P-104652",
-        upload_id="U-500392",
-    )
+    p = probe()
     p.refused(
         "flag_reading_for_review", "does not belong", patient_id="P-100609", upload_id="U-501959"
     )
@@ -936,7 +780,7 @@ def test_flag_reading_for_review_refusals() -> None:
 
 
 def test_list_invoices() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok("list_invoices", patient_id="P-102464")
     assert out["total_open_balance"] == 30.0
     open_only = p.ok("list_invoices", patient_id="P-100609", status="open")["invoices"]
@@ -945,7 +789,7 @@ def test_list_invoices() -> None:
 
 
 def test_pay_invoice_partial_then_full() -> None:
-    p = Probe()
+    p = probe()
     part = p.ok("pay_invoice", patient_id="P-106426", invoice_id="INV-30189", amount=50)
     assert (part["status"], part["balance"], part["charged"]) == ("open", 46.75, 50.0)
     full = p.ok("pay_invoice", patient_id="P-106426", invoice_id="INV-30189", amount=46.749)
@@ -953,59 +797,42 @@ def test_pay_invoice_partial_then_full() -> None:
     assert p.row("invoices", invoice_id="INV-30189")["status"] == "paid"
 
 
-def test_pay_invoice_refusals() -> None:
-    p = Probe()
-    p.refused(
-        "pay_invoice",
-        "more than the balance",
-        patient_id="P-106426",
-        invoice_id="INV-30189",
-        amount=100,
-    )
-    p.refused(
-        "pay_invoice", "at least 0.01", patient_id="P-106426", invoice_id="INV-30189", amount=0.001
-    )
-    p.refused("pay_invoice", "is paid", patient_id="P-100609", invoice_id="INV-30046", amount=5)
-    p.refused(
-        "pay_invoice",
-        "no payment card",
-        patient_id="P-105751",
-        invoice_id="INV-30101",
-        amount=97.25,
-    )
-    p.refused(
-        "pay_invoice", "does not belong", patient_id="P-100609", invoice_id="INV-30189", amount=5
-    )
-    p.refused("pay_invoice", "no invoice", patient_id="P-100609", invoice_id="INV-1", amount=5)
-    p.refused(
-        "pay_invoice",
-        "finite number",
-        patient_id="P-106426",
-        invoice_id="INV-30189",
-        amount=float("nan"),
-    )
+@pytest.mark.parametrize(
+    ("fragment", "args"),
+    [
+        (
+            "more than the balance",
+            {"patient_id": "P-106426", "invoice_id": "INV-30189", "amount": 100},
+        ),
+        ("at least 0.01", {"patient_id": "P-106426", "invoice_id": "INV-30189", "amount": 0.001}),
+        ("is paid", {"patient_id": "P-100609", "invoice_id": "INV-30046", "amount": 5}),
+        ("no payment card", {"patient_id": "P-105751", "invoice_id": "INV-30101", "amount": 97.25}),
+        ("does not belong", {"patient_id": "P-100609", "invoice_id": "INV-30189", "amount": 5}),
+        ("no invoice", {"patient_id": "P-100609", "invoice_id": "INV-1", "amount": 5}),
+        (
+            "finite number",
+            {"patient_id": "P-106426", "invoice_id": "INV-30189", "amount": float("nan")},
+        ),
+    ],
+)
+def test_pay_invoice_refusals(fragment: str, args: dict[str, Any]) -> None:
+    probe().refused("pay_invoice", fragment, **args)
 
 
 def test_waive_late_cancellation_fee() -> None:
-    p = Probe()
+    p = probe()
     out = p.ok("waive_late_cancellation_fee", patient_id="P-105528", invoice_id="INV-30087")
     assert (out["status"], out["waived_on"], out["balance"]) == ("waived", "2026-06-09", 0.0)
     assert p.row("invoices", invoice_id="INV-30087")["waived_on"] == date(2026, 6, 9)
 
 
 def test_waive_late_cancellation_fee_refusals() -> None:
-    p = Probe()
+    p = probe()
     p.refused(
         "waive_late_cancellation_fee",
         "only late-cancellation",
         patient_id="P-106426",
         invoice_id="INV-30189",
-    )
-    p.refused(
-        "waive_late_cancellation_fee",
-        "only an open, unpaid fee",
-        patient_id="P-101423",
-        invoice_id="INV-30182",
     )
     p.refused(
         "waive_late_cancellation_fee",
@@ -1023,7 +850,7 @@ def test_waive_late_cancellation_fee_refusals() -> None:
 
 
 def test_transfer_to_human_agents_ends_the_episode() -> None:
-    p = Probe()
+    p = probe()
     result = p.env.execute("transfer_to_human_agents", {"summary": "P-101549 wants reactivation"})
     assert result.outcome == "ok" and result.ends_episode
     assert json.loads(result.content)["status"] == "transferred"
@@ -1103,7 +930,7 @@ def test_new_ids_do_not_depend_on_the_order_of_independent_requests() -> None:
     assert lisinopril.name == losartan.name == "request_refill"
     states, ids = [], []
     for refills in ((lisinopril, losartan), (losartan, lisinopril)):
-        p = Probe()
+        p = probe()
         for action in before:
             p.ok(action.name, **action.kwargs)
         ids.append(sorted(p.ok(a.name, **a.kwargs)["refill_id"] for a in refills))

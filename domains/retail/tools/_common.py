@@ -6,7 +6,7 @@ import hashlib
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 
@@ -82,48 +82,49 @@ def require_authenticated(ctx: ToolContext, user_id: str, what: str) -> None:
 # --- lookups -----------------------------------------------------------------------
 
 
+T = TypeVar("T")
+
+
+def _get(ctx: ToolContext, model: type[T], key: str, missing: str) -> T:
+    """The row of ``model`` with primary key ``key``; ``missing`` is the refusal."""
+    row = ctx.session.get(model, key)
+    if row is None:
+        raise ToolError(missing)
+    return row
+
+
 def get_user(ctx: ToolContext, user_id: str) -> User:
-    user = ctx.session.get(User, norm_simple(user_id).upper())
-    if user is None:
-        raise ToolError(f"No user with id {user_id!r}. User ids look like 'U204817'.")
-    return user
+    key = norm_simple(user_id).upper()
+    return _get(ctx, User, key, f"No user with id {user_id!r}. User ids look like 'U204817'.")
 
 
 def get_order(ctx: ToolContext, order_id: str) -> Order:
-    order = ctx.session.get(Order, norm_order_id(order_id))
-    if order is None:
-        raise ToolError(f"No order with id {order_id!r}. Order ids look like 'KL-482913'.")
-    return order
+    missing = f"No order with id {order_id!r}. Order ids look like 'KL-482913'."
+    return _get(ctx, Order, norm_order_id(order_id), missing)
 
 
 def get_variant(ctx: ToolContext, variant_id: str) -> Variant:
-    variant = ctx.session.get(Variant, norm_simple(variant_id).upper())
-    if variant is None:
-        raise ToolError(
-            f"No product variant with id {variant_id!r}. Variant ids look like "
-            "'V2031-04'; get_product_details lists them."
-        )
-    return variant
+    missing = (
+        f"No product variant with id {variant_id!r}. Variant ids look like "
+        "'V2031-04'; get_product_details lists them."
+    )
+    return _get(ctx, Variant, norm_simple(variant_id).upper(), missing)
 
 
 def get_product(ctx: ToolContext, product_id: str) -> Product:
-    product = ctx.session.get(Product, norm_simple(product_id).upper())
-    if product is None:
-        raise ToolError(
-            f"No product with id {product_id!r}. Product ids look like 'P2031'; "
-            "list_products lists them."
-        )
-    return product
+    missing = (
+        f"No product with id {product_id!r}. Product ids look like 'P2031'; "
+        "list_products lists them."
+    )
+    return _get(ctx, Product, norm_simple(product_id).upper(), missing)
 
 
 def get_method(ctx: ToolContext, payment_method_id: str) -> PaymentMethod:
-    method = ctx.session.get(PaymentMethod, norm_simple(payment_method_id).lower())
-    if method is None:
-        raise ToolError(
-            f"No payment method with id {payment_method_id!r}. Ids look like "
-            "'card_4829101', 'wallet_5510293' or 'gift_3308142'."
-        )
-    return method
+    missing = (
+        f"No payment method with id {payment_method_id!r}. Ids look like "
+        "'card_4829101', 'wallet_5510293' or 'gift_3308142'."
+    )
+    return _get(ctx, PaymentMethod, norm_simple(payment_method_id).lower(), missing)
 
 
 def order_items(ctx: ToolContext, order: Order) -> list[OrderItem]:

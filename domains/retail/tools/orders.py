@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from tautrait.domain import ToolContext, ToolError, tool
 from tautrait.domain.text import dictated
 
+from ..rules import CancelReason
 from ..schema import Product, Variant
 from ._common import (
     address_of_order,
@@ -31,10 +32,6 @@ from ._common import (
     shipment_view,
     swap_targets,
 )
-
-CancelReason = Literal[
-    "no longer needed", "ordered by mistake", "found a better price", "delivery too slow"
-]
 
 
 @tool(writes=False)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import select
 
 from tautrait.domain import ToolContext, ToolError, tool
 
-from ..rules import FEE_REASONS, RETURN_FEE
+from ..rules import FEE_REASONS, RETURN_FEE, ReturnReason
 from ..schema import Order, OrderItem, ReturnItem, ReturnRequest, User, Variant
 from ._common import (
     check_chargeable,
@@ -30,10 +30,6 @@ from ._common import (
     return_window_end,
     swap_targets,
 )
-
-ReturnReason = Literal[
-    "no longer needed", "wrong size or fit", "damaged or defective", "not as described"
-]
 
 
 def _refund_for(

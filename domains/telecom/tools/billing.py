@@ -14,6 +14,9 @@ from ..rules import (
     OUTAGE_CREDIT_WINDOW_DAYS,
     PER_INVOICE_CREDIT_CAP,
     ROLLING_CREDIT_CAP,
+    ROLLING_CREDIT_WINDOW_DAYS,
+    outage_credit,
+    service_of,
 )
 from ..schema import Credit, Customer, Invoice, InvoiceItem, Line, Outage, Payment
 from .common import (
@@ -30,7 +33,6 @@ from .common import (
     owned_invoice,
     owned_line,
     plan_of,
-    service_of,
     unique_id,
     usable_method,
     verified_account,
@@ -263,7 +265,7 @@ def apply_bill_credit(
             )
         days = outage_days(outage, ctx.now)
         price = cents(plan_of(ctx, credit_line).monthly_price)
-        entitlement = (2 * days * price + 30) // 60  # price / 30 x days, rounded half up
+        entitlement = outage_credit(days, price)
         if credit_cents > entitlement:
             raise ToolError(
                 f"the outage entitlement for line {credit_line.line_id} is {fmt(entitlement)} "
@@ -295,7 +297,7 @@ def apply_bill_credit(
             f"{fmt(max(PER_INVOICE_CREDIT_CAP - on_invoice, 0))} more can be added (30.00 per "
             "invoice) (R11)"
         )
-    since = ctx.now - timedelta(days=365)
+    since = ctx.now - timedelta(days=ROLLING_CREDIT_WINDOW_DAYS)
     recent = sum(
         cents(c.amount)
         for c in _credited(ctx, account_id=account.account_id)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from tautrait.domain import ToolContext, ToolError
 
 from ..rules import WARRANTY_DAYS
+from ..rules import outage_days as days_of_outage
 from ..schema import (
     Addon,
     Base,
@@ -72,14 +73,7 @@ def parse_date(text: str, field: str) -> date:
 
 def outage_days(outage: Outage, now: datetime) -> int:
     """Started 24-hour periods the outage lasted (an ongoing outage counts up to now)."""
-    end = outage.resolved_at or now
-    seconds = max(int((end - outage.started_at).total_seconds()), 1)
-    return -(-seconds // 86400)
-
-
-def service_of(line_type: str) -> str:
-    """Which network an outage must hit to affect a line of this type."""
-    return "home_internet" if line_type == "home_internet" else "mobile"
+    return days_of_outage(outage.started_at, outage.resolved_at or now)
 
 
 # --- ids ---------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from tautrait.domain import ToolContext, ToolError, tool
 from tautrait.domain.text import plain
 
-from ..rules import SIM_SWAP_COOLDOWN_DAYS, WARRANTY_DAYS
+from ..rules import SIM_SWAP_COOLDOWN_DAYS, WARRANTY_DAYS, luhn_digit, luhn_ok
 from ..schema import Device, Payment
 from .common import (
     cents,
@@ -25,25 +25,6 @@ from .common import (
     usable_method,
     verified_account,
 )
-
-
-def _luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 1:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
-
-
-def _luhn_digit(body: str) -> str:
-    for check in "0123456789":
-        if _luhn_ok(body + check):
-            return check
-    raise AssertionError("unreachable")
 
 
 @tool(writes=False)
@@ -92,7 +73,7 @@ def swap_sim(ctx: ToolContext, account_id: str, line_id: str, new_iccid: str) ->
         raise ToolError(
             f"{new_iccid!r} is not a SIM ICCID: expected 19 or 20 digits starting with 89 (R16)"
         )
-    if not _luhn_ok(iccid):
+    if not luhn_ok(iccid):
         raise ToolError(
             f"ICCID {iccid} fails its check digit; ask the customer to read it again (R16)"
         )
@@ -188,7 +169,7 @@ def request_warranty_replacement(
         serial_part = (int(device.imei[8:14]) + 500_000) % 1_000_000
         while True:
             body = f"{device.imei[:8]}{serial_part:06d}"
-            imei = body + _luhn_digit(body)
+            imei = body + luhn_digit(body)
             if ctx.session.scalar(select(Device).where(Device.imei == imei)) is None:
                 break
             serial_part = (serial_part + 1) % 1_000_000

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from tautrait.domain import ToolContext, ToolError, tool
 
-from ..rules import OUTAGE_CREDIT_WINDOW_DAYS
+from ..rules import OUTAGE_CREDIT_WINDOW_DAYS, service_of
 from ..schema import Outage, OutageReport, Ticket, TicketNote
 from .common import (
     get_account,
@@ -18,7 +18,6 @@ from .common import (
     outage_dict,
     owned_line,
     owned_ticket,
-    service_of,
     unique_id,
     verified_account,
 )

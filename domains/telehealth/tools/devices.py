@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from tautrait.domain import ToolContext, ToolError, tool
 
+from ..rules import INVOICE_DUE_DAYS
 from ..schema import (
     Device,
     DeviceModel,
@@ -268,7 +269,7 @@ def order_device(ctx: ToolContext, patient_id: str, model_id: str, supplier_id: 
                 amount_paid=0.0,
                 status="open",
                 issued_on=ctx.now.date(),
-                due_on=ctx.now.date() + timedelta(days=30),
+                due_on=ctx.now.date() + timedelta(days=INVOICE_DUE_DAYS),
                 waived_on=None,
             )
         )

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from tautrait.domain import ToolContext, ToolError, tool
 
 from ..rules import (
+    INVOICE_DUE_DAYS,
     LATE_CANCEL_SHARE,
     LATE_CANCEL_WINDOW,
     MAX_RESCHEDULES,
@@ -341,7 +342,7 @@ def cancel_appointment(ctx: ToolContext, patient_id: str, appointment_id: str) -
                 amount_paid=0.0,
                 status="open",
                 issued_on=ctx.now.date(),
-                due_on=ctx.now.date() + timedelta(days=30),
+                due_on=ctx.now.date() + timedelta(days=INVOICE_DUE_DAYS),
                 waived_on=None,
             )
         )

@@ -1,0 +1,1 @@
+"""The parts of the Fernwick Market seed-data generator (``generate.py`` runs them)."""

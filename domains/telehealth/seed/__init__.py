@@ -1,0 +1,1 @@
+"""The parts of the telehealth seed-data generator (``generate.py`` runs them)."""
