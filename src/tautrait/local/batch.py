@@ -37,6 +37,7 @@ import torch
 
 from tautrait.local.control import Steering
 from tautrait.local.engine import Engine
+from tautrait.local.heap import release_free_memory
 from tautrait.local.kv_cache import (
     HEADROOM,
     full_attention_layers,
@@ -225,6 +226,7 @@ class GrowingDecoder:
             self.cache, self.mask, self.logits = new.cache, new.mask, new.logits
             self.next_pos, self.steering = new.next_pos, new.steering
             self.rows = new.mask.shape[0]
+            self._release()  # the prefill's activations
             return
         mine = full_attention_layers(self.cache)
         theirs = full_attention_layers(new.cache)
@@ -241,6 +243,7 @@ class GrowingDecoder:
         self.next_pos = torch.cat([self.next_pos, new.next_pos], dim=0)
         self.steering.append(new.steering, rows_before=self.rows, rows_added=new.mask.shape[0])
         self.rows += new.mask.shape[0]
+        self._release()
 
     def remove(self, keep: list[int]) -> list[int]:
         index = torch.tensor(keep, dtype=torch.long, device=self.lm.device)
@@ -250,7 +253,14 @@ class GrowingDecoder:
         self.steering.select_rows(index.cpu())
         self.rows = len(keep)
         self._trim_padding()
+        self._release()
         return keep
+
+    def _release(self) -> None:
+        """The old caches are gone: hand their pages back to the system (a CPU's heap
+        keeps them otherwise; see :mod:`tautrait.local.heap`)."""
+        if self.lm.device.type == "cpu":
+            release_free_memory()
 
     def _trim_padding(self) -> None:
         """Drop leading columns that are padding in every remaining row (left by a long
@@ -293,6 +303,7 @@ class GrowingDecoder:
     def clear(self) -> None:
         self.cache, self.logits, self.rows = None, None, 0
         self.steering = Steering(self.lm.model, {}, self.position)
+        self._release()
 
 
 class Batch:

@@ -1,0 +1,63 @@
+"""Handing the allocator's free pages back to the operating system (glibc).
+
+On a CPU, a running batch's keys and values live in ordinary ``malloc`` memory. Rows
+join and leave all the time, each change rebuilding the cache with another shape, and
+glibc keeps most freed blocks in its heap for reuse: what the process holds (its RSS)
+drifts far above what it uses. Measured on the demo (embedded model, bf16, default
+budgets, glibc's ``mallinfo2`` sampled every 0.25 s): at the peak, 1.4 GB in use and
+1.1 GB free but still held. ``malloc_trim(0)`` returns the whole free pages of every
+arena. Called after each change of the batch (at most every
+:data:`MIN_INTERVAL_S`), it cut the demo's peak RSS from 5.70 to 4.71 GiB in fp32 (the
+default on a CPU) and to 2.74 GiB in bf16 (3.28 without). The price is time: pages
+given back fault in again when reused, and the fp32 demo took 275 s instead of 250
+(one run each, idle machine). Generated tokens are unchanged: only memory no tensor
+uses is released.
+
+Elsewhere (macOS, musl, Windows) there is no ``malloc_trim`` and this does nothing.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import threading
+import time
+from functools import lru_cache
+from typing import Any
+
+MIN_INTERVAL_S = 0.5
+"""Trim at most this often: many rows leaving in one burst need one trim, not many."""
+
+_lock = threading.Lock()
+_last = [float("-inf")]
+
+
+@lru_cache(maxsize=1)
+def _trim_function() -> Any:
+    """glibc's ``malloc_trim``, or None where the C library has none."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return None
+    try:
+        function = ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_size_t]
+    function.restype = ctypes.c_int
+    return function
+
+
+def release_free_memory(*, force: bool = False) -> bool:
+    """Give the free pages of the process's heap back to the system; True when a trim
+    ran (False: no ``malloc_trim`` here, or, without ``force``, the last one is less
+    than :data:`MIN_INTERVAL_S` old)."""
+    trim = _trim_function()
+    if trim is None:
+        return False
+    with _lock:
+        now = time.monotonic()
+        if not force and now - _last[0] < MIN_INTERVAL_S:
+            return False
+        _last[0] = now
+    trim(0)
+    return True
