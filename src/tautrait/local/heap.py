@@ -4,11 +4,13 @@ On a CPU, a running batch's keys and values live in ordinary ``malloc`` memory. 
 join and leave all the time, each change rebuilding the cache with another shape, and
 glibc keeps most freed blocks in its heap for reuse: what the process holds (its RSS)
 drifts far above what it uses. Measured on the demo (embedded model, bf16, default
-budgets, glibc's ``mallinfo2`` sampled every 0.25 s): at the peak, 1.4 GB in use and
-1.1 GB free but still held. ``malloc_trim(0)`` returns the whole free pages of every
-arena. Called after each change of the batch (at most every
+budgets, glibc's ``mallinfo2``, which sees the main arena only, sampled every 0.25 s):
+at the peak RSS (3,275 MiB) that arena held 1,967 MiB in use and 772 MiB free but
+still resident, and 1,764 MiB free by the end. ``malloc_trim(0)`` returns the whole
+free pages of every arena. Called after each change of the batch (at most every
 :data:`MIN_INTERVAL_S`), it cut the demo's peak RSS from 5.70 to 4.71 GiB in fp32 (the
-default on a CPU) and to 2.74 GiB in bf16 (3.28 without). The price is time: pages
+default on a CPU), and in bf16 it peaked at 2.74 GiB (3.19 without, measured while
+another process ran). The price is time: pages
 given back fault in again when reused, and the fp32 demo took 275 s instead of 250
 (one run each, idle machine). Generated tokens are unchanged: only memory no tensor
 uses is released.
