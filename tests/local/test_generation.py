@@ -410,3 +410,18 @@ def test_cpu_transcripts_are_pinned(position: str) -> None:
     slots = EngineOptions(kv="slots", step="eager")
     same = generate_batch(lm, requests, position, engine=slots)  # type: ignore[arg-type]
     assert [r.token_ids for r in same] == PINNED[position]
+
+
+def test_a_worker_that_stops_fails_its_requests_instead_of_hanging(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(self: object) -> None:
+        raise RuntimeError("no batch today")
+
+    monkeypatch.setattr(GenerationWorker, "_new_batch", broken)
+    worker = GenerationWorker(tiny_model())
+    worker._thread.join(timeout=30)
+    for _ in range(2):
+        late = worker.submit(GenerationRequest(prompt_ids=_ids("x"), max_new_tokens=4))
+        with pytest.raises(RuntimeError, match="worker stopped: no batch today"):
+            late.result(timeout=5)

@@ -42,6 +42,7 @@ from tautrait.local.kv_cache import (
     HEADROOM,
     full_attention_layers,
     kv_bytes_per_token,
+    last_columns,
     new_cache,
     release_layers,
     segments_cache,
@@ -60,6 +61,7 @@ from tautrait.local.request import (
     GenerationStats,
 )
 from tautrait.local.sampling import DeviceSampler, ExactSampler, Sampler, counter_uniform
+from tautrait.local.shared_prefix import SharedPrefix, shared_attention
 
 log = logging.getLogger(__name__)
 _warned_unprobed = False
@@ -161,6 +163,8 @@ class Row:
     """The LoRA adapter of this row ("__base__": none)."""
     steering: dict[int, torch.Tensor] = field(default_factory=dict)
     """This row's own vectors (block -> ``[hidden]``)."""
+    shared: int = 0
+    """Prompt tokens this row reads from the batch's shared prefix, not its own cache."""
 
 
 @dataclass
@@ -180,6 +184,9 @@ class Prefilled:
     rows: list[Row]
     needs: list[int]
     """Per row, the positions it may fill: prompt plus tokens to generate."""
+    shared: SharedPrefix | None = None
+    """The cached prefixes the rows attend to beside ``cache`` (growing decoder only:
+    ``cache`` then holds only what follows each row's prefix)."""
 
 
 class Decoder(Protocol):
@@ -219,12 +226,16 @@ class GrowingDecoder:
         self.next_pos = torch.zeros((0, 1), dtype=torch.long, device=lm.device)
         self.logits: torch.Tensor | None = None
         self.steering = Steering(lm.model, {}, position)
+        self.shared = SharedPrefix.empty(0)
+        """The cached prefixes rows attend to beside their own cache (each held once)."""
         self.rows = 0
 
     def join(self, new: Prefilled) -> None:
+        theirs_shared = new.shared or SharedPrefix.empty(new.mask.shape[0])
         if self.rows == 0:
             self.cache, self.mask, self.logits = new.cache, new.mask, new.logits
             self.next_pos, self.steering = new.next_pos, new.steering
+            self.shared = theirs_shared
             self.rows = new.mask.shape[0]
             self._release()  # the prefill's activations
             return
@@ -242,6 +253,7 @@ class GrowingDecoder:
         self.logits = torch.cat([self.logits, new.logits], dim=0)
         self.next_pos = torch.cat([self.next_pos, new.next_pos], dim=0)
         self.steering.append(new.steering, rows_before=self.rows, rows_added=new.mask.shape[0])
+        self.shared = self.shared.join(theirs_shared)
         self.rows += new.mask.shape[0]
         self._release()
 
@@ -251,6 +263,7 @@ class GrowingDecoder:
         self.mask = self.mask.index_select(0, index)
         self.next_pos = self.next_pos.index_select(0, index)
         self.steering.select_rows(index.cpu())
+        self.shared = self.shared.select(keep)
         self.rows = len(keep)
         self._trim_padding()
         self._release()
@@ -288,7 +301,9 @@ class GrowingDecoder:
         kwargs: dict[str, Any] = {self.cache_name: self.cache}
         if adapters is not None:
             kwargs["adapter_names"] = adapters
-        with self.steering.applied("decode"):
+        if self.shared:
+            kwargs["shared_prefix"] = self.shared
+        with self.steering.applied("decode"), shared_attention(self.lm.model, bool(self.shared)):
             out = self.lm.model(
                 input_ids=step_ids,
                 attention_mask=self.mask,
@@ -303,6 +318,7 @@ class GrowingDecoder:
     def clear(self) -> None:
         self.cache, self.logits, self.rows = None, None, 0
         self.steering = Steering(self.lm.model, {}, self.position)
+        self.shared = SharedPrefix.empty(0)
         self._release()
 
 
@@ -374,18 +390,38 @@ class Batch:
 
     def kv_bytes(self, requests: Sequence[GenerationRequest] = ()) -> int:
         """An upper bound on the keys and values the batch holds once ``requests`` join
-        and every row has generated its last token: rows x the longest row's prompt plus
-        tokens to generate (the growing cache pads every row to the longest one)."""
+        and every row has generated its last token: rows x the longest row's own part
+        (the growing cache pads every row to the longest one), plus the shared prefix.
+
+        A row's own part is its prompt after the cached prefix it reads from the shared
+        one, plus its tokens to generate. A request yet to join is counted with the
+        prefix the prefix cache holds for it now, and its cached prefixes with the
+        batch's as one shared segment (the longest)."""
+        shared = self._shares_prefixes()
         rows = len(self.rows) + sum(max(len(r.experts), 1) for r in requests)
-        width = max(
-            [len(r.prompt_ids) + r.max_new_tokens for r in requests]
-            + [
-                len(row.group.request.prompt_ids) + row.group.request.max_new_tokens
-                for row in self.rows
-            ],
-            default=0,
+        reused = [self._reusable(r) if shared else 0 for r in requests]
+        own = [
+            len(r.prompt_ids) - m + r.max_new_tokens for r, m in zip(requests, reused, strict=True)
+        ]
+        for row in self.rows:
+            request = row.group.request
+            own.append(len(request.prompt_ids) - row.shared + request.max_new_tokens)
+        width = max(own, default=0)
+        held = self.decoder.shared.tokens if isinstance(self.decoder, GrowingDecoder) else 0
+        return (rows * width + max([held, *reused])) * self.kv_token_bytes
+
+    def _shares_prefixes(self) -> bool:
+        return (
+            isinstance(self.decoder, GrowingDecoder)
+            and self.prefix is not None
+            and self.prefix.max_bytes > 0
         )
-        return rows * width * self.kv_token_bytes
+
+    def _reusable(self, request: GenerationRequest) -> int:
+        """Prompt tokens of ``request`` the prefix cache would hand back now."""
+        assert self.prefix is not None
+        key = f"{request.adapter or '__base__'}|{steering_key(request.steering, self.position)}"
+        return self.prefix.cached_length(key, request.prompt_ids)
 
     # -- admission ----------------------------------------------------------------------
 
@@ -524,7 +560,17 @@ class Batch:
         probe = RowProbe(probes, lm.hidden_size) if any(probes) else None
         steering = Steering(lm.model, build_deltas(requests, lm.hidden_size), self.position, probe)
         batch = len(requests)
-        past = max(m for _, m in hits)
+        # The growing decoder attends to cached prefixes where the prefix cache holds
+        # them (each once for the whole batch); its rows' own caches start after them.
+        shared = (
+            SharedPrefix([segments or [] for segments, _ in hits])
+            if isinstance(self.decoder, GrowingDecoder) and any(m for _, m in hits)
+            else None
+        )
+        if shared is not None:
+            for each, (_, m) in zip(rows, hits, strict=True):
+                each.shared = m
+        past = 0 if shared is not None else max(m for _, m in hits)
         rests = [r.prompt_ids[m:] for r, (_, m) in zip(requests, hits, strict=True)]
         width = max(len(rest) for rest in rests)
         input_ids = torch.full((batch, width), self.pad, dtype=torch.long)
@@ -534,7 +580,8 @@ class Batch:
             n = len(rest)
             input_ids[row, width - n :] = torch.tensor(rest, dtype=torch.long)
             positions[row, width - n :] = torch.arange(m, m + n)
-            mask[row, past - m : past] = 1
+            if past:
+                mask[row, past - m : past] = 1
             mask[row, past + width - n :] = 1
         kwargs: dict[str, Any] = {}
         if past > 0:
@@ -545,7 +592,9 @@ class Batch:
             kwargs["adapter_names"] = [r.adapter or "__base__" for r in requests]
         if self.last_logits_only:
             kwargs["logits_to_keep"] = 1
-        with steering.applied("prefill"):
+        if shared is not None:
+            kwargs["shared_prefix"] = shared
+        with steering.applied("prefill"), shared_attention(lm.model, shared is not None):
             out = lm.model(
                 input_ids=input_ids.to(device),
                 attention_mask=mask.to(device),
@@ -557,7 +606,10 @@ class Batch:
         mask = mask.to(device)
         layers = full_attention_layers(cache) if self.growing else None
         if layers is not None and self.prefix is not None and self.prefix.max_bytes > 0:
-            self._store_prefixes(keys, requests, layers, mask)
+            outside = [m if shared is not None else 0 for _, m in hits]
+            self._store_prefixes(keys, requests, layers, mask, outside)
+            if isinstance(self.decoder, GrowingDecoder):
+                cache, mask, shared = self._read_stored(keys, requests, rows, hits, cache, mask)
         self.stats.prompt_tokens += sum(len(r.prompt_ids) for r in requests)
         self.stats.reused_prompt_tokens += sum(m for _, m in hits)
         return Prefilled(
@@ -568,7 +620,45 @@ class Batch:
             steering=steering,
             rows=rows,
             needs=[len(r.prompt_ids) + r.max_new_tokens for r in requests],
+            shared=shared,
         )
+
+    def _read_stored(
+        self,
+        keys: list[str],
+        requests: list[GenerationRequest],
+        rows: list[Row],
+        hits: list[tuple[Segments | None, int]],
+        cache: Any,
+        mask: torch.Tensor,
+    ) -> tuple[Any, torch.Tensor, SharedPrefix | None]:
+        """Once the prompts are stored, each row reads what the prefix cache holds of
+        its prompt from there, through the shared prefix, and keeps only the rest in its
+        own cache (its last token, mostly). Without this, a long prompt just prefilled
+        (the first agent's policy) widens every row of the batch to its length for as
+        long as it decodes. Returns the narrowed cache, its mask and the shared prefix."""
+        assert self.prefix is not None
+        own = mask.sum(dim=1).tolist()  # prompt tokens in each row's own cache
+        segments: list[Segments] = []
+        keep: list[int] = []
+        for key, request, row, (hit, _), n in zip(keys, requests, rows, hits, own, strict=True):
+            held, stored = self.prefix.held(key, request.prompt_ids)
+            if stored > len(request.prompt_ids) - n:
+                segments.append(held)
+                keep.append(len(request.prompt_ids) - stored)
+                row.shared = stored
+            else:  # nothing more was stored (too short, over budget): as prefilled
+                segments.append(hit or [])
+                keep.append(n)
+        shared = SharedPrefix(segments) if any(segments) else None
+        if keep == own:
+            return cache, mask, shared
+        narrow = torch.zeros((len(keep), max(keep)), dtype=mask.dtype, device=mask.device)
+        for r, n in enumerate(keep):
+            narrow[r, narrow.shape[1] - n :] = 1
+        layers = full_attention_layers(cache)
+        assert layers is not None
+        return last_columns(layers, keep), narrow, shared
 
     def _past_cache(self, hits: list[tuple[Segments | None, int]], past: int, room: int) -> Any:
         """Each row's cached prefix, right-aligned to ``past`` positions (rows without
@@ -581,15 +671,20 @@ class Batch:
         requests: list[GenerationRequest],
         layers: list[Any],
         mask: torch.Tensor,
+        outside: list[int],
     ) -> None:
         """Hand the prefix cache each prompt's keys and values, only the tokens it does
-        not hold yet (a shared policy is copied out once, not once per row)."""
+        not hold yet (a shared policy is copied out once, not once per row). The first
+        ``outside[row]`` prompt tokens of a row are not in ``layers`` (it read them from
+        the shared prefix)."""
         assert self.prefix is not None
         for row, request in enumerate(requests):
             if len(request.prompt_ids) - 1 < self.prefix.min_tokens:
                 continue
             held = self.prefix.stored_length(keys[row], request.prompt_ids)
-            index = mask[row].nonzero().squeeze(-1)[held:-1]
+            if held < outside[row]:
+                continue  # evicted meanwhile: the tokens it needs are not in this cache
+            index = mask[row].nonzero().squeeze(-1)[held - outside[row] : -1]
             if index.numel() == 0:
                 continue
             kv = [

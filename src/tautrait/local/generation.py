@@ -152,12 +152,19 @@ class GenerationWorker:
         self._held: list[_Job] = []
         """Jobs held back one round so that they reuse a prefix being prefilled."""
         self._closing = False
-        self._thread = threading.Thread(target=self._loop, name=f"gen-{lm.name}", daemon=True)
+        self._dead: BaseException | None = None
+        """Why the worker thread stopped, if it did (requests then fail at once)."""
+        self._submitting = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name=f"gen-{lm.name}", daemon=True)
         self._thread.start()
 
     def submit(self, request: GenerationRequest) -> Future[GenerationResult]:
         future: Future[GenerationResult] = Future()
-        self._queue.put(_Job(request, future))
+        with self._submitting:
+            if self._dead is None:
+                self._queue.put(_Job(request, future))
+                return future
+        _settle(future, error=RuntimeError(f"the generation worker stopped: {self._dead}"))
         return future
 
     async def generate(self, request: GenerationRequest) -> GenerationResult:
@@ -270,6 +277,27 @@ class GenerationWorker:
         self.stats.failed += 1
         log.warning("a generation request failed: %s", group.error)
         _settle(future, error=group.error)
+
+    def _run(self) -> None:
+        """The worker thread: :meth:`_loop`, and should it ever stop on an error, every
+        waiting request (and each later one) fails with it instead of waiting forever."""
+        try:
+            self._loop()
+        except BaseException as exc:
+            log.exception("the generation worker stopped")
+            with self._submitting:
+                self._dead = exc
+            error = RuntimeError(f"the generation worker stopped: {exc}")
+            for job in self._held:
+                _settle(job.future, error=error)
+            self._held = []
+            while True:
+                try:
+                    waiting = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if waiting is not None:
+                    _settle(waiting.future, error=error)
 
     def _loop(self) -> None:
         torch.set_grad_enabled(False)

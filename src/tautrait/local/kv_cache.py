@@ -202,3 +202,21 @@ def segments_cache(
                 start += n
         cache.layers.append(_filled_layer(kbuf, vbuf, width))
     return cache
+
+
+def last_columns(layers: list[Any], keep: list[int], room: int = HEADROOM) -> Any:
+    """A growing cache holding only the last ``keep[r]`` positions of each row of
+    ``layers`` (right-aligned, left-padded with zeros to the longest), with ``room``
+    positions to grow."""
+    width = max(keep)
+    cache = new_cache()
+    for layer in layers:
+        keys, values = layer.keys, layer.values
+        kbuf = keys.new_zeros((keys.shape[0], keys.shape[1], width + room, keys.shape[3]))
+        vbuf = values.new_zeros(kbuf.shape)
+        end = keys.shape[2]
+        for row, n in enumerate(keep):
+            kbuf[row, :, width - n : width] = keys[row, :, end - n : end]
+            vbuf[row, :, width - n : width] = values[row, :, end - n : end]
+        cache.layers.append(_filled_layer(kbuf, vbuf, width))
+    return cache

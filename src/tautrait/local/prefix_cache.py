@@ -124,6 +124,18 @@ class PrefixCache:
             self.reused_tokens += total
             return [[(k[:, :m], v[:, :m]) for k, v in node.kv] for node, m in path], total
 
+    def held(self, key: str, prompt: list[int]) -> tuple[Segments, int]:
+        """The segments the tree holds of ``prompt[:-1]`` and their length, like
+        :meth:`lookup` but uncounted and however short (for a prompt just stored, so
+        that its rows read it from here instead of keeping a copy)."""
+        if self.max_bytes <= 0 or len(prompt) < 2:
+            return [], 0
+        with self._lock:
+            path = self._walk(key, prompt[:-1])
+            self._touch(path)
+            segments = [[(k[:, :m], v[:, :m]) for k, v in node.kv] for node, m in path]
+            return segments, sum(m for _, m in path)
+
     def cached_length(self, key: str, prompt: list[int]) -> int:
         """How much of ``prompt`` a lookup would reuse now (no statistics, no LRU touch)."""
         if self.max_bytes <= 0 or len(prompt) < 2:
