@@ -9,8 +9,10 @@ finished groups and runs the remaining rows one position forward.
 Where the keys and values live is the *decoder*'s business:
 
 - :class:`GrowingDecoder` keeps one left-padded cache that grows in place
-  (:mod:`tautrait.local.kv_cache`) and steers through per-call hooks. It is the CPU
-  path, unchanged in its arithmetic since transcripts were first published.
+  (:mod:`tautrait.local.kv_cache`) and steers through per-call hooks. Its rows read
+  their cached prefixes from the prefix cache, each held once for the batch
+  (:mod:`tautrait.local.shared_prefix`); their own cache holds the rest. It is the CPU
+  path; its pinned transcripts are unchanged since first published.
 - :class:`~tautrait.local.slots.SlotDecoder` gives every row a fixed slot in
   preallocated buffers, so decoding steps have fixed shapes (CUDA graphs).
 
