@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from tautrait.local import shared_prefix
-from tautrait.local.batch import Batch
+from tautrait.local.batch import Batch, cache_kwarg
 from tautrait.local.generation import GenerationRequest, GenerationStats, generate_batch
 from tautrait.local.prefix_cache import PrefixCache
 from tautrait.local.shared_prefix import SharedPrefix, attention
@@ -126,3 +126,40 @@ def test_a_batch_holds_a_cached_policy_once_and_decodes_as_without_it() -> None:
             tokens[group.request.seed] = group.tokens
     alone = [generate_batch(lm, [r])[0].token_ids for r in requests]
     assert [tokens[i] for i in range(3)] == alone
+
+
+class _Deaf(torch.nn.Module):
+    """A model whose forward drops the shared prefix before its attention sees it."""
+
+    def __init__(self, inner: torch.nn.Module) -> None:
+        super().__init__()
+        self.inner = inner
+        self.config = inner.config
+
+    def forward(self, shared_prefix: object = None, **kwargs: object) -> object:
+        return self.inner(**kwargs)
+
+
+def test_a_model_that_does_not_pass_the_prefix_down_keeps_whole_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lm = tiny_model()
+    args = (lm.num_layers, lm.device, lm.dtype, cache_kwarg(lm.model))
+    assert shared_prefix.reads_shared_prefix(lm.model, *args)
+    assert not shared_prefix.reads_shared_prefix(_Deaf(lm.model), *args)
+    # Such a model's batch copies each row's cached prefix into its own cache, as before.
+    monkeypatch.setattr("tautrait.local.batch.reads_shared_prefix", lambda *a: False)
+    policy = _ids("You are a helpful agent. Follow the policy to the letter. " * 3)
+    cache = PrefixCache(min_tokens=8)
+    generate_batch(lm, [GenerationRequest(prompt_ids=[*policy, 5], max_new_tokens=1)], "all", cache)
+    request = GenerationRequest(prompt_ids=policy + _ids("refund"), max_new_tokens=8)
+    with torch.inference_mode():
+        batch = Batch(lm, "all", cache, GenerationStats())
+        assert not batch.shares
+        assert batch.admit([request], [None]) == []
+        assert batch.decoder.mask.shape[1] == len(request.prompt_ids)  # type: ignore[attr-defined]
+    assert cache.hits == 1
+    assert (
+        generate_batch(lm, [request], "all", cache)[0].token_ids
+        == generate_batch(lm, [request])[0].token_ids
+    )

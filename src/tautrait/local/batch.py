@@ -63,7 +63,7 @@ from tautrait.local.request import (
     GenerationStats,
 )
 from tautrait.local.sampling import DeviceSampler, ExactSampler, Sampler, counter_uniform
-from tautrait.local.shared_prefix import SharedPrefix, shared_attention
+from tautrait.local.shared_prefix import SharedPrefix, reads_shared_prefix, shared_attention
 
 log = logging.getLogger(__name__)
 _warned_unprobed = False
@@ -377,6 +377,15 @@ class Batch:
         )
         if not self.growing and prefix is not None:
             prefix.max_bytes = 0
+        self.shares = (
+            isinstance(self.decoder, GrowingDecoder)
+            and self.growing
+            and prefix is not None
+            and prefix.max_bytes > 0
+            and reads_shared_prefix(lm.model, lm.num_layers, lm.device, lm.dtype, self.cache_name)
+        )
+        """Rows read cached prefixes through a shared prefix (:mod:`tautrait.local.shared_prefix`)
+        instead of holding copies."""
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -399,7 +408,7 @@ class Batch:
         one, plus its tokens to generate. A request yet to join is counted with the
         prefix the prefix cache holds for it now, and its cached prefixes with the
         batch's as one shared segment (the longest)."""
-        shared = self._shares_prefixes()
+        shared = self.shares
         rows = len(self.rows) + sum(max(len(r.experts), 1) for r in requests)
         reused = [self._reusable(r) if shared else 0 for r in requests]
         own = [
@@ -411,13 +420,6 @@ class Batch:
         width = max(own, default=0)
         held = self.decoder.shared.tokens if isinstance(self.decoder, GrowingDecoder) else 0
         return (rows * width + max([held, *reused])) * self.kv_token_bytes
-
-    def _shares_prefixes(self) -> bool:
-        return (
-            isinstance(self.decoder, GrowingDecoder)
-            and self.prefix is not None
-            and self.prefix.max_bytes > 0
-        )
 
     def _reusable(self, request: GenerationRequest) -> int:
         """Prompt tokens of ``request`` the prefix cache would hand back now."""
@@ -566,7 +568,7 @@ class Batch:
         # them (each once for the whole batch); its rows' own caches start after them.
         shared = (
             SharedPrefix([segments or [] for segments, _ in hits])
-            if isinstance(self.decoder, GrowingDecoder) and any(m for _, m in hits)
+            if self.shares and any(m for _, m in hits)
             else None
         )
         if shared is not None:
@@ -610,7 +612,7 @@ class Batch:
         if layers is not None and self.prefix is not None and self.prefix.max_bytes > 0:
             outside = [m if shared is not None else 0 for _, m in hits]
             self._store_prefixes(keys, requests, layers, mask, outside)
-            if isinstance(self.decoder, GrowingDecoder):
+            if self.shares:
                 cache, mask, shared = self._read_stored(keys, requests, rows, hits, cache, mask)
         self.stats.prompt_tokens += sum(len(r.prompt_ids) for r in requests)
         self.stats.reused_prompt_tokens += sum(m for _, m in hits)

@@ -23,6 +23,7 @@ queries are taken in chunks: at most :data:`SCORE_BYTES` of scores at once.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -80,6 +81,8 @@ class SharedPrefix:
         for r, spans in enumerate(self.spans):
             for entry, length in spans:
                 visible[r, starts[entry] : starts[entry] + length] = True
+        self.reads = 0
+        """Attention calls that read this prefix (one per block per forward)."""
         device = self.entries[0][0][0].device if self.entries else None
         self.visible = visible.to(device) if device is not None else visible
         """``[rows, columns]``: which columns each row attends to."""
@@ -147,6 +150,7 @@ def attention(
         return sdpa_attention_forward(
             module, query, key, value, attention_mask, dropout=dropout, scaling=scaling, **kwargs
         )
+    shared_prefix.reads += 1
     groups = heads // kv_heads
     scale = scaling if scaling is not None else dim**-0.5
     entries = shared_prefix.blocks(module.layer_idx)  # [(keys, values) [kv_heads, n, d]]
@@ -224,3 +228,48 @@ def shared_attention(model: Any, active: bool = True) -> Iterator[None]:
         yield
     finally:
         config._attn_implementation = old
+
+
+_READS: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
+
+
+def reads_shared_prefix(
+    model: Any, blocks: int, device: torch.device, dtype: torch.dtype, cache_name: str
+) -> bool:
+    """Whether ``model`` hands :func:`attention` the ``shared_prefix`` its forward is
+    given, in every block (transformers' models that route attention through
+    ``AttentionInterface`` and pass their keyword arguments down do). Tried once with a
+    one-token prefix; a model that does not would silently attend without its prefix,
+    so it keeps each row's whole context in its own cache instead."""
+    known = _READS.get(model)
+    if known is None:
+        known = _READS[model] = _probe(model, blocks, device, dtype, cache_name)
+    return known
+
+
+def _probe(
+    model: Any, blocks: int, device: torch.device, dtype: torch.dtype, cache_name: str
+) -> bool:
+    config = (
+        model.config.get_text_config() if hasattr(model.config, "get_text_config") else model.config
+    )
+    heads = config.num_attention_heads
+    kv_heads = getattr(config, "num_key_value_heads", None) or heads
+    head_dim = getattr(config, "head_dim", None) or config.hidden_size // heads
+    zeros = torch.zeros((kv_heads, 1, head_dim), device=device, dtype=dtype)
+    probe = SharedPrefix([[[(zeros, zeros) for _ in range(blocks)]]])
+    from tautrait.local.kv_cache import new_cache
+
+    try:
+        with torch.inference_mode(), shared_attention(model):
+            model(
+                input_ids=torch.zeros((1, 1), dtype=torch.long, device=device),
+                attention_mask=torch.ones((1, 1), dtype=torch.long, device=device),
+                position_ids=torch.ones((1, 1), dtype=torch.long, device=device),
+                **{cache_name: new_cache()},
+                use_cache=True,
+                shared_prefix=probe,
+            )
+    except Exception:
+        return False
+    return probe.reads == blocks
