@@ -62,3 +62,17 @@ def test_trims_are_spaced_unless_forced() -> None:
     assert heap.release_free_memory(force=True)
     assert not heap.release_free_memory()
     assert heap.release_free_memory(force=True)
+
+
+def test_large_blocks_go_back_when_freed_once_they_are_mapped() -> None:
+    # The scenario above, after map_large_allocations(): the freed blocks' pages leave
+    # the process with no trim at all.
+    scenario = SCENARIO.replace(
+        "big = torch.ones", "assert heap.map_large_allocations()\nbig = torch.ones"
+    ).replace("trimmed = heap.release_free_memory(force=True)", "trimmed = True")
+    done = subprocess.run(
+        [sys.executable, "-c", scenario], capture_output=True, text=True, check=True
+    )
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["pins"]
+    assert out["held"] < out["before"] - 150

@@ -87,3 +87,16 @@ def test_conversations_sharing_a_prefix_decode_as_without_the_cache() -> None:
     shared = common_prefix_length(turns[0], turns[1])
     assert shared >= len(policy)
     assert cache.tokens == len(turns[2]) - 1 + len(turns[1]) - 1 - shared
+
+
+def test_each_segment_is_one_allocation() -> None:
+    cache = PrefixCache(max_bytes=PER_TOKEN * 1000, min_tokens=4)
+    policy = list(range(100, 160))
+    cache.store("k", [*policy, 1, 1, 0], _kv(62, fill=1.0))
+    cache.store("k", [*policy, 2, 0], _kv(1, fill=2.0), start=60)  # splits the first
+    nodes = cache._nodes()
+    assert sorted(len(node.tokens) for node in nodes) == [1, 2, 60]
+    for node in nodes:
+        storages = {t.untyped_storage().data_ptr() for kv in node.kv for t in kv}
+        assert len(storages) == 1
+        assert node.kv[0][0].untyped_storage().nbytes() == node.nbytes

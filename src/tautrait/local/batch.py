@@ -39,7 +39,7 @@ import torch
 
 from tautrait.local.control import Steering
 from tautrait.local.engine import Engine
-from tautrait.local.heap import release_free_memory
+from tautrait.local.heap import map_large_allocations, release_free_memory
 from tautrait.local.kv_cache import (
     HEADROOM,
     full_attention_layers,
@@ -53,7 +53,13 @@ from tautrait.local.kv_cache import (
 )
 from tautrait.local.models import LocalModel
 from tautrait.local.pool import SteeringPosition
-from tautrait.local.prefix_cache import PrefixCache, Segments, steering_key
+from tautrait.local.prefix_cache import (
+    PrefixCache,
+    Segments,
+    packed_buffer,
+    steering_key,
+    unpack,
+)
 from tautrait.local.probe import RowProbe
 from tautrait.local.request import (
     Expert,
@@ -228,6 +234,8 @@ class GrowingDecoder:
         self.next_pos = torch.zeros((0, 1), dtype=torch.long, device=lm.device)
         self.logits: torch.Tensor | None = None
         self.steering = Steering(lm.model, {}, position)
+        if lm.device.type == "cpu":
+            map_large_allocations()
         self.shared = SharedPrefix.empty(0)
         """The cached prefixes rows attend to beside their own cache (each held once)."""
         self.rows = 0
@@ -691,10 +699,12 @@ class Batch:
             index = mask[row].nonzero().squeeze(-1)[held - outside[row] : -1]
             if index.numel() == 0:
                 continue
-            kv = [
-                (layer.keys[row].index_select(1, index), layer.values[row].index_select(1, index))
-                for layer in layers
-            ]
+            # Straight into one buffer (see prefix_cache.pack).
+            buffer = packed_buffer(len(layers), layers[0].keys[row], int(index.numel()))
+            for block, layer in enumerate(layers):
+                torch.index_select(layer.keys[row], 1, index, out=buffer[block, 0])
+                torch.index_select(layer.values[row], 1, index, out=buffer[block, 1])
+            kv = unpack(buffer)
             self.prefix.store(keys[row], request.prompt_ids, kv, start=held)
 
     # -- decoding -----------------------------------------------------------------------

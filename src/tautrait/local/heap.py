@@ -15,6 +15,11 @@ given back fault in again when reused, and the fp32 demo took 275 s instead of 2
 (one run each, idle machine). Generated tokens are unchanged: only memory no tensor
 uses is released.
 
+:func:`map_large_allocations` (called once by a CPU decoder) pins glibc's mmap
+threshold so that large blocks get pages of their own and leave the process as soon
+as they are freed; with the prefix cache's segments in one allocation each, the demo's
+peak went from 1.89 to 1.83 GiB (same tokens, 249 s instead of 253).
+
 Elsewhere (macOS, musl, Windows) there is no ``malloc_trim`` and this does nothing.
 """
 
@@ -26,6 +31,11 @@ import threading
 import time
 from functools import lru_cache
 from typing import Any
+
+MMAP_THRESHOLD = 1 * 2**20
+"""Allocations at least this large get pages of their own (glibc's ``M_MMAP_THRESHOLD``),
+given back to the system as soon as they are freed."""
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
 
 MIN_INTERVAL_S = 0.5
 """Trim at most this often: many rows leaving in one burst need one trim, not many."""
@@ -47,6 +57,25 @@ def _trim_function() -> Any:
     function.argtypes = [ctypes.c_size_t]
     function.restype = ctypes.c_int
     return function
+
+
+@lru_cache(maxsize=1)
+def map_large_allocations() -> bool:
+    """From now on, allocations of :data:`MMAP_THRESHOLD` bytes or more get pages of
+    their own (once per process; True when set). glibc starts with a 128 KiB threshold
+    but raises it to the size of each mapped block freed, up to 32 MiB, so after one long
+    prefill every segment of the prefix cache went into the heap, where its pages stay
+    when it is freed. Where there is no ``mallopt``, this does nothing."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return False
+    try:
+        mallopt = ctypes.CDLL(name).mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt.restype = ctypes.c_int
+    return bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD))
 
 
 def release_free_memory(*, force: bool = False) -> bool:

@@ -56,6 +56,37 @@ def kv_nbytes(kv: KV) -> int:
     return sum(k.numel() * k.element_size() + v.numel() * v.element_size() for k, v in kv)
 
 
+def packed_buffer(blocks: int, like: torch.Tensor, tokens: int) -> torch.Tensor:
+    """An empty ``[blocks, 2, heads, tokens, head_dim]`` buffer for one segment (``like``
+    is a block's keys ``[heads, *, head_dim]``); :func:`unpack` gives its views."""
+    return like.new_empty((blocks, 2, like.shape[0], tokens, like.shape[-1]))
+
+
+def unpack(buffer: torch.Tensor) -> KV:
+    return [(buffer[b, 0], buffer[b, 1]) for b in range(buffer.shape[0])]
+
+
+def pack(kv: KV) -> KV:
+    """The same keys and values as views of one buffer: a segment is one allocation, not
+    two per block. The cache's segments live long, between the short-lived tensors of
+    every forward pass; sixty small allocations a segment (the embedded model's 30
+    blocks) left the heap fragmented, one large one goes back to the system when
+    freed. Returns ``kv`` itself when it already is such a buffer's views."""
+    first = kv[0][0]
+    storage = first.untyped_storage()
+    if storage.nbytes() == kv_nbytes(kv) and all(
+        k.untyped_storage().data_ptr() == storage.data_ptr()
+        and v.untyped_storage().data_ptr() == storage.data_ptr()
+        for k, v in kv
+    ):
+        return kv
+    buffer = packed_buffer(len(kv), first, first.shape[1])
+    for b, (k, v) in enumerate(kv):
+        buffer[b, 0] = k
+        buffer[b, 1] = v
+    return unpack(buffer)
+
+
 @dataclass(eq=False)
 class _Node:
     """A segment of tokens and its keys and values, below the prefix its parent ends."""
@@ -173,10 +204,7 @@ class PrefixCache:
                 last, m = path[-1]
                 parent = self._split(last, m) if m < len(last.tokens) else last
             offset = held - start
-            own = [
-                (k, v) if offset == 0 else (k[:, offset:].clone(), v[:, offset:].clone())
-                for k, v in kv
-            ]
+            own = pack(kv if offset == 0 else [(k[:, offset:], v[:, offset:]) for k, v in kv])
             node = _Node(torch.tensor(tokens[held:], dtype=torch.long), own, parent)
             node.last_used = next(self._clock)
             parent.children[tokens[held]] = node
@@ -224,12 +252,12 @@ class PrefixCache:
         assert node.parent is not None and 0 < m < len(node.tokens)
         head = _Node(
             node.tokens[:m].clone(),
-            [(k[:, :m].clone(), v[:, :m].clone()) for k, v in node.kv],
+            pack([(k[:, :m], v[:, :m]) for k, v in node.kv]),
             node.parent,
             last_used=node.last_used,
         )
         node.tokens = node.tokens[m:].clone()
-        node.kv = [(k[:, m:].clone(), v[:, m:].clone()) for k, v in node.kv]
+        node.kv = pack([(k[:, m:], v[:, m:]) for k, v in node.kv])
         node.parent.children[int(head.tokens[0])] = head
         node.parent = head
         head.children[int(node.tokens[0])] = node
