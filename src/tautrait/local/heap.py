@@ -44,19 +44,24 @@ _lock = threading.Lock()
 _last = [float("-inf")]
 
 
+def _libc(name: str, argtypes: list[Any]) -> Any:
+    """The C library's function ``name`` returning an int, or None where it has none."""
+    library = ctypes.util.find_library("c")
+    if library is None:
+        return None
+    try:
+        function = getattr(ctypes.CDLL(library), name)
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = argtypes
+    function.restype = ctypes.c_int
+    return function
+
+
 @lru_cache(maxsize=1)
 def _trim_function() -> Any:
     """glibc's ``malloc_trim``, or None where the C library has none."""
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return None
-    try:
-        function = ctypes.CDLL(name).malloc_trim
-    except (OSError, AttributeError):
-        return None
-    function.argtypes = [ctypes.c_size_t]
-    function.restype = ctypes.c_int
-    return function
+    return _libc("malloc_trim", [ctypes.c_size_t])
 
 
 @lru_cache(maxsize=1)
@@ -66,16 +71,8 @@ def map_large_allocations() -> bool:
     but raises it to the size of each mapped block freed, up to 32 MiB, so after one long
     prefill every segment of the prefix cache went into the heap, where its pages stay
     when it is freed. Where there is no ``mallopt``, this does nothing."""
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return False
-    try:
-        mallopt = ctypes.CDLL(name).mallopt
-    except (OSError, AttributeError):
-        return False
-    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-    mallopt.restype = ctypes.c_int
-    return bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD))
+    mallopt = _libc("mallopt", [ctypes.c_int, ctypes.c_int])
+    return mallopt is not None and bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD))
 
 
 def release_free_memory(*, force: bool = False) -> bool:
