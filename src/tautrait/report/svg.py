@@ -9,8 +9,10 @@ readers and tooltips on its marks.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from math import ceil
+from typing import Any
 from xml.sax.saxutils import escape
 
 PALETTE = ("#4e79a7", "#e15759", "#f28e2b", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#9c755f")
@@ -44,6 +46,34 @@ def _nice(limit: float) -> float:
 
 def _f(x: float) -> str:
     return f"{x:.1f}"
+
+
+def _series_marks(
+    series: Sequence[Any],
+    x: Callable[[Any], float],
+    y: Callable[[float], float],
+    legend: tuple[float, float],
+    tip: Callable[[Any, float], str],
+) -> list[str]:
+    """Each series' line, its points (with ``tip(x, y)`` as their tooltip) and its legend
+    entry, right of the plot at ``legend`` (the plot's right edge and top)."""
+    right, top = legend
+    out: list[str] = []
+    for i, s in enumerate(series):
+        color = PALETTE[i % len(PALETTE)]
+        pts = sorted(s.points)
+        if len(pts) > 1:
+            path = " ".join(f"{_f(x(k))},{_f(y(v))}" for k, v in pts)
+            out.append(f'<polyline class="series" points="{path}" stroke="{color}"/>')
+        for k, v in pts:
+            out.append(
+                f'<circle cx="{_f(x(k))}" cy="{_f(y(v))}" r="3.5" fill="{color}">'
+                f"<title>{escape(s.name)}: {tip(k, v)}</title></circle>"
+            )
+        ly = top + 10 + i * 18
+        out.append(f'<rect x="{right + 16}" y="{ly - 8}" width="10" height="10" fill="{color}"/>')
+        out.append(_text("label", right + 32, ly + 1, s.name))
+    return out
 
 
 def _open(kind: str, width: float, height: float, title: str) -> list[str]:
@@ -135,22 +165,9 @@ def line_chart(series: list[Series], title: str) -> str:
     for k in ks:
         out.append(_text("tick", x(k), top + plot_h + 14, str(k), "middle"))
     out.append(_text("tick", left + plot_w / 2, top + plot_h + 28, "k", "middle"))
-    for i, s in enumerate(series):
-        color = PALETTE[i % len(PALETTE)]
-        pts = sorted(s.points)
-        if len(pts) > 1:
-            path = " ".join(f"{_f(x(k))},{_f(y(v))}" for k, v in pts)
-            out.append(f'<polyline class="series" points="{path}" stroke="{color}"/>')
-        for k, v in pts:
-            out.append(
-                f'<circle cx="{_f(x(k))}" cy="{_f(y(v))}" r="3.5" fill="{color}">'
-                f"<title>{escape(s.name)}: pass^{k} = {v * 100:.1f}%</title></circle>"
-            )
-        ly = top + 10 + i * 18
-        out.append(
-            f'<rect x="{left + plot_w + 16}" y="{ly - 8}" width="10" height="10" fill="{color}"/>'
-        )
-        out.append(_text("label", left + plot_w + 32, ly + 1, s.name))
+    out += _series_marks(
+        series, x, y, (left + plot_w, top), lambda k, v: f"pass^{k} = {v * 100:.1f}%"
+    )
     out.append("</svg>")
     return "\n".join(out)
 
@@ -246,21 +263,8 @@ def value_chart(series: list[Series], title: str, x_label: str = "user turn") ->
     for k in xs:
         out.append(_text("tick", x(k), top + plot_h + 14, str(k), "middle"))
     out.append(_text("tick", left + plot_w / 2, top + plot_h + 28, x_label, "middle"))
-    for i, s in enumerate(series):
-        color = PALETTE[i % len(PALETTE)]
-        pts = sorted(s.points)
-        if len(pts) > 1:
-            path = " ".join(f"{_f(x(k))},{_f(y(v))}" for k, v in pts)
-            out.append(f'<polyline class="series" points="{path}" stroke="{color}"/>')
-        for k, v in pts:
-            out.append(
-                f'<circle cx="{_f(x(k))}" cy="{_f(y(v))}" r="3.5" fill="{color}">'
-                f"<title>{escape(s.name)}: {x_label} {k} = {v:.3f}</title></circle>"
-            )
-        ly = top + 10 + i * 18
-        out.append(
-            f'<rect x="{left + plot_w + 16}" y="{ly - 8}" width="10" height="10" fill="{color}"/>'
-        )
-        out.append(_text("label", left + plot_w + 32, ly + 1, s.name))
+    out += _series_marks(
+        series, x, y, (left + plot_w, top), lambda k, v: f"{x_label} {k} = {v:.3f}"
+    )
     out.append("</svg>")
     return "\n".join(out)
