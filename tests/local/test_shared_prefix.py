@@ -163,3 +163,13 @@ def test_a_model_that_does_not_pass_the_prefix_down_keeps_whole_rows(
         generate_batch(lm, [request], "all", cache)[0].token_ids
         == generate_batch(lm, [request])[0].token_ids
     )
+
+
+def test_overlapping_users_keep_the_attention_until_the_last_leaves() -> None:
+    model = tiny_model().model
+    before = model.config._attn_implementation
+    with shared_prefix.shared_attention(model):
+        with shared_prefix.shared_attention(model):
+            assert model.config._attn_implementation == shared_prefix.NAME
+        assert model.config._attn_implementation == shared_prefix.NAME
+    assert model.config._attn_implementation == before

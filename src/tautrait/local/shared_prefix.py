@@ -23,6 +23,7 @@ queries are taken in chunks: at most :data:`SCORE_BYTES` of scores at once.
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -215,19 +216,36 @@ AttentionInterface.register(NAME, attention)
 AttentionMaskInterface.register(NAME, sdpa_mask)
 
 
+_swap_lock = threading.Lock()
+_swapped: dict[int, tuple[Any, int]] = {}
+"""Per model config (by id): the implementation it had before, and how many forward
+passes run with :func:`attention` now."""
+
+
 @contextmanager
 def shared_attention(model: Any, active: bool = True) -> Iterator[None]:
-    """Run ``model`` with :func:`attention` (pass ``shared_prefix=`` to its forward)."""
+    """Run ``model`` with :func:`attention` (pass ``shared_prefix=`` to its forward).
+    Other callers of the model meanwhile are unaffected (without ``shared_prefix`` it
+    is transformers' sdpa attention), and overlapping users from several threads keep
+    it until the last one leaves."""
     if not active:
         yield
         return
     config = model.config
-    old = config._attn_implementation
-    config._attn_implementation = NAME
+    with _swap_lock:
+        old, users = _swapped.get(id(config), (config._attn_implementation, 0))
+        _swapped[id(config)] = (old, users + 1)
+        config._attn_implementation = NAME
     try:
         yield
     finally:
-        config._attn_implementation = old
+        with _swap_lock:
+            old, users = _swapped[id(config)]
+            if users == 1:
+                del _swapped[id(config)]
+                config._attn_implementation = old
+            else:
+                _swapped[id(config)] = (old, users - 1)
 
 
 _READS: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
