@@ -87,6 +87,8 @@ class SharedPrefix:
         device = self.entries[0][0][0].device if self.entries else None
         self.visible = visible.to(device) if device is not None else visible
         """``[rows, columns]``: which columns each row attends to."""
+        self.all_visible = bool(visible.all())
+        """Every row sees every column (nothing to mask)."""
 
     @classmethod
     def empty(cls, rows: int) -> SharedPrefix:
@@ -170,16 +172,21 @@ def attention(
         n = end - start
         # Every row's queries against each segment once: [kv_heads, rows*g*n, d] @ keys.
         flat = qc.permute(1, 0, 2, 3, 4).reshape(kv_heads, rows * groups * n, dim)
-        prefix_scores = torch.cat([torch.matmul(flat, k.transpose(1, 2)) for k, _ in entries], -1)
+        parts = [torch.matmul(flat, k.transpose(1, 2)) for k, _ in entries]
+        prefix_scores = parts[0] if len(parts) == 1 else torch.cat(parts, -1)
         prefix_scores = prefix_scores.view(kv_heads, rows, groups, n, columns).permute(
             1, 0, 2, 3, 4
         )
         own_scores = torch.matmul(qc, k5.transpose(-1, -2))  # [rows, kv_heads, g, n, own]
         scores = torch.cat([prefix_scores, own_scores], dim=-1).float().mul_(scale)
-        scores[..., :columns].masked_fill_(hidden, float("-inf"))
+        if not shared_prefix.all_visible:
+            scores[..., :columns].masked_fill_(hidden, float("-inf"))
         if allowed is not None:
             scores[..., columns:].masked_fill_(~allowed[:, :, None, start:end], float("-inf"))
-        probs = torch.softmax(scores, dim=-1).nan_to_num_(0.0).to(query.dtype)
+        probs = torch.softmax(scores, dim=-1)
+        if q_len > 1:  # a padding query may see nothing (NaN); a decoding row sees itself
+            probs.nan_to_num_(0.0)
+        probs = probs.to(query.dtype)
         prefix_probs = (
             probs[..., :columns]
             .permute(1, 0, 2, 3, 4)
