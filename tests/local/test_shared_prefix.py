@@ -8,6 +8,7 @@ import torch
 from tautrait.local import shared_prefix
 from tautrait.local.batch import Batch, cache_kwarg
 from tautrait.local.generation import GenerationRequest, GenerationStats, generate_batch
+from tautrait.local.models import LocalModel
 from tautrait.local.prefix_cache import PrefixCache
 from tautrait.local.shared_prefix import SharedPrefix, attention
 from tests.tiny import tiny_model
@@ -97,9 +98,13 @@ def _ids(text: str) -> list[int]:
     return list(tiny_model().tokenizer(text, add_special_tokens=False)["input_ids"])
 
 
-@torch.inference_mode()  # as the worker runs
 def test_a_batch_holds_a_cached_policy_once_and_decodes_as_without_it() -> None:
-    lm = tiny_model()
+    lm = tiny_model()  # built outside inference mode: other tests use it with grads off only
+    with torch.inference_mode():  # as the worker runs
+        _decode_beside_a_cached_policy(lm)
+
+
+def _decode_beside_a_cached_policy(lm: LocalModel) -> None:
     policy = _ids("You are a helpful agent. Follow the policy to the letter. " * 3)
     tails = ["Hi, I want a refund", "Where is my order #12?", "cancel it"]
     requests = [

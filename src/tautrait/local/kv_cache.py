@@ -79,17 +79,23 @@ def supports_growing_cache(model: Any) -> bool:
     return not layer_types or all(t == "full_attention" for t in layer_types)
 
 
-def kv_bytes_per_token(model: Any, dtype: torch.dtype) -> int:
-    """Bytes one token's keys and values take in every block (45 KiB on the embedded
-    model in fp32; 128 KiB for an 8B Llama in bf16)."""
+def kv_shape(model: Any) -> tuple[int, int, int]:
+    """Blocks, key-value heads and head size of ``model``'s attention."""
     config = model.config
     if hasattr(config, "get_text_config"):
         config = config.get_text_config()
     heads = config.num_attention_heads
     kv_heads = getattr(config, "num_key_value_heads", None) or heads
     head_dim = getattr(config, "head_dim", None) or config.hidden_size // heads
+    return int(config.num_hidden_layers), int(kv_heads), int(head_dim)
+
+
+def kv_bytes_per_token(model: Any, dtype: torch.dtype) -> int:
+    """Bytes one token's keys and values take in every block (45 KiB on the embedded
+    model in fp32; 128 KiB for an 8B Llama in bf16)."""
+    blocks, kv_heads, head_dim = kv_shape(model)
     itemsize = torch.empty((), dtype=dtype).element_size()
-    return int(config.num_hidden_layers * 2 * kv_heads * head_dim * itemsize)
+    return blocks * 2 * kv_heads * head_dim * itemsize
 
 
 def new_cache(layers: list[tuple[torch.Tensor, torch.Tensor]] | None = None) -> Any:

@@ -275,18 +275,14 @@ def reads_shared_prefix(
 def _probe(
     model: Any, blocks: int, device: torch.device, dtype: torch.dtype, cache_name: str
 ) -> bool:
-    config = (
-        model.config.get_text_config() if hasattr(model.config, "get_text_config") else model.config
-    )
-    heads = config.num_attention_heads
-    kv_heads = getattr(config, "num_key_value_heads", None) or heads
-    head_dim = getattr(config, "head_dim", None) or config.hidden_size // heads
+    from tautrait.local.kv_cache import kv_shape, new_cache
+
+    _, kv_heads, head_dim = kv_shape(model)
     zeros = torch.zeros((kv_heads, 1, head_dim), device=device, dtype=dtype)
     probe = SharedPrefix([[[(zeros, zeros) for _ in range(blocks)]]])
-    from tautrait.local.kv_cache import new_cache
-
     try:
-        with torch.inference_mode(), shared_attention(model):
+        # no_grad, not inference_mode: no inference tensor may stay in the model's state.
+        with torch.no_grad(), shared_attention(model):
             model(
                 input_ids=torch.zeros((1, 1), dtype=torch.long, device=device),
                 attention_mask=torch.ones((1, 1), dtype=torch.long, device=device),
